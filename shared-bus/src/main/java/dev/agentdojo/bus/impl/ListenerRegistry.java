@@ -1,0 +1,184 @@
+package dev.agentdojo.bus.impl;
+
+import dev.agentdojo.bus.EventBus;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who listens to what. Listeners of an exact name sit in a hash map, those of {@code *} and of
+ * other patterns in two arrays of their own, so that dispatch to an exact name is one hash lookup
+ * and no copy when no pattern is registered.
+ *
+ * <p>Thread-safety: every array is copy-on-write and never changed after publication, so
+ * {@link #snapshot} reads without locking; changes are serialized on one lock. Changes are rare
+ * next to emits, which is what this trades for.
+ */
+final class ListenerRegistry {
+
+    private static final Registration[] NONE = new Registration[0];
+
+    private final Object lock = new Object();
+    private final Map<String, Registration[]> exact = new ConcurrentHashMap<>();
+    private volatile Registration[] wildcard = NONE;
+    private volatile Registration[] patterns = NONE;
+
+    /**
+     * Adds {@code candidate} unless its listener is already registered under the same name, in
+     * which case the existing registration is returned and nothing changes.
+     */
+    Registration add(Registration candidate) {
+        synchronized (lock) {
+            Registration existing = find(candidate.name(), candidate.listener());
+            if (existing != null) {
+                return existing;
+            }
+            String name = candidate.name();
+            if (name.equals(EventBus.ALL)) {
+                wildcard = append(wildcard, candidate);
+            } else if (candidate.isPattern()) {
+                patterns = append(patterns, candidate);
+            } else {
+                exact.put(name, append(exact.getOrDefault(name, NONE), candidate));
+            }
+            return candidate;
+        }
+    }
+
+    /** Removes {@code registration}; true if it was registered. */
+    boolean remove(Registration registration) {
+        synchronized (lock) {
+            registration.deactivate();
+            String name = registration.name();
+            if (name.equals(EventBus.ALL)) {
+                Registration[] after = without(wildcard, registration);
+                boolean removed = after != wildcard;
+                wildcard = after;
+                return removed;
+            }
+            if (registration.isPattern()) {
+                Registration[] after = without(patterns, registration);
+                boolean removed = after != patterns;
+                patterns = after;
+                return removed;
+            }
+            Registration[] before = exact.getOrDefault(name, NONE);
+            Registration[] after = without(before, registration);
+            if (after.length == 0) {
+                exact.remove(name);
+            } else {
+                exact.put(name, after);
+            }
+            return after != before;
+        }
+    }
+
+    /** The active registration of {@code listener} under exactly {@code name}, or null. */
+    Registration find(String name, Object listener) {
+        for (Registration r : registeredUnder(name)) {
+            if (r.listener().equals(listener)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    void removeAll(String name) {
+        synchronized (lock) {
+            for (Registration r : registeredUnder(name)) {
+                remove(r);
+            }
+        }
+    }
+
+    void removeAll() {
+        synchronized (lock) {
+            for (Registration[] group : exact.values()) {
+                Arrays.stream(group).forEach(Registration::deactivate);
+            }
+            Arrays.stream(wildcard).forEach(Registration::deactivate);
+            Arrays.stream(patterns).forEach(Registration::deactivate);
+            exact.clear();
+            wildcard = NONE;
+            patterns = NONE;
+        }
+    }
+
+    /**
+     * The registrations an event named {@code eventName} reaches, in dispatch order: {@code *}
+     * first, then other matching patterns, then the exact name, each in registration order. The
+     * returned array must not be modified.
+     */
+    Registration[] snapshot(String eventName) {
+        Registration[] named = exact.getOrDefault(eventName, NONE);
+        Registration[] all = wildcard;
+        Registration[] patterned = patterns;
+        if (all.length == 0 && patterned.length == 0) {
+            return named;
+        }
+        Registration[] out = new Registration[all.length + patterned.length + named.length];
+        System.arraycopy(all, 0, out, 0, all.length);
+        int n = all.length;
+        for (Registration r : patterned) {
+            if (r.matches(eventName)) {
+                out[n++] = r;
+            }
+        }
+        System.arraycopy(named, 0, out, n, named.length);
+        n += named.length;
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /** Whether an emit of {@code eventName} would reach any listener. */
+    boolean hasListeners(String eventName) {
+        return snapshot(eventName).length > 0;
+    }
+
+    Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        if (wildcard.length > 0) {
+            names.add(EventBus.ALL);
+        }
+        for (Registration r : patterns) {
+            names.add(r.name());
+        }
+        names.addAll(exact.keySet());
+        return Collections.unmodifiableSet(names);
+    }
+
+    int count(String name) {
+        return registeredUnder(name).length;
+    }
+
+    private Registration[] registeredUnder(String name) {
+        if (name.equals(EventBus.ALL)) {
+            return wildcard;
+        }
+        if (EventNames.isPattern(name)) {
+            return Arrays.stream(patterns).filter(r -> r.name().equals(name)).toArray(Registration[]::new);
+        }
+        return exact.getOrDefault(name, NONE);
+    }
+
+    private static Registration[] append(Registration[] array, Registration r) {
+        Registration[] out = Arrays.copyOf(array, array.length + 1);
+        out[array.length] = r;
+        return out;
+    }
+
+    private static Registration[] without(Registration[] array, Registration r) {
+        for (int i = 0; i < array.length; i++) {
+            if (array[i] == r) {
+                Registration[] out = new Registration[array.length - 1];
+                System.arraycopy(array, 0, out, 0, i);
+                System.arraycopy(array, i + 1, out, i, array.length - i - 1);
+                return out;
+            }
+        }
+        return array;
+    }
+}
