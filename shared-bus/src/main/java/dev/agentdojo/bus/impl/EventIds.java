@@ -14,9 +14,9 @@ final class EventIds {
     private EventIds() {
     }
 
-    static String next() {
+    /** A new id for an event created at {@code millis} (epoch milliseconds). */
+    static String next(long millis) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long millis = System.currentTimeMillis();
         long msb = (millis << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
         long lsb = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
         return new UUID(msb, lsb).toString();

@@ -219,13 +219,16 @@ public final class LocalEventBus implements StandaloneEventBus {
         EventNames.requireEventName(name);
         ensureOpen();
         Event cause = Causation.current();
-        String id = EventIds.next();
+        // one clock read for id and timestamp; millisecond precision, and much cheaper than Instant.now() here
+        long now = System.currentTimeMillis();
+        String id = EventIds.next(now);
+        Instant timestamp = Instant.ofEpochMilli(now);
         List<Object> values = args == null || args.length == 0
                 ? List.of()
                 : Collections.unmodifiableList(Arrays.asList(args.clone()));
         return cause == null
-                ? new Event(id, name, values, Instant.now(), source, id, null)
-                : new Event(id, name, values, Instant.now(), source, cause.correlationId(), cause.id());
+                ? new Event(id, name, values, timestamp, source, id, null)
+                : new Event(id, name, values, timestamp, source, cause.correlationId(), cause.id());
     }
 
     private void record(Event event) {
