@@ -3,11 +3,42 @@ package dev.agentdojo.bus.impl;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The {@code event-bus.*} settings of the application's bus. */
+import java.util.List;
+
+/** The {@code event-bus.*} settings of the application's bus; every one has a working default. */
 @ConfigMapping(prefix = "event-bus")
 public interface EventBusConfig {
 
     /** How many of the latest events the history keeps; 0 turns it off. */
     @WithDefault("100")
     int historySize();
+
+    /** The bridge that carries events between services. */
+    Bridge bridge();
+
+    interface Bridge {
+
+        /**
+         * Whether the bridge runs. Read at build time: when false, the bridge bean does not exist and
+         * the application needs no messaging channels.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Names or patterns of the events that cross to other services. */
+        @WithDefault("*")
+        List<String> include();
+
+        /** Names or patterns that never cross, even when included. */
+        @WithDefault("error")
+        List<String> exclude();
+
+        /** How many received event ids are remembered to drop redelivered duplicates. */
+        @WithDefault("10000")
+        int dedupeWindow();
+
+        /** How many received events may be handled at once (their listeners are still running). */
+        @WithDefault("256")
+        int concurrency();
+    }
 }

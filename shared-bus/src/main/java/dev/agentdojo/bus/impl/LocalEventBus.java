@@ -25,7 +25,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The in-process {@link EventBus}: registry, dispatch, history and the Vert.x publication of each
@@ -44,7 +45,7 @@ public final class LocalEventBus implements StandaloneEventBus {
     private final EventHistory history;
     private final io.vertx.core.eventbus.EventBus vertxBus;
     private final DeliveryOptions byReference = new DeliveryOptions().setCodecName(EventCodec.NAME);
-    private final List<Consumer<Event>> outbound = new CopyOnWriteArrayList<>();
+    private final List<Function<Event, CompletionStage<?>>> outbound = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     /**
@@ -144,13 +145,23 @@ public final class LocalEventBus implements StandaloneEventBus {
 
     @Override
     public Uni<Void> emit(String name, Object... args) {
-        return dispatch(newEvent(name, args));
+        Event event = newEvent(name, args);
+        CompletionStage<?> sent = record(event);
+        Uni<Void> handled = run(event);
+        return sent == null ? handled : handled.chain(() -> Uni.createFrom().completionStage(sent).replaceWithVoid());
     }
 
     @Override
     public boolean emitSync(String name, Object... args) {
         Event event = newEvent(name, args);
-        record(event);
+        CompletionStage<?> sent = record(event);
+        if (sent != null) {
+            sent.whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.warnf(failure, "Event '%s' (%s) was not handed on to other services", event.name(), event.id());
+                }
+            });
+        }
         Delivery delivery = new Delivery(event);
         delivery.run(registry.snapshot(event.name()));
         if (delivery.pending != null) {
@@ -182,16 +193,13 @@ public final class LocalEventBus implements StandaloneEventBus {
 
     /**
      * Adds a hook that sees every event emitted here (not those {@linkplain #deliver delivered})
-     * before it is recorded or dispatched. The bridge uses it to send events on. A hook that throws
-     * fails the emit, and the event is neither recorded nor dispatched.
+     * before it is recorded or dispatched: the bridge sends events on with it. The hook returns
+     * when the event is safely on its way ({@code null} if it does not take the event); the
+     * {@code Uni} of {@link #emit} waits for that too. A hook that throws fails the emit, and the
+     * event is neither recorded nor dispatched.
      */
-    public void addOutboundHook(Consumer<Event> hook) {
+    public void addOutboundHook(Function<Event, CompletionStage<?>> hook) {
         outbound.add(hook);
-    }
-
-    private Uni<Void> dispatch(Event event) {
-        record(event);
-        return run(event);
     }
 
     private Uni<Void> run(Event event) {
@@ -231,12 +239,18 @@ public final class LocalEventBus implements StandaloneEventBus {
                 : new Event(id, name, values, timestamp, source, cause.correlationId(), cause.id());
     }
 
-    private void record(Event event) {
-        for (Consumer<Event> hook : outbound) {
-            hook.accept(event);
+    /** Hands the event to the outbound hooks, the history and Vert.x; returns what the hooks await, or null. */
+    private CompletionStage<?> record(Event event) {
+        CompletionStage<?> sent = null;
+        for (Function<Event, CompletionStage<?>> hook : outbound) {
+            CompletionStage<?> stage = hook.apply(event);
+            if (stage != null) {
+                sent = sent == null ? stage : sent.thenCombine(stage, (a, b) -> null);
+            }
         }
         history.add(event);
         vertxBus.publish(event.name(), event, byReference);
+        return sent;
     }
 
     private void ensureOpen() {

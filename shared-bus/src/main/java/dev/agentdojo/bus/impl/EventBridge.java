@@ -1,0 +1,168 @@
+package dev.agentdojo.bus.impl;
+
+import dev.agentdojo.bus.Event;
+import io.quarkus.arc.properties.IfBuildProperty;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Carries events between services over SmallRye Reactive Messaging: Kafka in real runs (one topic,
+ * {@code agent-dojo.events}), the in-memory connector in tests. Exists when
+ * {@code event-bus.bridge.enabled=true} at build time.
+ *
+ * <h2>Out</h2>
+ * Every event emitted here whose name {@code event-bus.bridge.include} matches and
+ * {@code event-bus.bridge.exclude} does not (default: all but {@code error}) is written as a JSON
+ * {@link Envelope}, keyed by its correlation id (so one chain's events stay in order on one
+ * partition), before any local listener runs. Args that cannot be written as JSON fail the emit
+ * with an {@link IllegalArgumentException} and nothing is emitted. {@code emit}'s {@code Uni}
+ * completes only once the broker has acknowledged the event.
+ *
+ * <h2>In</h2>
+ * Each received envelope is delivered to the local bus as if emitted here, so its listeners run
+ * and what they emit names it as the cause, and is acknowledged only when those listeners have
+ * completed: delivery is at-least-once. Events from this service itself are skipped; so is a
+ * duplicate (an id seen within the last {@code event-bus.bridge.dedupe-window} ids). A message that
+ * is not a valid envelope is logged and skipped; it never stops the consumer. Up to
+ * {@code event-bus.bridge.concurrency} received events are handled at once.
+ *
+ * <p>Listeners registered in a {@code StartupEvent} observer of default priority, or earlier,
+ * see every received event: the bridge starts consuming after them.
+ */
+@ApplicationScoped
+@IfBuildProperty(name = "event-bus.bridge.enabled", stringValue = "true")
+public class EventBridge {
+
+    /** The channel events leave by. */
+    public static final String OUTGOING = "agent-dojo-out";
+    /** The channel events arrive by. */
+    public static final String INCOMING = "agent-dojo-in";
+
+    private static final Logger LOG = Logger.getLogger(EventBridge.class);
+
+    private final LocalEventBus bus;
+    private final Emitter<String> out;
+    private final Multi<Message<String>> in;
+    private final List<String> include;
+    private final List<String> exclude;
+    private final DeliveredIds delivered;
+    private final int concurrency;
+    private volatile Cancellable consuming;
+
+    @Inject
+    EventBridge(LocalEventBus bus, EventBusConfig config,
+                @Channel(OUTGOING) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384) Emitter<String> out,
+                @Channel(INCOMING) Multi<Message<String>> in) {
+        this.bus = bus;
+        this.out = out;
+        this.in = in;
+        this.include = List.copyOf(config.bridge().include());
+        this.exclude = List.copyOf(config.bridge().exclude());
+        include.forEach(EventNames::requireNameOrPattern);
+        exclude.forEach(EventNames::requireNameOrPattern);
+        this.delivered = new DeliveredIds(config.bridge().dedupeWindow());
+        if (config.bridge().concurrency() < 1) {
+            throw new IllegalArgumentException("event-bus.bridge.concurrency must be at least 1, was "
+                    + config.bridge().concurrency());
+        }
+        this.concurrency = config.bridge().concurrency();
+    }
+
+    void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent started) {
+        bus.addOutboundHook(this::send);
+        consuming = in.onItem().transformToUni(this::receive).merge(concurrency)
+                .subscribe().with(
+                        ignored -> { },
+                        failure -> LOG.errorf(failure, "The bridge stopped receiving events from other services"));
+        LOG.infof("Bridge of '%s' started: sends %s except %s, receives every other service's events",
+                bus.source(), include, exclude);
+    }
+
+    @PreDestroy
+    void stop() {
+        Cancellable c = consuming;
+        if (c != null) {
+            c.cancel();
+        }
+    }
+
+    /** Whether events named {@code name} cross to other services. */
+    public boolean crosses(String name) {
+        return include.stream().anyMatch(p -> EventNames.matches(p, name))
+                && exclude.stream().noneMatch(p -> EventNames.matches(p, name));
+    }
+
+    private CompletionStage<?> send(Event event) {
+        if (!crosses(event.name())) {
+            return null;
+        }
+        String json = Envelope.encode(event);
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        Message<String> message = Message.of(json, Metadata.of(
+                        OutgoingKafkaRecordMetadata.<String>builder().withKey(event.correlationId()).build()))
+                .withAck(() -> {
+                    acknowledged.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    acknowledged.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                });
+        try {
+            out.send(message);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("event '" + event.name() + "' cannot be handed to the broker now: "
+                    + e.getMessage(), e);
+        }
+        return acknowledged;
+    }
+
+    private Uni<Void> receive(Message<String> message) {
+        Event event;
+        try {
+            event = Envelope.decode(message.getPayload());
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("Skipped a message on channel %s: %s", INCOMING, e.getMessage());
+            return acknowledge(message);
+        }
+        if (event.source().equals(bus.source())) {
+            return acknowledge(message);
+        }
+        if (!delivered.firstTime(event.id())) {
+            LOG.debugf("Skipped duplicate of event %s ('%s')", event.id(), event.name());
+            return acknowledge(message);
+        }
+        Uni<Void> handled;
+        try {
+            handled = bus.deliver(event);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Could not deliver event %s ('%s')", event.id(), event.name());
+            handled = Uni.createFrom().voidItem();
+        }
+        // a listener failure is the application's (already logged or routed to 'error'), not the transport's
+        return handled.onFailure().recoverWithNull().chain(() -> acknowledge(message));
+    }
+
+    private static Uni<Void> acknowledge(Message<String> message) {
+        return Uni.createFrom().completionStage(message::ack);
+    }
+}
