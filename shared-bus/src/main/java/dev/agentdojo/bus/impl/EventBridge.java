@@ -1,6 +1,10 @@
 package dev.agentdojo.bus.impl;
 
 import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.EventNotSentException;
+import dev.agentdojo.bus.ReplayedEvent;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -20,6 +24,7 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -45,6 +50,11 @@ import java.util.concurrent.CompletionStage;
  * is not a valid envelope is logged and skipped; it never stops the consumer. Up to
  * {@code event-bus.bridge.concurrency} received events are handled at once.
  *
+ * <h2>Replay</h2>
+ * With {@code event-bus.bridge.replay=true}, the bridge first reads the whole topic and fires a
+ * {@link ReplayedEvent} for each event on it, so the service rebuilds its state before it handles
+ * anything new.
+ *
  * <p>Listeners registered in a {@code StartupEvent} observer of default priority, or earlier,
  * see every received event: the bridge starts consuming after them.
  */
@@ -66,12 +76,16 @@ public class EventBridge {
     private final List<String> exclude;
     private final DeliveredIds delivered;
     private final int concurrency;
+    private final boolean replay;
+    private final Duration replayTimeout;
+    private final jakarta.enterprise.event.Event<ReplayedEvent> replayed;
     private volatile Cancellable consuming;
 
     @Inject
     EventBridge(LocalEventBus bus, EventBusConfig config,
                 @Channel(OUTGOING) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384) Emitter<String> out,
-                @Channel(INCOMING) Multi<Message<String>> in) {
+                @Channel(INCOMING) Multi<Message<String>> in,
+                jakarta.enterprise.event.Event<ReplayedEvent> replayed) {
         this.bus = bus;
         this.out = out;
         this.in = in;
@@ -85,9 +99,21 @@ public class EventBridge {
                     + config.bridge().concurrency());
         }
         this.concurrency = config.bridge().concurrency();
+        this.replay = config.bridge().replay();
+        this.replayTimeout = config.bridge().replayTimeout();
+        this.replayed = replayed;
     }
 
     void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent started) {
+        if (replay) {
+            Config config = ConfigProvider.getConfig();
+            String topic = config.getOptionalValue("mp.messaging.incoming." + INCOMING + ".topic", String.class)
+                    .orElse(INCOMING);
+            String servers = config.getOptionalValue("mp.messaging.incoming." + INCOMING + ".bootstrap.servers", String.class)
+                    .or(() -> config.getOptionalValue("kafka.bootstrap.servers", String.class))
+                    .orElse("localhost:9092");
+            new EventLogReplay(servers, topic, replayTimeout).replay(replayed::fire);
+        }
         bus.addOutboundHook(this::send);
         consuming = in.onItem().transformToUni(this::receive).merge(concurrency)
                 .subscribe().with(
@@ -124,14 +150,13 @@ public class EventBridge {
                     return CompletableFuture.completedFuture(null);
                 })
                 .withNack(failure -> {
-                    acknowledged.completeExceptionally(failure);
+                    acknowledged.completeExceptionally(new EventNotSentException(event, failure));
                     return CompletableFuture.completedFuture(null);
                 });
         try {
             out.send(message);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("event '" + event.name() + "' cannot be handed to the broker now: "
-                    + e.getMessage(), e);
+            throw new EventNotSentException(event, e);
         }
         return acknowledged;
     }

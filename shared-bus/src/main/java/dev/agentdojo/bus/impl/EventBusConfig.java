@@ -3,6 +3,7 @@ package dev.agentdojo.bus.impl;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.List;
 
 /** The {@code event-bus.*} settings of the application's bus; every one has a working default. */
@@ -40,5 +41,16 @@ public interface EventBusConfig {
         /** How many received events may be handled at once (their listeners are still running). */
         @WithDefault("256")
         int concurrency();
+
+        /**
+         * Whether the service rebuilds its state at start-up by replaying the whole topic as
+         * {@code ReplayedEvent}s (Kafka only), before it handles new events.
+         */
+        @WithDefault("false")
+        boolean replay();
+
+        /** How long the start-up replay may take, the broker's first answer included. */
+        @WithDefault("60s")
+        Duration replayTimeout();
     }
 }

@@ -1,0 +1,20 @@
+package dev.agentdojo.orders.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The {@code orders.*} settings. */
+@ConfigMapping(prefix = "orders")
+public interface OrdersConfig {
+
+    /**
+     * How many orders are kept in memory. Beyond it the oldest final orders are forgotten (a
+     * pending order never is); their events stay on the topic.
+     */
+    @WithDefault("100000")
+    int maxKept();
+
+    /** How many events of one order's chain are kept for {@code GET /orders/{id}/events}. */
+    @WithDefault("16")
+    int maxChainEvents();
+}

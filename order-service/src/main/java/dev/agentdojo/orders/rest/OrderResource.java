@@ -1,0 +1,84 @@
+package dev.agentdojo.orders.rest;
+
+import dev.agentdojo.bus.Event;
+import dev.agentdojo.orders.service.Order;
+import dev.agentdojo.orders.service.Orders;
+import dev.agentdojo.service.rest.QueryLimit;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+import java.util.List;
+
+/** Orders over HTTP. Thin: validation and mapping here, the work in {@link Orders}. */
+@Path("/orders")
+@Produces(MediaType.APPLICATION_JSON)
+public class OrderResource {
+
+    private final Orders orders;
+
+    OrderResource(Orders orders) {
+        this.orders = orders;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Place an order", description = "Answers once order:created is on the event log; "
+            + "the order is PENDING until payment-service's answer arrives.")
+    @APIResponse(responseCode = "202", description = "Accepted; Location is the order")
+    @APIResponse(responseCode = "400", description = "Invalid order (problem+json, with the invalid fields)")
+    @APIResponse(responseCode = "503", description = "The event log cannot take the order now; nothing was created")
+    public Uni<Response> place(@NotNull(message = "is required: send a JSON object") @Valid PlaceOrderRequest request,
+                               UriInfo uri) {
+        return orders.place(request.customer(), request.amount(), request.currencyOrDefault())
+                .map(order -> Response.accepted(order)
+                        .location(uri.getBaseUriBuilder().path("orders").path(order.id()).build())
+                        .build());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One order: PENDING, then CONFIRMED or PAYMENT_FAILED")
+    public Order get(@PathParam("id") String id) {
+        return orders.find(id).orElseThrow(() -> notFound(id));
+    }
+
+    @GET
+    @Operation(summary = "The newest orders first", description = "limit: 1–1000, default 100")
+    public List<Order> list(@QueryParam("limit") @DefaultValue("100") String limit) {
+        return orders.newest(QueryLimit.parse(limit));
+    }
+
+    @GET
+    @Path("/{id}/events")
+    @Operation(summary = "The order's causal chain across both services",
+            description = "Each hop: the event, the service that emitted it, the services that handled it, "
+                    + "and its time since the chain's first event.")
+    public OrderChain chain(@PathParam("id") String id) {
+        Order order = orders.find(id).orElseThrow(() -> notFound(id));
+        List<Event> events = orders.chain(id).orElse(List.of());
+        List<ChainHop> hops = ChainHop.of(events);
+        String correlation = events.isEmpty() ? null : events.get(0).correlationId();
+        long total = hops.isEmpty() ? 0 : hops.get(hops.size() - 1).sinceFirstMs();
+        return new OrderChain(order.id(), order.status(), correlation, total, hops);
+    }
+
+    private static NotFoundException notFound(String id) {
+        String shown = id.length() > 64 ? id.substring(0, 64) + "…" : id;
+        return new NotFoundException("there is no order " + shown.replaceAll("\\p{Cntrl}", "?"));
+    }
+}

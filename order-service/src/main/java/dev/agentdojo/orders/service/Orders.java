@@ -1,0 +1,171 @@
+package dev.agentdojo.orders.service;
+
+import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.EventBus;
+import dev.agentdojo.bus.EventNotSentException;
+import dev.agentdojo.orders.config.OrdersConfig;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.UnaryOperator;
+
+/**
+ * The orders this service knows and the events of each one's chain, in memory.
+ *
+ * <p>Thread-safe: each order's state changes atomically ({@link ConcurrentHashMap#computeIfPresent});
+ * a status, once final, never changes again, so a redelivered or late outcome is ignored. Memory is
+ * bounded by {@code orders.max-kept} orders of at most {@code orders.max-chain-events} events each.
+ */
+@ApplicationScoped
+public class Orders {
+
+    private static final Logger LOG = Logger.getLogger(Orders.class);
+
+    private final EventBus bus;
+    private final int maxKept;
+    private final int maxChainEvents;
+    private final Map<String, Tracked> orders = new ConcurrentHashMap<>();
+    private final Queue<String> oldestFirst = new ConcurrentLinkedQueue<>();
+
+    /** An order with the events of its chain seen here so far. */
+    private record Tracked(Order order, List<Event> chain) {
+        Tracked with(Order changed) {
+            return new Tracked(changed, chain);
+        }
+    }
+
+    Orders(EventBus bus, OrdersConfig config) {
+        this.bus = bus;
+        this.maxKept = config.maxKept();
+        this.maxChainEvents = config.maxChainEvents();
+    }
+
+    /**
+     * Records a new {@code PENDING} order and emits {@code order:created}; completes with the order
+     * once the event is on the event log. When the log cannot take it, fails with
+     * {@link EventNotSentException} and the order does not exist.
+     */
+    public Uni<Order> place(String customer, BigDecimal amount, String currency) {
+        Order order = Order.pending(UUID.randomUUID().toString(), customer, amount, currency, Instant.now());
+        orders.put(order.id(), new Tracked(order, new ArrayList<>()));
+        oldestFirst.add(order.id());
+        forgetOldestFinalOrders();
+        return Uni.createFrom().deferred(() -> bus.emit(OrderEvents.CREATED, order.id(), customer, amount, currency))
+                .onFailure(EventNotSentException.class).invoke(() -> orders.remove(order.id()))
+                .replaceWith(order);
+    }
+
+    public Optional<Order> find(String id) {
+        return Optional.ofNullable(orders.get(id)).map(Tracked::order);
+    }
+
+    /** The newest orders first, at most {@code limit}. */
+    public List<Order> newest(int limit) {
+        return orders.values().stream()
+                .map(Tracked::order)
+                .sorted(Comparator.comparing(Order::createdAt).reversed())
+                .limit(limit)
+                .toList();
+    }
+
+    /** The events of the order's chain seen by this service, in the order they happened here. */
+    public Optional<List<Event>> chain(String id) {
+        Tracked tracked = orders.get(id);
+        if (tracked == null) {
+            return Optional.empty();
+        }
+        synchronized (tracked.chain()) {
+            return Optional.of(List.copyOf(tracked.chain()));
+        }
+    }
+
+    /** Moves a pending order to {@code CONFIRMED}; ignored (and logged) if it is unknown or already final. */
+    public void confirm(String id, String paymentId) {
+        settle(id, OrderStatus.CONFIRMED, order -> order.confirmed(paymentId, Instant.now()));
+    }
+
+    /** Moves a pending order to {@code PAYMENT_FAILED}; ignored (and logged) if it is unknown or already final. */
+    public void fail(String id, String reason) {
+        settle(id, OrderStatus.PAYMENT_FAILED, order -> order.failed(reason, Instant.now()));
+    }
+
+    /** Adds an event to the chain of the order it is about (its first arg is the order id). */
+    public void recordInChain(Event event) {
+        if (event.args().isEmpty() || !(event.arg(0) instanceof String id)) {
+            return;
+        }
+        Tracked tracked = orders.get(id);
+        if (tracked == null) {
+            return;
+        }
+        synchronized (tracked.chain()) {
+            if (tracked.chain().size() < maxChainEvents) {
+                tracked.chain().add(event);
+            }
+        }
+    }
+
+    /** Rebuilds an order from an event of the log, without emitting anything. */
+    public void rebuild(Event event) {
+        switch (event.name()) {
+            case OrderEvents.CREATED -> {
+                String id = event.arg(0, String.class);
+                Order order = Order.pending(id, event.arg(1, String.class), event.arg(2, BigDecimal.class),
+                        event.arg(3, String.class), event.timestamp());
+                if (orders.putIfAbsent(id, new Tracked(order, new ArrayList<>())) == null) {
+                    oldestFirst.add(id);
+                }
+            }
+            case OrderEvents.CONFIRMED -> orders.computeIfPresent(event.arg(0, String.class), (id, t) -> t.order().status().isFinal()
+                    ? t : t.with(t.order().confirmed(event.arg(1, String.class), event.timestamp())));
+            case OrderEvents.PAYMENT_FAILED -> orders.computeIfPresent(event.arg(0, String.class), (id, t) -> t.order().status().isFinal()
+                    ? t : t.with(t.order().failed(event.arg(1, String.class), event.timestamp())));
+            default -> {
+                return;
+            }
+        }
+        recordInChain(event);
+    }
+
+    public int size() {
+        return orders.size();
+    }
+
+    private void settle(String id, OrderStatus to, UnaryOperator<Order> change) {
+        Tracked after = orders.computeIfPresent(id, (key, tracked) ->
+                tracked.order().status().isFinal() ? tracked : tracked.with(change.apply(tracked.order())));
+        if (after == null) {
+            LOG.warnf("Outcome %s for unknown order %s ignored", to, id);
+        } else if (after.order().status() != to) {
+            LOG.warnf("Outcome %s for order %s ignored: it is already %s", to, id, after.order().status());
+        } else {
+            LOG.infof("Order %s is %s", id, to);
+        }
+    }
+
+    private void forgetOldestFinalOrders() {
+        while (orders.size() > maxKept) {
+            String oldest = oldestFirst.peek();
+            Tracked tracked = oldest == null ? null : orders.get(oldest);
+            if (tracked != null && !tracked.order().status().isFinal()) {
+                return; // never forget a pending order; the map may exceed the bound until it settles
+            }
+            oldestFirst.poll();
+            if (oldest != null) {
+                orders.remove(oldest);
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.agentdojo.payments.service;
+
+/** The outcome of a charge. */
+public enum PaymentStatus {
+    APPROVED, DECLINED
+}

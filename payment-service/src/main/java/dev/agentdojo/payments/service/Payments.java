@@ -1,0 +1,86 @@
+package dev.agentdojo.payments.service;
+
+import dev.agentdojo.payments.config.PaymentConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.math.BigDecimal;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The payments made, one per order at most: however often {@code payment:process} arrives for an
+ * order (a redelivery, a replay, a retry), the gateway is called for it once.
+ *
+ * <p>Thread-safe: {@link ConcurrentHashMap#computeIfAbsent} makes "look up, else charge" atomic
+ * per order. Memory is bounded by {@code payment.max-kept}.
+ */
+@ApplicationScoped
+public class Payments {
+
+    private final PaymentGateway gateway;
+    private final int maxKept;
+    private final Map<String, Payment> byOrder = new ConcurrentHashMap<>();
+    private final Queue<String> oldestFirst = new ConcurrentLinkedQueue<>();
+    private final AtomicLong charges = new AtomicLong();
+
+    Payments(PaymentGateway gateway, PaymentConfig config) {
+        this.gateway = gateway;
+        this.maxKept = config.maxKept();
+    }
+
+    /** The outcome of charging the order: a new charge the first time, the earlier one after. */
+    public Charge charge(String orderId, BigDecimal amount, String currency) {
+        boolean[] isNew = {false};
+        Payment payment = byOrder.computeIfAbsent(orderId, id -> {
+            isNew[0] = true;
+            charges.incrementAndGet();
+            return gateway.charge(id, amount, currency);
+        });
+        if (isNew[0]) {
+            oldestFirst.add(orderId);
+            forgetOldest();
+        }
+        return new Charge(payment, isNew[0]);
+    }
+
+    /** A charge's result; {@code isNew} is false when the order had been charged before. */
+    public record Charge(Payment payment, boolean isNew) {
+    }
+
+    /** Records a payment known from the event log, without charging anything. */
+    public void rebuild(Payment payment) {
+        if (byOrder.putIfAbsent(payment.orderId(), payment) == null) {
+            oldestFirst.add(payment.orderId());
+            forgetOldest();
+        }
+    }
+
+    public Optional<Payment> forOrder(String orderId) {
+        return Optional.ofNullable(byOrder.get(orderId));
+    }
+
+    public List<Payment> newest(int limit) {
+        return byOrder.values().stream().sorted(Comparator.comparing(Payment::chargedAt).reversed()).limit(limit).toList();
+    }
+
+    /** How many times this process called the gateway. */
+    public long chargesMade() {
+        return charges.get();
+    }
+
+    private void forgetOldest() {
+        while (byOrder.size() > maxKept) {
+            String oldest = oldestFirst.poll();
+            if (oldest == null) {
+                return;
+            }
+            byOrder.remove(oldest);
+        }
+    }
+}

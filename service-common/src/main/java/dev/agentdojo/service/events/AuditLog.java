@@ -1,0 +1,37 @@
+package dev.agentdojo.service.events;
+
+import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.EventBus;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * Logs every event this service emits or receives on one line — service, event, chain (the
+ * correlation id, one per order), the event's id and its cause — so that the logs of both services
+ * read as one chain when merged or grepped for a chain id. Logs ids only, never args (they may hold
+ * customer data). Category {@code dev.agentdojo.audit}, level INFO.
+ *
+ * <p>Also the service's {@code error} listener: a failed listener is logged at ERROR with its stack
+ * trace and the id of the event it failed on, and no emit fails because of it.
+ */
+@ApplicationScoped
+public class AuditLog {
+
+    private static final Logger LOG = Logger.getLogger("dev.agentdojo.audit");
+
+    void start(@Observes StartupEvent started, EventBus bus) {
+        String here = bus.source();
+        bus.on(EventBus.ALL, e -> log(here, e));
+        bus.on(EventBus.ERROR, e -> LOG.errorf(e.arg(0, Throwable.class), "[%s] a listener of event %s failed",
+                here, e.arg(1, Event.class).id()));
+    }
+
+    static void log(String here, Event e) {
+        if (LOG.isInfoEnabled()) {
+            LOG.infof("[%s] %-16s from=%s chain=%s id=%s cause=%s", here, e.name(), e.source(), e.correlationId(),
+                    e.id(), e.causationId() == null ? "-" : e.causationId());
+        }
+    }
+}

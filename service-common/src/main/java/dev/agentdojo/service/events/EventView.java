@@ -1,0 +1,31 @@
+package dev.agentdojo.service.events;
+
+import dev.agentdojo.bus.Event;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An event as the REST API shows it. Args that are exceptions (those of {@code error} events)
+ * are shown as their message, never as a stack trace.
+ */
+public record EventView(String id, String name, List<Object> args, Instant timestamp, String source,
+                        String correlationId, String causationId) {
+
+    public static EventView of(Event e) {
+        List<Object> args = e.args().stream().anyMatch(a -> a instanceof Throwable || a instanceof Event)
+                ? e.args().stream().map(EventView::safe).toList()
+                : e.args();
+        return new EventView(e.id(), e.name(), args, e.timestamp(), e.source(), e.correlationId(), e.causationId());
+    }
+
+    private static Object safe(Object arg) {
+        if (arg instanceof Throwable t) {
+            return t.getClass().getSimpleName() + ": " + t.getMessage();
+        }
+        if (arg instanceof Event e) {
+            return "event " + e.id() + " (" + e.name() + ")";
+        }
+        return arg;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.agentdojo.service.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+
+/**
+ * An error body as RFC 9457 describes it ({@code application/problem+json}): what went wrong, for
+ * a person, never a stack trace.
+ *
+ * @param title      the status's short name ("Bad Request")
+ * @param status     the HTTP status
+ * @param detail     what was wrong with this request, readably
+ * @param instance   the request path
+ * @param violations for invalid fields: which field, and what is wrong with it
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String detail, String instance, List<Violation> violations) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    /** One invalid field. */
+    public record Violation(String field, String message) {
+    }
+
+    public static Problem of(Response.Status status, String detail, String path) {
+        return of(status.getStatusCode(), detail, path, List.of());
+    }
+
+    public static Problem of(int status, String detail, String path, List<Violation> violations) {
+        Response.Status.Family family = Response.Status.Family.familyOf(status);
+        Response.StatusType known = Response.Status.fromStatusCode(status);
+        String title = known != null ? known.getReasonPhrase() : family.name();
+        return new Problem("about:blank", title, status, detail, path, violations);
+    }
+
+    public Response toResponse() {
+        return Response.status(status).type(MEDIA_TYPE).entity(this).build();
+    }
+}

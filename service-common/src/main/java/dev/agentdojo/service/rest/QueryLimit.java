@@ -1,0 +1,32 @@
+package dev.agentdojo.service.rest;
+
+import jakarta.ws.rs.BadRequestException;
+
+/** The {@code ?limit=} query parameter of the list endpoints, checked the same way everywhere. */
+public final class QueryLimit {
+
+    /** The largest {@code limit} any list endpoint accepts. */
+    public static final int MAX = 1_000;
+
+    private QueryLimit() {
+    }
+
+    /**
+     * {@code value} as a whole number from 1 to {@value #MAX}.
+     *
+     * @throws BadRequestException (a 400 problem) naming the parameter and the accepted range
+     */
+    public static int parse(String value) {
+        try {
+            int limit = Integer.parseInt(value.trim());
+            if (limit >= 1 && limit <= MAX) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        String shown = value.length() > 20 ? value.substring(0, 20) + "…" : value;
+        throw new BadRequestException("query parameter 'limit' must be a whole number from 1 to " + MAX
+                + ", was '" + shown.replaceAll("\\p{Cntrl}", "?") + "'");
+    }
+}
