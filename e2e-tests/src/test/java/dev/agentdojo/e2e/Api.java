@@ -1,0 +1,79 @@
+package dev.agentdojo.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** The services' HTTP API as a client uses it. */
+final class Api {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String orders;
+    private final String payments;
+
+    Api(Environment env) {
+        this.orders = env.orders.baseUrl();
+        this.payments = env.payments.baseUrl();
+    }
+
+    /** Posts an order; completes with the response (status and JSON body). */
+    CompletableFuture<Reply> placeOrder(String customer, BigDecimal amount) {
+        String body = "{\"customer\":\"" + customer + "\",\"amount\":" + amount.toPlainString() + "}";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(orders + "/orders"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(Reply::of);
+    }
+
+    Reply getOrder(String id) {
+        return get(orders + "/orders/" + id);
+    }
+
+    Reply chain(String id) {
+        return get(orders + "/orders/" + id + "/events");
+    }
+
+    Reply payment(String orderId) {
+        return get(payments + "/payments/" + orderId);
+    }
+
+    private Reply get(String url) {
+        try {
+            return Reply.of(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Reply(int status, JsonNode body) {
+        static Reply of(HttpResponse<String> response) {
+            try {
+                String text = response.body();
+                return new Reply(response.statusCode(), text == null || text.isEmpty() ? null : JSON.readTree(text));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String text(String field) {
+            return body.path(field).asText(null);
+        }
+    }
+}

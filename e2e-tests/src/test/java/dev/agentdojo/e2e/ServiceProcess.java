@@ -1,0 +1,112 @@
+package dev.agentdojo.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/** One service run the way a user runs it: {@code java -jar quarkus-run.jar}, in its own process. */
+final class ServiceProcess {
+
+    private final String name;
+    private final Path jar;
+    private final int port;
+    private final Map<String, String> properties;
+    private final Path log;
+    private Process process;
+
+    ServiceProcess(String name, Path jar, int port, Map<String, String> properties, Path workDir) {
+        this.name = name;
+        this.jar = jar;
+        this.port = port;
+        this.properties = properties;
+        this.log = workDir.resolve(name + ".log");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(name + " is not built: " + jar + " is missing (run ./mvnw verify from the root)");
+        }
+    }
+
+    /** Starts the process and waits until {@code /q/health/ready} answers 200. */
+    ServiceProcess start() {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:+UseSerialGC"));
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.http.host=127.0.0.1");
+        command.addAll(List.of("-jar", jar.toString()));
+        try {
+            Files.createDirectories(log.getParent());
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .failFast(name + " exited; see " + log, () -> !process.isAlive())
+                .until(this::ready);
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed or committed. */
+    void kill9() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    kill9();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                kill9();
+            }
+        }
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    private boolean ready() {
+        try {
+            HttpResponse<Void> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

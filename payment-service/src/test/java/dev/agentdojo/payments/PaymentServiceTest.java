@@ -1,0 +1,148 @@
+package dev.agentdojo.payments;
+
+import dev.agentdojo.bus.impl.EventBridge;
+import dev.agentdojo.payments.service.Payments;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import io.smallrye.reactive.messaging.memory.InMemorySink;
+import io.smallrye.reactive.messaging.memory.InMemorySource;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * payment-service's workflow and REST contract, with order-service played by the test through the
+ * in-memory connector.
+ */
+@QuarkusTest
+class PaymentServiceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @Inject
+    @Connector("smallrye-in-memory")
+    InMemoryConnector connector;
+
+    @Inject
+    Payments payments;
+
+    private InMemorySink<String> sent;
+    private InMemorySource<String> received;
+
+    @BeforeEach
+    void connect() {
+        sent = connector.sink(EventBridge.OUTGOING);
+        received = connector.source(EventBridge.INCOMING);
+        sent.clear();
+    }
+
+    @Test
+    void paymentProcessChargesTheOrderAndConfirmsItInTheSameChain() {
+        String order = UUID.randomUUID().toString();
+        String processId = UUID.randomUUID().toString();
+
+        received.send(envelope(processId, "payment:process", "[\"" + order + "\",99.90,\"EUR\"]", "corr-" + order));
+
+        await().atMost(WAIT).until(() -> sent.received().size() == 1);
+        String confirmed = sent.received().get(0).getPayload();
+        assertThat(confirmed).contains("\"name\":\"order:confirmed\"", "\"source\":\"payment-service\"",
+                "\"causationId\":\"" + processId + "\"", "\"correlationId\":\"corr-" + order + "\"");
+        given().when().get("/payments/" + order).then().statusCode(200)
+                .body("status", equalTo("APPROVED"))
+                .body("amount", equalTo(99.90f))
+                .body("orderId", equalTo(order));
+        assertThat(confirmed).contains("\"args\":[\"" + order + "\",\"" + payments.forOrder(order).orElseThrow().id() + "\"");
+    }
+
+    @Test
+    void anAmountAboveTheLimitIsDeclinedWithAReason() {
+        String order = UUID.randomUUID().toString();
+
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",10000.01,\"USD\"]", "c"));
+
+        await().atMost(WAIT).until(() -> sent.received().size() == 1);
+        assertThat(sent.received().get(0).getPayload()).contains("\"name\":\"payment:failed\"",
+                "amount 10000.01 USD exceeds the limit of 10000");
+        given().when().get("/payments/" + order).then().statusCode(200).body("status", equalTo("DECLINED"));
+    }
+
+    @Test
+    void anOrderIsChargedAtMostOnceWhateverIsRedelivered() {
+        String order = UUID.randomUUID().toString();
+        String first = envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",5,\"EUR\"]", "c");
+        long chargesBefore = payments.chargesMade();
+
+        received.send(first);
+        received.send(first);
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",5,\"EUR\"]", "c"));
+        String marker = UUID.randomUUID().toString();
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + marker + "\",1,\"EUR\"]", "c"));
+
+        await().atMost(WAIT).until(() -> sent.received().stream().map(Message::getPayload).anyMatch(p -> p.contains(marker)));
+        assertThat(payments.chargesMade() - chargesBefore).isEqualTo(2);
+        assertThat(sent.received()).extracting(Message::getPayload).filteredOn(p -> p.contains(order)).hasSize(1);
+    }
+
+    @Test
+    void aPaymentProcessWithBadArgsIsLoggedAndDoesNotStopLaterEvents() {
+        String order = UUID.randomUUID().toString();
+
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"x\",\"not a number\",\"EUR\"]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",1,\"EUR\"]", "c"));
+
+        await().atMost(WAIT).until(() -> payments.forOrder(order).isPresent());
+        assertThat(payments.forOrder("x")).isEmpty();
+    }
+
+    @Test
+    void anUnknownPaymentIs404AsAProblem() {
+        problem(given().when().get("/payments/unknown-order").then(), 404)
+                .body("detail", equalTo("there is no payment for order unknown-order"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/payments?limit=abc", "/payments?limit=0", "/payments?limit=1001", "/events?limit=x"})
+    void aBadLimitIsRefused(String path) {
+        problem(given().when().get(path).then(), 400).body("detail", containsString("query parameter 'limit'"));
+    }
+
+    @Test
+    void paymentsCannotBeMadeOverHttp() {
+        problem(given().contentType("application/json").body("{}").when().post("/payments").then(), 405);
+    }
+
+    @Test
+    void healthAndOpenApiAreServed() {
+        given().when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/openapi").then().statusCode(200);
+    }
+
+    private static ValidatableResponse problem(ValidatableResponse response, int status) {
+        return response.statusCode(status)
+                .contentType("application/problem+json")
+                .body("status", equalTo(status))
+                .body("detail", not(containsString("Exception")));
+    }
+
+    private static String envelope(String id, String name, String args, String correlationId) {
+        return "{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"args\":" + args + ",\"timestamp\":\"" + Instant.now()
+                + "\",\"source\":\"order-service\",\"correlationId\":\"" + correlationId + "\",\"causationId\":null}";
+    }
+}
