@@ -1,6 +1,7 @@
 package dev.agentdojo.service.events;
 
 import dev.agentdojo.bus.Event;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.List;
  * An event as the REST API shows it. Args that are exceptions (those of {@code error} events)
  * are shown as their message, never as a stack trace.
  */
+@RegisterForReflection
 public record EventView(String id, String name, List<Object> args, Instant timestamp, String source,
                         String correlationId, String causationId) {
 

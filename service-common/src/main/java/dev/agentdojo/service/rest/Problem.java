@@ -1,6 +1,7 @@
 package dev.agentdojo.service.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.List;
  * @param violations for invalid fields: which field, and what is wrong with it
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@RegisterForReflection(targets = {Problem.class, Problem.Violation.class}) // sent as a Response entity, unseen at build time
 public record Problem(String type, String title, int status, String detail, String instance, List<Violation> violations) {
 
     public static final String MEDIA_TYPE = "application/problem+json";

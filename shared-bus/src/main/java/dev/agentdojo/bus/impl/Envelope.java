@@ -2,6 +2,7 @@ package dev.agentdojo.bus.impl;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.agentdojo.bus.Event;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
 import java.util.Collections;
@@ -16,6 +17,7 @@ import java.util.List;
  *  "source":"order-service","correlationId":"019…","causationId":null}
  * }</pre>
  */
+@RegisterForReflection // read and written by Jackson, which a native image must be told about
 record Envelope(String id, String name, List<Object> args, Instant timestamp, String source,
                 String correlationId, String causationId) {
 

@@ -1,0 +1,87 @@
+package dev.agentdojo.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The container files agree with the services' own configuration: no Docker engine runs here, so
+ * what can be checked without one is checked (docker-compose's own syntax check runs in .ci/run).
+ */
+class DeploymentFilesIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("e2e.root", ".."));
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @ParameterizedTest
+    @ValueSource(strings = {"order-service", "payment-service"})
+    void eachServicePublishesItsOwnPortAndReachesTheComposeBroker(String name) throws IOException {
+        JsonNode service = compose().path("services").path(name);
+        Properties app = properties(name);
+        String port = app.getProperty("quarkus.http.port");
+
+        assertThat(service.path("ports").get(0).asText()).isEqualTo(port + ":" + port);
+        assertThat(app.getProperty("kafka.bootstrap.servers")).startsWith("${KAFKA_BOOTSTRAP_SERVERS:");
+        String bootstrap = service.path("environment").path("KAFKA_BOOTSTRAP_SERVERS").asText();
+        assertThat(compose().path("services").path("kafka").path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText())
+                .isEqualTo("PLAINTEXT://" + bootstrap);
+        assertThat(app.getProperty("quarkus.application.name")).isEqualTo(name);
+        assertThat(service.path("healthcheck").path("test").toString()).contains(":" + port + "/q/health/ready");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"order-service", "payment-service"})
+    void eachServiceWaitsForAHealthyBrokerAndRestartsOnFailure(String name) throws IOException {
+        JsonNode service = compose().path("services").path(name);
+
+        assertThat(service.path("depends_on").path("kafka").path("condition").asText()).isEqualTo("service_healthy");
+        assertThat(service.path("restart").asText()).isEqualTo("on-failure");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"order-service", "payment-service"})
+    void theDockerfilesNamedExistAndExposeTheServicePort(String name) throws IOException {
+        String port = properties(name).getProperty("quarkus.http.port");
+        for (JsonNode file : new JsonNode[] {compose(), YAML.readTree(ROOT.resolve("docker-compose.native.yml").toFile())}) {
+            JsonNode build = file.path("services").path(name).path("build");
+            Path dockerfile = ROOT.resolve(build.path("context").asText()).resolve(build.path("dockerfile").asText());
+            assertThat(dockerfile).exists();
+            assertThat(Files.readString(dockerfile)).contains("EXPOSE " + port);
+        }
+    }
+
+    @Test
+    void theBrokerIsASingleKraftNodeOfThe41LineAndStaysPrivate() throws IOException {
+        JsonNode kafka = compose().path("services").path("kafka");
+
+        assertThat(kafka.path("image").asText()).startsWith("apache/kafka:4.1");
+        assertThat(kafka.path("environment").path("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
+        assertThat(kafka.has("ports")).as("the broker publishes no port").isFalse();
+        assertThat(kafka.path("healthcheck").isMissingNode()).isFalse();
+        assertThat(StreamSupport.stream(compose().path("services").spliterator(), false)).hasSize(3);
+    }
+
+    private static JsonNode compose() throws IOException {
+        return YAML.readTree(ROOT.resolve("docker-compose.yml").toFile());
+    }
+
+    private static Properties properties(String service) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(ROOT.resolve(service).resolve("src/main/resources/application.properties"))) {
+            properties.load(reader);
+        }
+        return properties;
+    }
+}
