@@ -184,7 +184,7 @@ public final class LocalEventBus implements StandaloneEventBus {
      * recorded and dispatched, and events its listeners emit name it as their cause. It is not
      * handed to the outbound hooks again.
      */
-    public Uni<Void> deliver(Event event) {
+    Uni<Void> deliver(Event event) {
         ensureOpen();
         history.add(event);
         vertxBus.publish(event.name(), event, byReference);
@@ -198,7 +198,7 @@ public final class LocalEventBus implements StandaloneEventBus {
      * {@code Uni} of {@link #emit} waits for that too. A hook that throws fails the emit, and the
      * event is neither recorded nor dispatched.
      */
-    public void addOutboundHook(Function<Event, CompletionStage<?>> hook) {
+    void addOutboundHook(Function<Event, CompletionStage<?>> hook) {
         outbound.add(hook);
     }
 
