@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** Reads the event topic as it is, the ground truth of what both services announced. */
 final class EventLog {
@@ -23,6 +25,15 @@ final class EventLog {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EventLog() {
+    }
+
+    /** How many payment outcomes ({@code order:confirmed}, {@code payment:failed}) each order has on the topic. */
+    static Map<String, Long> outcomesPerOrder(String bootstrapServers) {
+        return readAll(bootstrapServers).stream()
+                .filter(e -> e.path("source").asText().equals("payment-service"))
+                .filter(e -> List.of("order:confirmed", "payment:failed").contains(e.path("name").asText()))
+                .map(e -> e.path("args").get(0).asText())
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     }
 
     /** Every envelope on the topic, in order, parsed. */

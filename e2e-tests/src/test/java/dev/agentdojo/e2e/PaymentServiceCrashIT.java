@@ -12,8 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -61,11 +59,7 @@ class PaymentServiceCrashIT {
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> accepted.stream().noneMatch(id -> "PENDING".equals(api.getOrder(id).text("status"))));
-        Map<String, Long> outcomesPerOrder = EventLog.readAll(env.kafka.bootstrapServers()).stream()
-                .filter(e -> e.path("source").asText().equals("payment-service"))
-                .filter(e -> List.of("order:confirmed", "payment:failed").contains(e.path("name").asText()))
-                .map(e -> e.path("args").get(0).asText())
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        Map<String, Long> outcomesPerOrder = EventLog.outcomesPerOrder(env.kafka.bootstrapServers());
         assertThat(accepted).allSatisfy(id -> assertThat(outcomesPerOrder.get(id)).as("outcomes of order " + id).isEqualTo(1L));
         assertThat(accepted).allSatisfy(id -> {
             JsonNode payment = api.payment(id).body();

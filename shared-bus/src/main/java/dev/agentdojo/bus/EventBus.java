@@ -135,6 +135,19 @@ public interface EventBus {
     Uni<Void> emit(String name, Object... args);
 
     /**
+     * Like {@link #emit}, for work that continues a chain outside a listener — a retry, a
+     * scheduled follow-up: the event names {@code cause} as its cause and shares its correlation,
+     * as if a listener of {@code cause} had emitted it.
+     *
+     * <pre>{@code
+     * bus.emitCausedBy(orderCreated, "payment:process", orderId, amount, currency); // a retry, same chain
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code cause} is null or the name is not valid (nothing is emitted)
+     */
+    Uni<Void> emitCausedBy(Event cause, String name, Object... args);
+
+    /**
      * Emits an event and returns when every sync listener has run; async listeners are started, not
      * awaited.
      *

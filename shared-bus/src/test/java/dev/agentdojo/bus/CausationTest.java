@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Causation and correlation ids (semantic 10). */
@@ -79,6 +80,28 @@ class CausationTest extends BusFixture {
         bus.emitSync("unrelated");
 
         assertThat(bus.getHistory("unrelated").get(0).isRoot()).isTrue();
+    }
+
+    @Test
+    void emitCausedByContinuesAChainOutsideAListener() {
+        bus.emitSync("order:created");
+        Event created = bus.getHistory().get(0);
+
+        bus.emitCausedBy(created, "payment:process").await().atMost(WAIT);
+        bus.emitSync("unrelated");
+
+        Event retried = bus.getHistory("payment:process").get(0);
+        assertThat(retried.causationId()).isEqualTo(created.id());
+        assertThat(retried.correlationId()).isEqualTo(created.correlationId());
+        assertThat(bus.getHistory("unrelated").get(0).isRoot()).as("the scope ends with the call").isTrue();
+    }
+
+    @Test
+    void emitCausedByRefusesANullCause() {
+        assertThatThrownBy(() -> bus.emitCausedBy(null, "payment:process"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the cause of 'payment:process' must not be null");
+        assertThat(bus.getHistory()).isEmpty();
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.agentdojo.orders.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+
 /** The {@code orders.*} settings. */
 @ConfigMapping(prefix = "orders")
 public interface OrdersConfig {
@@ -17,4 +19,8 @@ public interface OrdersConfig {
     /** How many events of one order's chain are kept for {@code GET /orders/{id}/events}. */
     @WithDefault("16")
     int maxChainEvents();
+
+    /** How long an order may stay pending before its payment is asked for again (and again after as long). */
+    @WithDefault("10s")
+    Duration paymentRetryAfter();
 }

@@ -6,30 +6,69 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.agentdojo.orders.config.OrdersConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import org.jboss.logging.Logger;
+
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The order side of the chain: {@code order:created → payment:process}, and the payment's outcome
  * ({@code order:confirmed} or {@code payment:failed}, from payment-service) settles the order.
- * Every event of a chain is also kept with its order for {@code GET /orders/{id}/events}.
+ * Every event of a chain is also kept with its order for {@code GET /orders/{id}/events}, and an
+ * order left pending too long has its payment asked for again.
  */
 @ApplicationScoped
 public class OrderWorkflow {
 
+    private static final Logger LOG = Logger.getLogger(OrderWorkflow.class);
+    private static final int MAX_RETRIES_PER_SWEEP = 500;
+
     private final EventBus bus;
     private final Orders orders;
+    private final Vertx vertx;
+    private final Duration retryAfter;
 
-    OrderWorkflow(EventBus bus, Orders orders) {
+    OrderWorkflow(EventBus bus, Orders orders, Vertx vertx, OrdersConfig config) {
         this.bus = bus;
         this.orders = orders;
+        this.vertx = vertx;
+        this.retryAfter = config.paymentRetryAfter();
     }
 
     void start(@Observes StartupEvent started) {
+        vertx.setPeriodic(Math.max(1, retryAfter.toMillis() / 2), timer -> askAgainForStalledPayments());
         bus.on(EventBus.ALL, orders::recordInChain);
         bus.onAsync(OrderEvents.CREATED, e -> bus.emit(OrderEvents.PAYMENT_PROCESS,
                 e.arg(0, String.class), e.arg(2, BigDecimal.class), e.arg(3, String.class)));
         bus.on(OrderEvents.CONFIRMED, e -> orders.confirm(e.arg(0, String.class), e.arg(1, String.class)));
         bus.on(OrderEvents.PAYMENT_FAILED, e -> orders.fail(e.arg(0, String.class), e.arg(1, String.class)));
+    }
+
+    /**
+     * An order still pending after {@code orders.payment-retry-after} has its payment asked for
+     * again, in the same chain: its {@code payment:process} may never have reached the log (the
+     * broker was away), or payment-service may be down. payment-service charges an order once
+     * however often it is asked, so asking again is always safe.
+     */
+    void askAgainForStalledPayments() {
+        for (Orders.Stalled stalled : orders.stalled(Instant.now().minus(retryAfter), MAX_RETRIES_PER_SWEEP)) {
+            Order order = stalled.order();
+            LOG.infof("Order %s is still pending after %d s: asking for its payment again", order.id(), retryAfter.toSeconds());
+            Object[] args = {order.id(), order.amount(), order.currency()};
+            try {
+                Uni<Void> sent = stalled.created() == null
+                        ? bus.emit(OrderEvents.PAYMENT_PROCESS, args)
+                        : bus.emitCausedBy(stalled.created(), OrderEvents.PAYMENT_PROCESS, args);
+                sent.subscribe().with(ok -> { }, failure -> LOG.warnf("Payment of order %s not asked again yet: %s",
+                        order.id(), failure.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.warnf("Payment of order %s not asked again yet: %s", order.id(), e.getMessage());
+            }
+        }
     }
 
     /** At start-up, before new events: orders come back from the event log, and nothing is re-sent. */

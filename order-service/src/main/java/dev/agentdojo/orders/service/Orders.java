@@ -39,11 +39,23 @@ public class Orders {
     private final Map<String, Tracked> orders = new ConcurrentHashMap<>();
     private final Queue<String> oldestFirst = new ConcurrentLinkedQueue<>();
 
-    /** An order with the events of its chain seen here so far. */
-    private record Tracked(Order order, List<Event> chain) {
-        Tracked with(Order changed) {
-            return new Tracked(changed, chain);
+    /** An order, the events of its chain seen here so far, and when its payment was last asked for. */
+    private record Tracked(Order order, List<Event> chain, Instant paymentAskedAt) {
+        Tracked(Order order) {
+            this(order, new ArrayList<>(), order.createdAt());
         }
+
+        Tracked with(Order changed) {
+            return new Tracked(changed, chain, paymentAskedAt);
+        }
+    }
+
+    /**
+     * A pending order whose payment must be asked for again.
+     *
+     * @param created its {@code order:created} event, so the new request continues its chain (null if not kept)
+     */
+    public record Stalled(Order order, Event created) {
     }
 
     Orders(EventBus bus, OrdersConfig config) {
@@ -59,7 +71,7 @@ public class Orders {
      */
     public Uni<Order> place(String customer, BigDecimal amount, String currency) {
         Order order = Order.pending(UUID.randomUUID().toString(), customer, amount, currency, Instant.now());
-        orders.put(order.id(), new Tracked(order, new ArrayList<>()));
+        orders.put(order.id(), new Tracked(order));
         oldestFirst.add(order.id());
         forgetOldestFinalOrders();
         return Uni.createFrom().deferred(() -> bus.emit(OrderEvents.CREATED, order.id(), customer, amount, currency))
@@ -124,7 +136,7 @@ public class Orders {
                 String id = event.arg(0, String.class);
                 Order order = Order.pending(id, event.arg(1, String.class), event.arg(2, BigDecimal.class),
                         event.arg(3, String.class), event.timestamp());
-                if (orders.putIfAbsent(id, new Tracked(order, new ArrayList<>())) == null) {
+                if (orders.putIfAbsent(id, new Tracked(order)) == null) {
                     oldestFirst.add(id);
                 }
             }
@@ -137,6 +149,30 @@ public class Orders {
             }
         }
         recordInChain(event);
+    }
+
+    /**
+     * Pending orders whose payment was last asked for before {@code askedBefore}, at most
+     * {@code max}; each is marked as asked for now, so that it comes back only after another wait.
+     */
+    public List<Stalled> stalled(Instant askedBefore, int max) {
+        List<Stalled> out = new ArrayList<>();
+        Instant now = Instant.now();
+        for (String id : orders.keySet()) {
+            if (out.size() >= max) {
+                break;
+            }
+            Tracked marked = orders.computeIfPresent(id, (key, t) -> !t.order().status().isFinal()
+                    && t.paymentAskedAt().isBefore(askedBefore) ? new Tracked(t.order(), t.chain(), now) : t);
+            if (marked != null && now.equals(marked.paymentAskedAt())) {
+                Event created;
+                synchronized (marked.chain()) {
+                    created = marked.chain().stream().filter(e -> e.name().equals(OrderEvents.CREATED)).findFirst().orElse(null);
+                }
+                out.add(new Stalled(marked.order(), created));
+            }
+        }
+        return out;
     }
 
     public int size() {

@@ -14,8 +14,8 @@ import java.math.BigDecimal;
 /**
  * The payment side of the chain: {@code payment:process (orderId, amount, currency)} charges the
  * order and announces {@code order:confirmed (orderId, paymentId, amount, currency)} or
- * {@code payment:failed (orderId, reason, amount, currency)}. An order already charged is not charged again, and its
- * outcome is not announced twice.
+ * {@code payment:failed (orderId, reason, amount, currency)}. An order already charged is not
+ * charged again; its outcome is announced once, and again only if announcing it failed.
  */
 @ApplicationScoped
 public class PaymentWorkflow {
@@ -44,12 +44,17 @@ public class PaymentWorkflow {
         Payment payment = charge.payment();
         if (!charge.isNew()) {
             LOG.infof("Order %s was charged before (payment %s); not charged again", orderId, payment.id());
-            return Uni.createFrom().voidItem();
+        } else {
+            LOG.infof("Order %s: payment %s %s", orderId, payment.id(), payment.status());
         }
-        LOG.infof("Order %s: payment %s %s", orderId, payment.id(), payment.status());
-        return payment.approved()
-                ? bus.emit(CONFIRMED, orderId, payment.id(), payment.amount(), payment.currency())
-                : bus.emit(FAILED, orderId, payment.reason(), payment.amount(), payment.currency());
+        if (!payments.claimAnnouncement(orderId)) {
+            return Uni.createFrom().voidItem(); // announced already, or being announced right now
+        }
+        return Uni.createFrom().deferred(() -> payment.approved()
+                        ? bus.emit(CONFIRMED, orderId, payment.id(), payment.amount(), payment.currency())
+                        : bus.emit(FAILED, orderId, payment.reason(), payment.amount(), payment.currency()))
+                .invoke(() -> payments.announced(orderId))
+                .onFailure().invoke(() -> payments.notAnnounced(orderId));
     }
 
     /** At start-up: the payments this service announced come back from the event log, uncharged. */

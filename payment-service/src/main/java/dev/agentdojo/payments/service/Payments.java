@@ -28,6 +28,8 @@ public class Payments {
     private final Map<String, Payment> byOrder = new ConcurrentHashMap<>();
     private final Queue<String> oldestFirst = new ConcurrentLinkedQueue<>();
     private final AtomicLong charges = new AtomicLong();
+    /** Per order: false while its outcome is being announced, true once it is on the log. */
+    private final Map<String, Boolean> announced = new ConcurrentHashMap<>();
 
     Payments(PaymentGateway gateway, PaymentConfig config) {
         this.gateway = gateway;
@@ -53,8 +55,27 @@ public class Payments {
     public record Charge(Payment payment, boolean isNew) {
     }
 
-    /** Records a payment known from the event log, without charging anything. */
+    /**
+     * Claims the announcement of the order's outcome: true for exactly one caller while it is
+     * neither announced nor being announced. Pair with {@link #announced} or {@link #notAnnounced}.
+     */
+    public boolean claimAnnouncement(String orderId) {
+        return announced.putIfAbsent(orderId, Boolean.FALSE) == null;
+    }
+
+    /** The outcome is on the event log: never announce it again. */
+    public void announced(String orderId) {
+        announced.put(orderId, Boolean.TRUE);
+    }
+
+    /** The announcement failed: the next request for this order announces it again. */
+    public void notAnnounced(String orderId) {
+        announced.remove(orderId, Boolean.FALSE);
+    }
+
+    /** Records a payment known from the event log (so already announced), without charging anything. */
     public void rebuild(Payment payment) {
+        announced.put(payment.orderId(), Boolean.TRUE);
         if (byOrder.putIfAbsent(payment.orderId(), payment) == null) {
             oldestFirst.add(payment.orderId());
             forgetOldest();
@@ -81,6 +102,7 @@ public class Payments {
                 return;
             }
             byOrder.remove(oldest);
+            announced.remove(oldest);
         }
     }
 }

@@ -152,6 +152,19 @@ public final class LocalEventBus implements StandaloneEventBus {
     }
 
     @Override
+    public Uni<Void> emitCausedBy(Event cause, String name, Object... args) {
+        if (cause == null) {
+            throw new IllegalArgumentException("the cause of '" + name + "' must not be null");
+        }
+        Event previous = Causation.enter(cause);
+        try {
+            return emit(name, args);
+        } finally {
+            Causation.exit(previous);
+        }
+    }
+
+    @Override
     public boolean emitSync(String name, Object... args) {
         Event event = newEvent(name, args);
         CompletionStage<?> sent = record(event);

@@ -1,0 +1,148 @@
+package dev.agentdojo.e2e;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Parts of the system fail under a steady stream of orders; afterwards every order accepted with a
+ * 202 is final and was charged once, and nothing answered with a 5xx other than a clear 503.
+ */
+class ReliabilityIT {
+
+    private static final Duration FINAL_WITHIN = Duration.ofSeconds(60);
+
+    private static Environment env;
+    private static Api api;
+
+    @BeforeAll
+    static void up() {
+        env = Environment.get();
+        api = new Api(env);
+    }
+
+    @Test
+    void anOrderServiceKilledAndRestartedStillHasEveryOrderItAccepted() throws Exception {
+        Stream stream = new Stream("os-kill");
+        stream.send(150);
+        env.orders.kill9();
+        env.orders.start();
+        stream.send(100);
+
+        stream.assertEveryAcceptedOrderFinalAndChargedOnce();
+        assertThat(stream.refused).as("order-service answers nothing but 202 while it runs").isEmpty();
+    }
+
+    @Test
+    void aBrokerStoppedForTenSecondsIsRecoveredFromWithoutRestartingAnyService() throws Exception {
+        Stream stream = new Stream("broker-out");
+        stream.send(100);
+        env.kafka.stop();
+        long outage = System.nanoTime();
+        while (System.nanoTime() - outage < TimeUnit.SECONDS.toNanos(10)) {
+            stream.sendAsync(5); // keeps posting during the outage, without waiting for the answers
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        env.kafka.restart();
+        stream.send(100);
+        stream.awaitAnswers();
+
+        assertThat(env.orders.isAlive()).isTrue();
+        assertThat(env.payments.isAlive()).isTrue();
+        assertThat(stream.refused).as("during the outage: 202 later, or a clear 503").allMatch(status -> status == 503);
+        stream.assertEveryAcceptedOrderFinalAndChargedOnce();
+    }
+
+    @Test
+    void garbageAndEnvelopesWithUnknownFieldsOnTheTopicAreSkippedAndDoNotStallLaterEvents() throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+            producer.send(new ProducerRecord<>(EventLog.TOPIC, "junk", "\u0000\u00ffnot json at all{")).get(10, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(EventLog.TOPIC, "x", "{\"id\":\"only-an-id\"}")).get(10, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(EventLog.TOPIC, "u", "{\"id\":\"unknown-fields-1\",\"name\":\"audit:note\","
+                    + "\"args\":[],\"timestamp\":\"2026-01-01T00:00:00Z\",\"source\":\"someone-else\","
+                    + "\"correlationId\":\"unknown-fields-1\",\"causationId\":null,\"futureField\":{\"v\":2}}"))
+                    .get(10, TimeUnit.SECONDS);
+        }
+        Stream stream = new Stream("after-garbage");
+        stream.send(20);
+
+        stream.assertEveryAcceptedOrderFinalAndChargedOnce();
+        for (ServiceProcess service : List.of(env.orders, env.payments)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(service.log()).contains("Skipped a message"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(service.log()).contains("audit:note"));
+        }
+    }
+
+    /** A stream of orders placed by this test, and what became of them. */
+    private final class Stream {
+
+        final String prefix;
+        final List<String> accepted = new CopyOnWriteArrayList<>();
+        final List<Integer> refused = new CopyOnWriteArrayList<>();
+        final Map<Integer, Boolean> pending = new ConcurrentHashMap<>();
+        final AtomicInteger counter = new AtomicInteger();
+
+        Stream(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** Places {@code n} orders, 16 at a time, and waits for every answer. */
+        void send(int n) throws InterruptedException {
+            for (int i = 0; i < n; i += 16) {
+                sendAsync(Math.min(16, n - i));
+                awaitAnswers();
+            }
+        }
+
+        void sendAsync(int n) {
+            for (int i = 0; i < n; i++) {
+                int k = counter.incrementAndGet();
+                pending.put(k, Boolean.TRUE);
+                api.placeOrder(prefix + "-" + k, new BigDecimal(k % 9 == 0 ? "11000" : "15.50"))
+                        .whenComplete((reply, failure) -> {
+                            if (reply != null && reply.status() == 202) {
+                                accepted.add(reply.text("id"));
+                            } else {
+                                refused.add(reply == null ? -1 : reply.status());
+                            }
+                            pending.remove(k);
+                        });
+            }
+        }
+
+        void awaitAnswers() {
+            await().atMost(Duration.ofSeconds(60)).until(pending::isEmpty);
+        }
+
+        void assertEveryAcceptedOrderFinalAndChargedOnce() {
+            awaitAnswers();
+            assertThat(accepted).isNotEmpty();
+            await().atMost(FINAL_WITHIN).pollInterval(Duration.ofMillis(500))
+                    .until(() -> accepted.stream().allMatch(id -> {
+                        Api.Reply order = api.getOrder(id);
+                        return order.status() == 200 && !"PENDING".equals(order.text("status"));
+                    }));
+            Map<String, Long> outcomes = EventLog.outcomesPerOrder(env.kafka.bootstrapServers());
+            assertThat(accepted).allSatisfy(id -> assertThat(outcomes.get(id)).as("payment outcomes of " + id).isEqualTo(1L));
+        }
+    }
+}
