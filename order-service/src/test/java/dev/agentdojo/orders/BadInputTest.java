@@ -35,8 +35,9 @@ class BadInputTest {
     }
 
     @AfterEach
-    void nothingWasCreated() {
+    void nothingWasCreatedAndTheServiceIsHealthy() {
         assertThat(orders.size()).isEqualTo(ordersBefore);
+        given().when().get("/q/health/ready").then().statusCode(200);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -61,6 +62,94 @@ class BadInputTest {
     void aBadOrderIsRefusedWithTheReason(String caseName, String body, String detail) {
         problem(given().contentType(ContentType.JSON).body(body).when().post("/orders").then(), 400)
                 .body("detail", containsString(detail));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            JSON null                    | null                                                 | is required
+            a string, not an object      | "an order"                                           | the body must be a JSON object
+            a number, not an object      | 42                                                   | the body must be a JSON object
+            amount as a string of words  | {"customer":"ada","amount":"twelve"}                 | field 'amount' has a value of the wrong type
+            amount as an array           | {"customer":"ada","amount":[1,2]}                    | field 'amount' has a value of the wrong type
+            amount as an object          | {"customer":"ada","amount":{"value":1}}              | field 'amount' has a value of the wrong type
+            amount NaN                   | {"customer":"ada","amount":"NaN"}                    | field 'amount' has a value of the wrong type
+            amount far too large         | {"customer":"ada","amount":1e400}                    | amount must be at most 1000000
+            amount far too small         | {"customer":"ada","amount":-1e400}                   | amount must be more than 0
+            customer as an array         | {"customer":["a"],"amount":1}                        | field 'customer' has a value of the wrong type
+            customer null                | {"customer":null,"amount":1}                         | customer must not be blank
+            currency as a number         | {"customer":"ada","amount":1,"currency":978}         | currency must be three capital letters
+            trailing garbage             | {"customer":"ada","amount":1} {                       | the body is not valid JSON
+            single quotes                | {'customer':'ada','amount':1}                         | the body is not valid JSON
+            comments                     | {"customer":"ada",/* hi */"amount":1}                 | the body is not valid JSON
+            unterminated string          | {"customer":"ada                                      | the body is not valid JSON
+            """)
+    void moreBadOrdersAreRefusedWithTheReason(String caseName, String body, String detail) {
+        problem(given().contentType(ContentType.JSON).body(body).when().post("/orders").then(), 400)
+                .body("detail", containsString(detail));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"newline,ada\\nlovelace", "escape,\\u001b[31mred", "zero-width space,a\\u200bda", "bell,ad\\u0007a",
+            "line separator,ada\\u2028x", "byte-order mark,\\ufeffada"})
+    void controlCharactersInTheCustomerAreRefused(String what, String jsonEscapedName) {
+        problem(given().contentType(ContentType.JSON).body("{\"customer\":\"" + jsonEscapedName + "\",\"amount\":1}")
+                .when().post("/orders").then(), 400)
+                .body("detail", equalTo("customer must not contain control characters"));
+    }
+
+    @Test
+    void aCurrencyWithANewlineIsRefused() {
+        problem(given().contentType(ContentType.JSON).body("{\"customer\":\"ada\",\"amount\":1,\"currency\":\"EU\\nR\"}")
+                .when().post("/orders").then(), 400)
+                .body("detail", containsString("currency must be three capital letters"));
+    }
+
+    @Test
+    void deeplyNestedJsonIsRefused() {
+        String nested = "[".repeat(5_000) + "]".repeat(5_000);
+        problem(given().contentType(ContentType.JSON).body("{\"customer\":\"ada\",\"amount\":1,\"x\":" + nested + "}")
+                .when().post("/orders").then(), 400)
+                .body("detail", containsString("the body is not valid JSON"));
+    }
+
+    @Test
+    void invalidUtf8IsRefused() {
+        byte[] body = "{\"customer\":\"ad\u00e9\",\"amount\":1}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        problem(given().contentType("application/json; charset=UTF-8").body(body).when().post("/orders").then(), 400)
+                .body("detail", containsString("the body is not valid JSON"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"application/xml", "text/html", "text/csv", "application/octet-stream"})
+    void aBodyOfAnotherMediaTypeIs415(String contentType) {
+        byte[] body = "{\"customer\":\"ada\",\"amount\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        problem(given().contentType(contentType).body(body).when().post("/orders").then(), 415);
+    }
+
+    @Test
+    void askingForAMediaTypeTheApiDoesNotSpeakIs406() {
+        given().accept("application/xml").contentType(ContentType.JSON).body("{\"customer\":\"ada\",\"amount\":1}")
+                .when().post("/orders").then().statusCode(406);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/orders/%20", "/orders/..%2F..%2Fetc", "/orders/%3Cscript%3E", "/orders/x/events/extra"})
+    void oddPathsAre404(String path) {
+        given().urlEncodingEnabled(false).when().get(path).then().statusCode(404);
+    }
+
+    @Test
+    void aVeryLongOrderIdIs404WithAShortenedDetail() {
+        String id = "x".repeat(3_000);
+        problem(given().when().get("/orders/" + id).then(), 404)
+                .body("detail", containsString("…"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/orders?limit=99999999999", "/orders?limit=%00", "/events?limit=2.5", "/events?event=*"})
+    void moreBadQueryParametersAreRefused(String path) {
+        given().urlEncodingEnabled(false).when().get(path).then().statusCode(400)
+                .contentType("application/problem+json");
     }
 
     @Test

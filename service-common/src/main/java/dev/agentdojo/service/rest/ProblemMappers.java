@@ -69,6 +69,8 @@ public class ProblemMappers {
         } else if (e instanceof MismatchedInputException mismatched && !mismatched.getPath().isEmpty()) {
             detail = "field '" + path(mismatched) + "' has a value of the wrong type"
                     + (mismatched.getTargetType() != null ? "; expected " + mismatched.getTargetType().getSimpleName().toLowerCase() : "");
+        } else if (e instanceof MismatchedInputException && String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+            detail = "the body is not valid JSON: there is more after the JSON object";
         } else if (e instanceof MismatchedInputException) {
             detail = "the body must be a JSON object";
         } else {
