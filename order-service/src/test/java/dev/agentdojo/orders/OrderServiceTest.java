@@ -176,6 +176,8 @@ class OrderServiceTest {
     @Test
     void healthAndOpenApiAreServed() {
         given().when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", org.hamcrest.Matchers.hasItem("event log replayed and connected"));
         given().when().get("/q/openapi").then().statusCode(200);
     }
 

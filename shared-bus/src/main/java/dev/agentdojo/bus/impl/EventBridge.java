@@ -80,6 +80,7 @@ public class EventBridge {
     private final Duration replayTimeout;
     private final jakarta.enterprise.event.Event<ReplayedEvent> replayed;
     private volatile Cancellable consuming;
+    private volatile boolean ready;
 
     @Inject
     EventBridge(LocalEventBus bus, EventBusConfig config,
@@ -119,8 +120,14 @@ public class EventBridge {
                 .subscribe().with(
                         ignored -> { },
                         failure -> LOG.errorf(failure, "The bridge stopped receiving events from other services"));
+        ready = true;
         LOG.infof("Bridge of '%s' started: sends %s except %s, receives every other service's events",
                 bus.source(), include, exclude);
+    }
+
+    /** True once the start-up replay (if any) is done and events are received: the service may take requests. */
+    public boolean isReady() {
+        return ready;
     }
 
     @PreDestroy
