@@ -81,6 +81,20 @@ class OrderChainIT {
         assertThat(ids).allSatisfy(id -> assertThat(api.payment(id).status()).isEqualTo(200));
     }
 
+    @Test
+    void bothServicesExposeTheirEventBridgeAndKafkaConsumerLagMetrics() throws Exception {
+        String id = api.placeOrder("metrics", new BigDecimal("3")).join().text("id");
+        await().atMost(FINAL_WITHIN).until(() -> "CONFIRMED".equals(api.getOrder(id).text("status")));
+
+        for (ServiceProcess service : List.of(env.orders, env.payments)) {
+            String metrics = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.baseUrl() + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).as(service.baseUrl()).contains("agentdojo_bridge_consumed_total", "agentdojo_bridge_published_total",
+                    "agentdojo_events_received_total", "kafka_consumer_fetch_manager_records_lag");
+        }
+    }
+
     static List<String> texts(JsonNode array, String field) {
         return StreamSupport.stream(array.spliterator(), false)
                 .map(node -> field == null ? node.asText() : node.path(field).asText())

@@ -174,6 +174,33 @@ class OrderServiceTest {
     }
 
     @Test
+    void metricsCountEventsListenerTimesBridgeTrafficAndOrdersByStatus() {
+        String id = place("metered", "4");
+        await().atMost(WAIT).until(() -> sent.received().size() >= 2);
+        received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-m\",4,\"EUR\"]", "c-" + id, null));
+        await().atMost(WAIT).until(() -> orders.find(id).orElseThrow().status().isFinal());
+
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains(
+                "agentdojo_events_emitted_total{event=\"order:created\"",
+                "agentdojo_events_emitted_total{event=\"payment:process\"",
+                "agentdojo_events_received_total{event=\"order:confirmed\"",
+                "agentdojo_events_delivered_total{event=\"order:created\"",
+                "agentdojo_events_failed_total{event=\"order:created\"",
+                "agentdojo_listener_duration_seconds_count{event=\"order:created\"",
+                "agentdojo_bridge_published_total",
+                "agentdojo_bridge_consumed_total",
+                "agentdojo_orders{status=\"CONFIRMED\"",
+                "agentdojo_orders{status=\"PENDING\"");
+        assertThat(gauge(metrics, "agentdojo_orders{status=\"CONFIRMED\"}")).isGreaterThanOrEqualTo(1);
+    }
+
+    private static double gauge(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(-1);
+    }
+
+    @Test
     void healthAndOpenApiAreServed() {
         given().when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/health/ready").then().statusCode(200)

@@ -129,6 +129,16 @@ class PaymentServiceTest {
     }
 
     @Test
+    void metricsCountPaymentsByOutcome() {
+        String order = UUID.randomUUID().toString();
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",50000,\"EUR\"]", "c"));
+        await().atMost(WAIT).until(() -> payments.forOrder(order).isPresent());
+
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("agentdojo_payments_total{outcome=\"DECLINED\"", "agentdojo_events_received_total{event=\"payment:process\"");
+    }
+
+    @Test
     void healthAndOpenApiAreServed() {
         given().when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/openapi").then().statusCode(200);

@@ -4,6 +4,8 @@ import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.EventNotSentException;
 import dev.agentdojo.orders.config.OrdersConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -12,6 +14,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +22,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,6 +31,7 @@ import java.util.function.UnaryOperator;
  * <p>Thread-safe: each order's state changes atomically ({@link ConcurrentHashMap#computeIfPresent});
  * a status, once final, never changes again, so a redelivered or late outcome is ignored. Memory is
  * bounded by {@code orders.max-kept} orders of at most {@code orders.max-chain-events} events each.
+ * The gauge {@code agentdojo.orders{status}} counts the orders kept, by status.
  */
 @ApplicationScoped
 public class Orders {
@@ -37,6 +42,7 @@ public class Orders {
     private final int maxKept;
     private final int maxChainEvents;
     private final Map<String, Tracked> orders = new ConcurrentHashMap<>();
+    private final Map<OrderStatus, AtomicLong> byStatus = new EnumMap<>(OrderStatus.class);
     private final Queue<String> oldestFirst = new ConcurrentLinkedQueue<>();
 
     /** An order, the events of its chain seen here so far, and when its payment was last asked for. */
@@ -58,10 +64,13 @@ public class Orders {
     public record Stalled(Order order, Event created) {
     }
 
-    Orders(EventBus bus, OrdersConfig config) {
+    Orders(EventBus bus, OrdersConfig config, MeterRegistry registry) {
         this.bus = bus;
         this.maxKept = config.maxKept();
         this.maxChainEvents = config.maxChainEvents();
+        for (OrderStatus status : OrderStatus.values()) {
+            byStatus.put(status, registry.gauge("agentdojo.orders", Tags.of("status", status.name()), new AtomicLong()));
+        }
     }
 
     /**
@@ -72,10 +81,15 @@ public class Orders {
     public Uni<Order> place(String customer, BigDecimal amount, String currency) {
         Order order = Order.pending(UUID.randomUUID().toString(), customer, amount, currency, Instant.now());
         orders.put(order.id(), new Tracked(order));
+        byStatus.get(OrderStatus.PENDING).incrementAndGet();
         oldestFirst.add(order.id());
         forgetOldestFinalOrders();
         return Uni.createFrom().deferred(() -> bus.emit(OrderEvents.CREATED, order.id(), customer, amount, currency))
-                .onFailure(EventNotSentException.class).invoke(() -> orders.remove(order.id()))
+                .onFailure(EventNotSentException.class).invoke(() -> {
+                    if (orders.remove(order.id()) != null) {
+                        byStatus.get(OrderStatus.PENDING).decrementAndGet();
+                    }
+                })
                 .replaceWith(order);
     }
 
@@ -137,13 +151,14 @@ public class Orders {
                 Order order = Order.pending(id, event.arg(1, String.class), event.arg(2, BigDecimal.class),
                         event.arg(3, String.class), event.timestamp());
                 if (orders.putIfAbsent(id, new Tracked(order)) == null) {
+                    byStatus.get(OrderStatus.PENDING).incrementAndGet();
                     oldestFirst.add(id);
                 }
             }
-            case OrderEvents.CONFIRMED -> orders.computeIfPresent(event.arg(0, String.class), (id, t) -> t.order().status().isFinal()
-                    ? t : t.with(t.order().confirmed(event.arg(1, String.class), event.timestamp())));
-            case OrderEvents.PAYMENT_FAILED -> orders.computeIfPresent(event.arg(0, String.class), (id, t) -> t.order().status().isFinal()
-                    ? t : t.with(t.order().failed(event.arg(1, String.class), event.timestamp())));
+            case OrderEvents.CONFIRMED -> transition(event.arg(0, String.class), OrderStatus.CONFIRMED,
+                    order -> order.confirmed(event.arg(1, String.class), event.timestamp()));
+            case OrderEvents.PAYMENT_FAILED -> transition(event.arg(0, String.class), OrderStatus.PAYMENT_FAILED,
+                    order -> order.failed(event.arg(1, String.class), event.timestamp()));
             default -> {
                 return;
             }
@@ -179,9 +194,25 @@ public class Orders {
         return orders.size();
     }
 
+    /** Moves a pending order to {@code to}; returns the order as it is afterwards, null if unknown. */
+    private Tracked transition(String id, OrderStatus to, UnaryOperator<Order> change) {
+        boolean[] moved = {false};
+        Tracked after = orders.computeIfPresent(id, (key, tracked) -> {
+            if (tracked.order().status().isFinal()) {
+                return tracked;
+            }
+            moved[0] = true;
+            return tracked.with(change.apply(tracked.order()));
+        });
+        if (moved[0]) {
+            byStatus.get(OrderStatus.PENDING).decrementAndGet();
+            byStatus.get(to).incrementAndGet();
+        }
+        return after;
+    }
+
     private void settle(String id, OrderStatus to, UnaryOperator<Order> change) {
-        Tracked after = orders.computeIfPresent(id, (key, tracked) ->
-                tracked.order().status().isFinal() ? tracked : tracked.with(change.apply(tracked.order())));
+        Tracked after = transition(id, to, change);
         if (after == null) {
             LOG.warnf("Outcome %s for unknown order %s ignored", to, id);
         } else if (after.order().status() != to) {
@@ -199,8 +230,9 @@ public class Orders {
                 return; // never forget a pending order; the map may exceed the bound until it settles
             }
             oldestFirst.poll();
-            if (oldest != null) {
-                orders.remove(oldest);
+            Tracked forgotten = oldest == null ? null : orders.remove(oldest);
+            if (forgotten != null) {
+                byStatus.get(forgotten.order().status()).decrementAndGet();
             }
         }
     }

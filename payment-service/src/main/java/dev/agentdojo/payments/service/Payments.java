@@ -1,6 +1,7 @@
 package dev.agentdojo.payments.service;
 
 import dev.agentdojo.payments.config.PaymentConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * order (a redelivery, a replay, a retry), the gateway is called for it once.
  *
  * <p>Thread-safe: {@link ConcurrentHashMap#computeIfAbsent} makes "look up, else charge" atomic
- * per order. Memory is bounded by {@code payment.max-kept}.
+ * per order. Memory is bounded by {@code payment.max-kept}. The counter
+ * {@code agentdojo.payments{outcome}} counts the charges this process made, by outcome.
  */
 @ApplicationScoped
 public class Payments {
@@ -31,9 +33,12 @@ public class Payments {
     /** Per order: false while its outcome is being announced, true once it is on the log. */
     private final Map<String, Boolean> announced = new ConcurrentHashMap<>();
 
-    Payments(PaymentGateway gateway, PaymentConfig config) {
+    private final MeterRegistry registry;
+
+    Payments(PaymentGateway gateway, PaymentConfig config, MeterRegistry registry) {
         this.gateway = gateway;
         this.maxKept = config.maxKept();
+        this.registry = registry;
     }
 
     /** The outcome of charging the order: a new charge the first time, the earlier one after. */
@@ -45,6 +50,7 @@ public class Payments {
             return gateway.charge(id, amount, currency);
         });
         if (isNew[0]) {
+            registry.counter("agentdojo.payments", "outcome", payment.status().name()).increment();
             oldestFirst.add(orderId);
             forgetOldest();
         }

@@ -165,6 +165,7 @@ public class EventBridge {
         } catch (RuntimeException e) {
             throw new EventNotSentException(event, e);
         }
+        bus.metrics().bridge("published");
         return acknowledged;
     }
 
@@ -174,6 +175,7 @@ public class EventBridge {
             event = Envelope.decode(message.getPayload());
         } catch (IllegalArgumentException e) {
             LOG.warnf("Skipped a message on channel %s: %s", INCOMING, e.getMessage());
+            bus.metrics().bridgeSkipped("invalid");
             return acknowledge(message);
         }
         if (event.source().equals(bus.source())) {
@@ -181,8 +183,10 @@ public class EventBridge {
         }
         if (!delivered.firstTime(event.id())) {
             LOG.debugf("Skipped duplicate of event %s ('%s')", event.id(), event.name());
+            bus.metrics().bridgeSkipped("duplicate");
             return acknowledge(message);
         }
+        bus.metrics().bridge("consumed");
         Uni<Void> handled;
         try {
             handled = bus.deliver(event);

@@ -2,7 +2,9 @@ package dev.agentdojo.bus.impl;
 
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.EventBusOptions;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -13,7 +15,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Makes the application's {@link EventBus}: one per application, on Quarkus's own Vert.x, named
  * after {@code quarkus.application.name}. Injectable as {@code EventBus} (and as
- * {@code LocalEventBus} for the bridge in this library).
+ * {@code LocalEventBus} for the bridge in this library). With a Micrometer registry in the
+ * application (quarkus-micrometer), the bus records its meters there ({@link BusMetrics}).
  */
 @ApplicationScoped
 public class EventBusProducer {
@@ -21,9 +24,10 @@ public class EventBusProducer {
     @Produces
     @Singleton
     @Typed({EventBus.class, LocalEventBus.class})
-    LocalEventBus eventBus(Vertx vertx, EventBusConfig config,
+    LocalEventBus eventBus(Vertx vertx, EventBusConfig config, Instance<MeterRegistry> registry,
                            @ConfigProperty(name = "quarkus.application.name", defaultValue = "application") String application) {
-        return new LocalEventBus(vertx, false, new EventBusOptions(config.historySize(), application));
+        BusMetrics metrics = registry.isResolvable() ? new BusMetrics(registry.get()) : BusMetrics.NONE;
+        return new LocalEventBus(vertx, false, new EventBusOptions(config.historySize(), application), metrics);
     }
 
     void close(@Disposes LocalEventBus bus) {

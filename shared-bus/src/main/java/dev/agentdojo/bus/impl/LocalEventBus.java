@@ -46,6 +46,7 @@ public final class LocalEventBus implements StandaloneEventBus {
     private final io.vertx.core.eventbus.EventBus vertxBus;
     private final DeliveryOptions byReference = new DeliveryOptions().setCodecName(EventCodec.NAME);
     private final List<Function<Event, CompletionStage<?>>> outbound = new CopyOnWriteArrayList<>();
+    private final BusMetrics metrics;
     private volatile boolean closed;
 
     /**
@@ -53,6 +54,11 @@ public final class LocalEventBus implements StandaloneEventBus {
      * @param ownsVertx whether {@link #close()} closes {@code vertx}
      */
     public LocalEventBus(Vertx vertx, boolean ownsVertx, EventBusOptions options) {
+        this(vertx, ownsVertx, options, BusMetrics.NONE);
+    }
+
+    LocalEventBus(Vertx vertx, boolean ownsVertx, EventBusOptions options, BusMetrics metrics) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.source = options.source();
@@ -199,6 +205,7 @@ public final class LocalEventBus implements StandaloneEventBus {
      */
     Uni<Void> deliver(Event event) {
         ensureOpen();
+        metrics.received(event.name());
         history.add(event);
         vertxBus.publish(event.name(), event, byReference);
         return run(event);
@@ -227,6 +234,7 @@ public final class LocalEventBus implements StandaloneEventBus {
             for (CompletableFuture<Throwable> f : delivery.pending) {
                 Throwable failure = f.join();
                 if (failure != null) {
+                    metrics.failed(event.name());
                     out.add(failure);
                 }
             }
@@ -261,6 +269,7 @@ public final class LocalEventBus implements StandaloneEventBus {
                 sent = sent == null ? stage : sent.thenCombine(stage, (a, b) -> null);
             }
         }
+        metrics.emitted(event.name());
         history.add(event);
         vertxBus.publish(event.name(), event, byReference);
         return sent;
@@ -309,6 +318,7 @@ public final class LocalEventBus implements StandaloneEventBus {
 
     /** A failure of an async listener started by emitSync, which has already returned. */
     private void reportLate(Event event, Throwable failure) {
+        metrics.failed(event.name());
         if (routesToErrorListeners(event)) {
             Event previous = Causation.enter(event);
             try {
@@ -353,6 +363,10 @@ public final class LocalEventBus implements StandaloneEventBus {
     @Override
     public String source() {
         return source;
+    }
+
+    BusMetrics metrics() {
+        return metrics;
     }
 
     /** The Vert.x instance this bus runs on. */
@@ -419,6 +433,7 @@ public final class LocalEventBus implements StandaloneEventBus {
         }
 
         private void callHere(Listener listener) {
+            long start = metrics.enabled() ? System.nanoTime() : 0;
             Event previous = Causation.enter(event);
             try {
                 listener.onEvent(event);
@@ -426,11 +441,14 @@ public final class LocalEventBus implements StandaloneEventBus {
                 failed(t);
             } finally {
                 Causation.exit(previous);
+                if (metrics.enabled()) {
+                    metrics.delivered(event.name(), System.nanoTime() - start);
+                }
             }
         }
 
         private void callOnWorker(Listener listener) {
-            CompletableFuture<Throwable> done = new CompletableFuture<>();
+            CompletableFuture<Throwable> done = timed(new CompletableFuture<>());
             ContextInternal.current().<Void>executeBlocking(() -> {
                 Event previous = Causation.enter(event);
                 try {
@@ -449,7 +467,7 @@ public final class LocalEventBus implements StandaloneEventBus {
          * still sees the event as its cause.
          */
         private void callAsync(AsyncListener listener) {
-            CompletableFuture<Throwable> done = new CompletableFuture<>();
+            CompletableFuture<Throwable> done = timed(new CompletableFuture<>());
             ContextInternal base = ContextInternal.current();
             ContextInternal context = (base != null ? base : (ContextInternal) vertx.getOrCreateContext()).duplicate();
             context.putLocal(Causation.CONTEXT_KEY, event);
@@ -472,6 +490,15 @@ public final class LocalEventBus implements StandaloneEventBus {
             await(done);
         }
 
+        /** Records the call's duration, until {@code done} completes, when metrics are on. */
+        private CompletableFuture<Throwable> timed(CompletableFuture<Throwable> done) {
+            if (metrics.enabled()) {
+                long start = System.nanoTime();
+                done.thenRun(() -> metrics.delivered(event.name(), System.nanoTime() - start));
+            }
+            return done;
+        }
+
         private void await(CompletableFuture<Throwable> done) {
             if (done.isDone() && done.join() != null) {
                 failed(done.join());
@@ -487,6 +514,7 @@ public final class LocalEventBus implements StandaloneEventBus {
 
         private void failed(Throwable t) {
             rethrowFatal(t);
+            metrics.failed(event.name());
             if (failures == null) {
                 failures = new ArrayList<>(1);
             }
