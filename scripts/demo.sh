@@ -91,11 +91,14 @@ for id in "${ids[@]}"; do
     <(grep -o '"sinceFirstMs":[0-9]*' <<<"$chain" | cut -d: -f2 | sed 's/^/ +/; s/$/ ms/')
 done
 
+echo
+say "The live page: http://localhost:8080/"
 if [[ "${DEMO_ONCE:-0}" == 1 ]]; then
   exit 0
 fi
 echo
 say "Try it: curl -X POST localhost:8080/orders -H 'Content-Type: application/json' -d '{\"customer\":\"you\",\"amount\":10}'"
-say "API docs: http://localhost:8080/q/swagger-ui  http://localhost:8081/q/swagger-ui   Logs: $logs"
+say "Watch it live: http://localhost:8080/  (place orders, see each chain as it happens)"
+say "API docs: http://localhost:8080/q/swagger-ui  http://localhost:8081/q/swagger-ui   Metrics: /q/metrics   Logs: $logs"
 say "Ctrl-C stops everything."
 wait "${pids[0]}"

@@ -1,0 +1,188 @@
+// The live page of order-service. Every value from the server is written with textContent, never
+// as HTML, so a customer named <script> is shown, not run.
+(() => {
+  'use strict';
+  const CHAIN_EVENTS = new Set(['order:created', 'payment:process', 'order:confirmed', 'payment:failed']);
+  const MAX_LOG_ROWS = 500;
+  const $ = (selector) => document.querySelector(selector);
+  const orders = new Map(); // id -> {row, order}
+  let paused = false;
+  let selected = null;
+
+  function cell(text, className) {
+    const td = document.createElement('td');
+    td.textContent = text == null ? '' : String(text);
+    if (className) td.className = className;
+    return td;
+  }
+
+  function shortId(id) {
+    return id ? String(id).slice(0, 8) : '';
+  }
+
+  function time(ts) {
+    const d = new Date(ts);
+    return isNaN(d) ? '' : d.toISOString().slice(11, 23);
+  }
+
+  // ---- orders table --------------------------------------------------------------------------
+  function showOrder(order) {
+    let entry = orders.get(order.id);
+    if (!entry) {
+      const row = document.createElement('tr');
+      row.dataset.id = order.id;
+      row.addEventListener('click', () => selectOrder(order.id));
+      $('#orders tbody').prepend(row);
+      entry = { row };
+      orders.set(order.id, entry);
+    }
+    entry.order = Object.assign(entry.order || {}, order);
+    const o = entry.order;
+    entry.row.replaceChildren(cell(shortId(o.id), 'mono'), cell(o.customer), cell(o.amount == null ? '' : `${o.amount} ${o.currency || ''}`),
+      cell(o.status, `status ${o.status}`));
+    entry.row.classList.toggle('selected', o.id === selected);
+    if (o.id === selected) loadChain(o.id);
+  }
+
+  function setStatus(id, status) {
+    const entry = orders.get(id);
+    if (entry) showOrder({ id, status });
+  }
+
+  async function loadOrders() {
+    const response = await fetch('/orders?limit=50');
+    if (response.ok) (await response.json()).reverse().forEach(showOrder);
+  }
+
+  // ---- one order's chain -------------------------------------------------------------------
+  function selectOrder(id) {
+    selected = id;
+    orders.forEach((entry, key) => entry.row.classList.toggle('selected', key === id));
+    $('#chain-order').textContent = shortId(id);
+    loadChain(id);
+  }
+
+  async function loadChain(id) {
+    const response = await fetch(`/orders/${encodeURIComponent(id)}/events`);
+    if (!response.ok || id !== selected) return;
+    const chain = await response.json();
+    const list = $('#chain');
+    list.replaceChildren(...chain.hops.map((hop) => {
+      const li = document.createElement('li');
+      li.dataset.event = hop.event;
+      const name = document.createElement('strong');
+      name.textContent = hop.event;
+      const by = document.createElement('span');
+      by.className = `svc ${hop.service}`;
+      by.textContent = hop.service;
+      const handled = document.createElement('div');
+      handled.textContent = hop.handledBy.length ? `handled by ${hop.handledBy.join(', ')}` : 'end of chain';
+      const latency = document.createElement('div');
+      latency.className = 'latency';
+      latency.textContent = `+${hop.sinceFirstMs} ms`;
+      li.append(name, ' ', by, handled, latency);
+      return li;
+    }));
+  }
+
+  // ---- live log ------------------------------------------------------------------------------
+  function matchesFilter(event) {
+    const filter = $('#filter').value.trim();
+    if (!filter) return true;
+    const orderId = event.args && event.args.length ? String(event.args[0]) : '';
+    return event.name.includes(filter) || orderId.includes(filter);
+  }
+
+  function logEvent(event) {
+    const row = document.createElement('tr');
+    row.dataset.event = event.name;
+    const svc = document.createElement('span');
+    svc.className = `svc ${event.source}`;
+    svc.textContent = event.source;
+    const service = document.createElement('td');
+    service.append(svc);
+    const orderId = CHAIN_EVENTS.has(event.name) && event.args.length ? event.args[0] : '';
+    row.append(cell(time(event.timestamp), 'mono'), service, cell(event.name), cell(shortId(orderId), 'mono'),
+      cell(event.causationId ? String(event.causationId).slice(-8) : '—', 'mono')); // the end: a v7 id starts with its time
+    row.dataset.order = orderId;
+    row.hidden = !matchesFilter(event);
+    row.dataset.search = `${event.name} ${orderId}`;
+    const body = $('#log tbody');
+    body.prepend(row);
+    while (body.rows.length > MAX_LOG_ROWS) body.deleteRow(body.rows.length - 1);
+  }
+
+  function onEvent(event) {
+    if (!paused) logEvent(event);
+    const id = event.args && event.args[0];
+    if (event.name === 'order:created') {
+      showOrder({ id, customer: event.args[1], amount: event.args[2], currency: event.args[3], status: orders.get(id)?.order.status || 'PENDING' });
+    } else if (event.name === 'order:confirmed') {
+      setStatus(id, 'CONFIRMED');
+    } else if (event.name === 'payment:failed') {
+      setStatus(id, 'PAYMENT_FAILED');
+    } else if (id === selected) {
+      loadChain(id);
+    }
+  }
+
+  function connect() {
+    const indicator = $('#connection');
+    const source = new EventSource('/events/stream');
+    source.onopen = () => { indicator.dataset.state = 'live'; indicator.textContent = 'live'; loadOrders(); };
+    source.onmessage = (message) => {
+      try { onEvent(JSON.parse(message.data)); } catch (e) { console.warn('unreadable event', e); }
+    };
+    source.onerror = () => {
+      indicator.dataset.state = 'reconnecting';
+      indicator.textContent = 'reconnecting…';
+      if (source.readyState === EventSource.CLOSED) { source.close(); setTimeout(connect, 2000); }
+    };
+  }
+
+  // ---- the form ------------------------------------------------------------------------------
+  function clearErrors() {
+    document.querySelectorAll('.error').forEach((p) => { p.textContent = ''; });
+  }
+
+  $('#order-form').addEventListener('submit', async (submit) => {
+    submit.preventDefault();
+    clearErrors();
+    const body = { customer: $('#customer').value, amount: $('#amount').value.trim(), currency: $('#currency').value.trim() || undefined };
+    // an amount that is not a number is sent as text, so the server's own message explains it
+    const number = Number(body.amount);
+    if (body.amount !== '' && !Number.isNaN(number)) body.amount = number;
+    if (body.amount === '') delete body.amount;
+    const response = await fetch('/orders', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (response.status === 202) {
+      const order = await response.json();
+      showOrder(order);
+      selectOrder(order.id);
+      $('#customer').value = '';
+      $('#amount').value = '';
+      return;
+    }
+    const problem = await response.json().catch(() => ({ detail: `the server answered ${response.status}` }));
+    const violations = problem.violations || [];
+    violations.forEach((v) => {
+      const target = document.querySelector(`.error[data-for="${CSS.escape(v.field)}"]`) || $('#form-error');
+      target.textContent = target.textContent ? `${target.textContent}; ${v.message}` : v.message;
+    });
+    if (!violations.length) {
+      const field = ['customer', 'amount', 'currency'].find((f) => (problem.detail || '').includes(`'${f}'`));
+      (field ? document.querySelector(`.error[data-for="${field}"]`) : $('#form-error')).textContent = problem.detail;
+    }
+  });
+
+  $('#pause').addEventListener('click', () => {
+    paused = !paused;
+    $('#pause').textContent = paused ? 'Resume' : 'Pause';
+  });
+
+  $('#filter').addEventListener('input', () => {
+    const filter = $('#filter').value.trim();
+    document.querySelectorAll('#log tbody tr').forEach((row) => { row.hidden = filter !== '' && !row.dataset.search.includes(filter); });
+  });
+
+  connect();
+})();
