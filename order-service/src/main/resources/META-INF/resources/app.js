@@ -36,7 +36,10 @@
       entry = { row };
       orders.set(order.id, entry);
     }
-    entry.order = Object.assign(entry.order || {}, order);
+    // a status never goes back: the 202 answer or a list fetched earlier may arrive after the outcome event
+    const known = entry.order && entry.order.status;
+    const status = known && known !== 'PENDING' && order.status === 'PENDING' ? known : order.status;
+    entry.order = Object.assign(entry.order || {}, order, { status });
     const o = entry.order;
     entry.row.replaceChildren(cell(shortId(o.id), 'mono'), cell(o.customer), cell(o.amount == null ? '' : `${o.amount} ${o.currency || ''}`),
       cell(o.status, `status ${o.status}`));
@@ -116,7 +119,7 @@
     if (!paused) logEvent(event);
     const id = event.args && event.args[0];
     if (event.name === 'order:created') {
-      showOrder({ id, customer: event.args[1], amount: event.args[2], currency: event.args[3], status: orders.get(id)?.order.status || 'PENDING' });
+      showOrder({ id, customer: event.args[1], amount: event.args[2], currency: event.args[3], status: 'PENDING' });
     } else if (event.name === 'order:confirmed') {
       setStatus(id, 'CONFIRMED');
     } else if (event.name === 'payment:failed') {

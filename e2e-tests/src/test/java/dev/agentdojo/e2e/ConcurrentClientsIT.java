@@ -1,6 +1,5 @@
 package dev.agentdojo.e2e;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -17,19 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** 64 clients post orders as fast as they are answered, for 60 s: no 5xx, no order lost. */
-class ConcurrentClientsIT {
+class ConcurrentClientsIT extends EndToEndTest {
 
     private static final int CLIENTS = 64;
     private static final Duration RUN = Duration.ofSeconds(Long.getLong("e2e.concurrent.seconds", 60));
 
-    private static Environment env;
-    private static Api api;
-
-    @BeforeAll
-    static void up() {
-        env = Environment.get();
-        api = new Api(env);
-    }
 
     @Test
     void sixtyFourClientsForAMinuteGetNo5xxAndLoseNoOrder() throws Exception {

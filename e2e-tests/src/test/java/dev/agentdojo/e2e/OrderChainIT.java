@@ -1,7 +1,6 @@
 package dev.agentdojo.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -17,18 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The chain across two real services and a real broker, as a user drives it over HTTP. */
-class OrderChainIT {
+class OrderChainIT extends EndToEndTest {
 
     private static final Duration FINAL_WITHIN = Duration.ofSeconds(60);
 
-    private static Environment env;
-    private static Api api;
-
-    @BeforeAll
-    static void up() {
-        env = Environment.get();
-        api = new Api(env);
-    }
 
     @Test
     void anOrderIsConfirmedWithItsThreeEventChainAcrossBothServices() {

@@ -1,7 +1,6 @@
 package dev.agentdojo.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -17,16 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** kill -9 of payment-service in the middle of a batch: nothing lost, nothing charged twice. */
-class PaymentServiceCrashIT {
-
-    private static Environment env;
-    private static Api api;
-
-    @BeforeAll
-    static void up() {
-        env = Environment.get();
-        api = new Api(env);
-    }
+class PaymentServiceCrashIT extends EndToEndTest {
 
     @Test
     void aPaymentServiceKilledMidBatchAndRestartedLeavesEveryOrderFinalAndChargedOnce() {

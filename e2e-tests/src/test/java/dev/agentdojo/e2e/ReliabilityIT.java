@@ -4,7 +4,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -24,18 +23,10 @@ import static org.awaitility.Awaitility.await;
  * Parts of the system fail under a steady stream of orders; afterwards every order accepted with a
  * 202 is final and was charged once, and nothing answered with a 5xx other than a clear 503.
  */
-class ReliabilityIT {
+class ReliabilityIT extends EndToEndTest {
 
     private static final Duration FINAL_WITHIN = Duration.ofSeconds(60);
 
-    private static Environment env;
-    private static Api api;
-
-    @BeforeAll
-    static void up() {
-        env = Environment.get();
-        api = new Api(env);
-    }
 
     @Test
     void anOrderServiceKilledAndRestartedStillHasEveryOrderItAccepted() throws Exception {
