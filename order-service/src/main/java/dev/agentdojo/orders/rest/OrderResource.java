@@ -3,6 +3,7 @@ package dev.agentdojo.orders.rest;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.orders.service.Order;
 import dev.agentdojo.orders.service.Orders;
+import dev.agentdojo.service.rest.Problem;
 import dev.agentdojo.service.rest.QueryLimit;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -78,7 +79,6 @@ public class OrderResource {
     }
 
     private static NotFoundException notFound(String id) {
-        String shown = id.length() > 64 ? id.substring(0, 64) + "…" : id;
-        return new NotFoundException("there is no order " + shown.replaceAll("\\p{Cntrl}", "?"));
+        return new NotFoundException("there is no order " + Problem.echo(id, 64));
     }
 }

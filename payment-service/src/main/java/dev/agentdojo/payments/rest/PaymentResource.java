@@ -2,6 +2,7 @@ package dev.agentdojo.payments.rest;
 
 import dev.agentdojo.payments.service.Payment;
 import dev.agentdojo.payments.service.Payments;
+import dev.agentdojo.service.rest.Problem;
 import dev.agentdojo.service.rest.QueryLimit;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -30,10 +31,8 @@ public class PaymentResource {
     @Path("/{orderId}")
     @Operation(summary = "The payment of one order (at most one per order)")
     public Payment forOrder(@PathParam("orderId") String orderId) {
-        return payments.forOrder(orderId).orElseThrow(() -> {
-            String shown = orderId.length() > 64 ? orderId.substring(0, 64) + "…" : orderId;
-            return new NotFoundException("there is no payment for order " + shown.replaceAll("\\p{Cntrl}", "?"));
-        });
+        return payments.forOrder(orderId).orElseThrow(
+                () -> new NotFoundException("there is no payment for order " + Problem.echo(orderId, 64)));
     }
 
     @GET

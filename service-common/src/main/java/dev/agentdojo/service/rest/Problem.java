@@ -37,6 +37,15 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem("about:blank", title, status, detail, path, violations);
     }
 
+    /**
+     * A value the client sent, fit to quote in a {@code detail}: at most {@code max} characters
+     * (then "…"), control characters shown as "?", so that an answer never carries them back.
+     */
+    public static String echo(String value, int max) {
+        String shown = value.length() > max ? value.substring(0, max) + "…" : value;
+        return shown.replaceAll("\\p{Cntrl}", "?");
+    }
+
     public Response toResponse() {
         return Response.status(status).type(MEDIA_TYPE).entity(this).build();
     }

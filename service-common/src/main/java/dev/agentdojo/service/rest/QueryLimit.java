@@ -25,8 +25,7 @@ public final class QueryLimit {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        String shown = value.length() > 20 ? value.substring(0, 20) + "…" : value;
         throw new BadRequestException("query parameter 'limit' must be a whole number from 1 to " + MAX
-                + ", was '" + shown.replaceAll("\\p{Cntrl}", "?") + "'");
+                + ", was '" + Problem.echo(value, 20) + "'");
     }
 }

@@ -138,10 +138,18 @@ public class EventBridge {
         }
     }
 
-    /** Whether events named {@code name} cross to other services. */
+    /** Whether events named {@code name} cross to other services. Called on every emit: no allocation. */
     public boolean crosses(String name) {
-        return include.stream().anyMatch(p -> EventNames.matches(p, name))
-                && exclude.stream().noneMatch(p -> EventNames.matches(p, name));
+        return matchesAny(include, name) && !matchesAny(exclude, name);
+    }
+
+    private static boolean matchesAny(List<String> patterns, String name) {
+        for (int i = 0; i < patterns.size(); i++) {
+            if (EventNames.matches(patterns.get(i), name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private CompletionStage<?> send(Event event) {
