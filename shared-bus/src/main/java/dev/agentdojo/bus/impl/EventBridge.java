@@ -22,8 +22,10 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +42,11 @@ import java.util.concurrent.CompletionStage;
  * {@link Envelope}, keyed by its correlation id (so one chain's events stay in order on one
  * partition), before any local listener runs. Args that cannot be written as JSON fail the emit
  * with an {@link IllegalArgumentException} and nothing is emitted. {@code emit}'s {@code Uni}
- * completes only once the broker has acknowledged the event.
+ * completes only once the broker has acknowledged the event, and fails with
+ * {@link EventNotSentException} within {@code event-bus.bridge.send-timeout} of the call when it was
+ * not (an event failed so never reaches the log later); beyond {@code event-bus.bridge.max-pending}
+ * events waiting for the broker, {@code emit} fails at once. An event caused by one still on its way
+ * follows it onto the log, and fails if its cause fails (see {@link Outbox}).
  *
  * <h2>In</h2>
  * Each received envelope is delivered to the local bus as if emitted here, so its listeners run
@@ -79,6 +85,7 @@ public class EventBridge {
     private final boolean replay;
     private final Duration replayTimeout;
     private final jakarta.enterprise.event.Event<ReplayedEvent> replayed;
+    private final Outbox outbox;
     private volatile Cancellable consuming;
     private volatile boolean ready;
 
@@ -86,7 +93,7 @@ public class EventBridge {
     EventBridge(LocalEventBus bus, EventBusConfig config,
                 @Channel(OUTGOING) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384) Emitter<String> out,
                 @Channel(INCOMING) Multi<Message<String>> in,
-                jakarta.enterprise.event.Event<ReplayedEvent> replayed) {
+                jakarta.enterprise.event.Event<ReplayedEvent> replayed, io.vertx.core.Vertx vertx) {
         this.bus = bus;
         this.out = out;
         this.in = in;
@@ -103,6 +110,30 @@ public class EventBridge {
         this.replay = config.bridge().replay();
         this.replayTimeout = config.bridge().replayTimeout();
         this.replayed = replayed;
+        this.outbox = new Outbox(config.bridge().maxPending(), config.bridge().sendTimeout(), producerDeliveryTimeout(),
+                new Outbox.Timers() {
+                    @Override
+                    public long schedule(Duration delay, Runnable task) {
+                        return vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run());
+                    }
+
+                    @Override
+                    public void cancel(long id) {
+                        vertx.cancelTimer(id);
+                    }
+                });
+    }
+
+    /**
+     * How long the Kafka producer may take to settle an event it was handed: its
+     * {@code delivery.timeout.ms} (Kafka's default 120 s). Other connectors settle at once.
+     */
+    private static Duration producerDeliveryTimeout() {
+        Config config = ConfigProvider.getConfig();
+        String prefix = "mp.messaging.outgoing." + OUTGOING + ".";
+        boolean kafka = config.getOptionalValue(prefix + "connector", String.class).orElse("").equals("smallrye-kafka");
+        return kafka ? Duration.ofMillis(config.getOptionalValue(prefix + "delivery.timeout.ms", Long.class).orElse(120_000L))
+                : Duration.ZERO;
     }
 
     void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent started) {
@@ -156,25 +187,32 @@ public class EventBridge {
         if (!crosses(event.name())) {
             return null;
         }
-        String json = Envelope.encode(event);
-        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
-        Message<String> message = Message.of(json, Metadata.of(
-                        OutgoingKafkaRecordMetadata.<String>builder().withKey(event.correlationId()).build()))
+        String json = Envelope.encode(event); // before anything is tracked: args that cannot be JSON fail here
+        CompletableFuture<Void> outcome = outbox.open(event, e -> handOn(e, json));
+        bus.metrics().bridge("published");
+        return outcome;
+    }
+
+    /** Hands the envelope to the outgoing channel; the broker's answer settles the event in the outbox. */
+    private void handOn(Event event, String json) {
+        Message<String> message = Message.of(json, Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(event.correlationId())
+                        .withHeaders(new RecordHeaders().add(EnvelopeSerializer.EVENT_ID_HEADER,
+                                event.id().getBytes(StandardCharsets.UTF_8)))
+                        .build()))
                 .withAck(() -> {
-                    acknowledged.complete(null);
+                    outbox.acknowledged(event.id());
                     return CompletableFuture.completedFuture(null);
                 })
                 .withNack(failure -> {
-                    acknowledged.completeExceptionally(new EventNotSentException(event, failure));
+                    outbox.refused(event.id(), failure);
                     return CompletableFuture.completedFuture(null);
                 });
         try {
             out.send(message);
         } catch (RuntimeException e) {
-            throw new EventNotSentException(event, e);
+            outbox.refused(event.id(), e);
         }
-        bus.metrics().bridge("published");
-        return acknowledged;
     }
 
     private Uni<Void> receive(Message<String> message) {

@@ -49,6 +49,22 @@ public interface EventBusConfig {
         @WithDefault("false")
         boolean replay();
 
+        /**
+         * How long an emit that crosses to other services may take, from the call to the broker's
+         * acknowledgement: waiting behind other events, for its cause, and in the producer. Past it
+         * the emit's {@code Uni} fails with {@code EventNotSentException} and the event never
+         * reaches the log. Must exceed the producer's {@code delivery.timeout.ms}.
+         */
+        @WithDefault("10s")
+        Duration sendTimeout();
+
+        /**
+         * How many emitted events may wait for the broker at once; one more fails at once with
+         * {@code EventNotSentException} (a service answers 503 without queueing the request).
+         */
+        @WithDefault("4096")
+        int maxPending();
+
         /** How long the start-up replay may take, the broker's first answer included. */
         @WithDefault("60s")
         Duration replayTimeout();
