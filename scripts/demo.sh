@@ -1,33 +1,51 @@
 #!/usr/bin/env bash
-# The whole product on this machine: a Kafka broker, order-service (:8080) and payment-service
-# (:8081), three sample orders (one declined), and their chained event log as it happens.
-# Ctrl-C stops everything this script started.
+# The whole product on this machine: a Kafka broker, order-service and payment-service, three
+# sample orders (one declined), and their chained event log as it happens. Ctrl-C stops everything
+# this script started, within seconds.
 #
-#   scripts/demo.sh                  # run until Ctrl-C
-#   DEMO_ONCE=1 scripts/demo.sh      # place the sample orders, print their chains, stop
+#   scripts/demo.sh                      # run until Ctrl-C
+#   DEMO_ONCE=1 scripts/demo.sh          # place the sample orders, print their chains, stop
+#   DEMO_KEEP_DATA=1 scripts/demo.sh     # keep the previous run's orders (the topic starts empty otherwise)
+#   ORDER_PORT=8080 PAYMENT_PORT=8081 KAFKA_PORT=9092   # the ports it uses (these are the defaults)
+#   DEMO_DIR=target/demo                 # where the services' logs and the broker's data go
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-logs="$root/target/demo"
-mkdir -p "$logs"
-pids=()
+order_port="${ORDER_PORT:-8080}"
+payment_port="${PAYMENT_PORT:-8081}"
+kafka_port="${KAFKA_PORT:-9092}"
+logs="$(mkdir -p "${DEMO_DIR:-$root/target/demo}" && cd "${DEMO_DIR:-$root/target/demo}" && pwd)"
+export KAFKA_DIR="$logs/kafka" KAFKA_PORT="$kafka_port"
+services=()
+follower=""
 started_kafka=0
 
 say() { printf '\033[1m%s\033[0m\n' "$*"; }
 
+# Ends every process this script started, each within a bounded time; a second Ctrl-C during it
+# does not cut it short (it would leave the broker behind).
 cleanup() {
-  trap - INT TERM EXIT
+  local status=$?
+  trap '' INT TERM
+  trap - EXIT
   echo
   say "Stopping..."
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ $started_kafka == 1 ]]; then scripts/kafka.sh stop; fi
+  [[ -n "$follower" ]] && kill "$follower" 2>/dev/null
+  for pid in "${services[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${services[@]}"; do
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  if [[ $started_kafka == 1 ]]; then scripts/kafka.sh stop || true; fi
+  say "Stopped."
+  exit "$status"
 }
-trap cleanup INT TERM EXIT
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-for port in 8080 8081; do
-  if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
-    echo "Port $port is taken; stop what runs there first." >&2
+for port in "$order_port" "$payment_port" "$kafka_port"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "Port $port is taken; stop what runs there first (scripts/kafka.sh stop for a broker), or choose other ports (ORDER_PORT, PAYMENT_PORT, KAFKA_PORT)." >&2
     exit 1
   fi
 done
@@ -38,20 +56,23 @@ if [[ ! -f order-service/target/quarkus-app/quarkus-run.jar || ! -f payment-serv
   ./mvnw -q -B package -DskipTests -pl kafka-broker,order-service,payment-service -am
 fi
 
-if ! scripts/kafka.sh status >/dev/null 2>&1; then
-  scripts/kafka.sh start
-  started_kafka=1
+mkdir -p "$logs"
+if [[ "${DEMO_KEEP_DATA:-0}" != 1 ]]; then
+  rm -rf "$KAFKA_DIR" # a fresh topic: the sample orders are the only ones
 fi
+started_kafka=1
+scripts/kafka.sh start
 
 start_service() { # name port
-  java -Xmx384m -jar "$1/target/quarkus-app/quarkus-run.jar" > "$logs/$1.log" 2>&1 &
-  pids+=($!)
+  java -Xmx384m -Dquarkus.http.port="$2" -Dkafka.bootstrap.servers="127.0.0.1:$kafka_port" \
+    -jar "$1/target/quarkus-app/quarkus-run.jar" > "$logs/$1.log" 2>&1 &
+  services+=($!)
 }
-say "Starting order-service (:8080) and payment-service (:8081)..."
-start_service payment-service
-start_service order-service
-for port in 8080 8081; do
-  for _ in $(seq 1 120); do
+say "Starting order-service (:$order_port) and payment-service (:$payment_port)..."
+start_service payment-service "$payment_port"
+start_service order-service "$order_port"
+for port in "$order_port" "$payment_port"; do
+  for _ in $(seq 1 240); do
     curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break
     sleep 0.5
   done
@@ -59,14 +80,15 @@ for port in 8080 8081; do
 done
 
 say "The chained event log of both services (service, event, chain = one order, cause):"
+# tail alone is the background job, so killing it ends the filter too (it reads tail's output)
 tail -n 0 -F "$logs/order-service.log" "$logs/payment-service.log" 2>/dev/null \
-  | grep --line-buffered 'd.a.audit' \
-  | sed -u -E 's/^([0-9:.]+) INFO  \[d\.a\.audit\] /\1 /' &
-pids+=($!)
+  > >(grep --line-buffered 'd.a.audit' | sed -u -E 's/^([0-9:.]+) INFO  \[d\.a\.audit\] /\1 /') &
+follower=$!
 sleep 0.5
 
+orders="http://127.0.0.1:$order_port/orders"
 place() { # customer amount currency
-  curl -s -X POST http://127.0.0.1:8080/orders -H 'Content-Type: application/json' \
+  curl -s -X POST "$orders" -H 'Content-Type: application/json' \
     -d "{\"customer\":\"$1\",\"amount\":$2,\"currency\":\"$3\"}" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4
 }
 ids=()
@@ -78,12 +100,13 @@ sleep 2
 echo
 say "Each order's chain across both services (GET /orders/{id}/events):"
 for id in "${ids[@]}"; do
+  status=PENDING
   for _ in $(seq 1 40); do
-    status="$(curl -s "http://127.0.0.1:8080/orders/$id" | grep -o '"status":"[^"]*"' | cut -d'"' -f4)"
+    status="$(curl -s "$orders/$id" | grep -o '"status":"[^"]*"' | cut -d'"' -f4)"
     [[ "$status" != "PENDING" ]] && break
     sleep 0.25
   done
-  chain="$(curl -s "http://127.0.0.1:8080/orders/$id/events")"
+  chain="$(curl -s "$orders/$id/events")"
   echo "order $id: $status"
   paste -d' ' \
     <(grep -o '"event":"[^"]*"' <<<"$chain" | cut -d'"' -f4 | sed 's/^/    /') \
@@ -92,13 +115,13 @@ for id in "${ids[@]}"; do
 done
 
 echo
-say "The live page: http://localhost:8080/"
+say "The live page: http://localhost:$order_port/"
 if [[ "${DEMO_ONCE:-0}" == 1 ]]; then
   exit 0
 fi
 echo
-say "Try it: curl -X POST localhost:8080/orders -H 'Content-Type: application/json' -d '{\"customer\":\"you\",\"amount\":10}'"
-say "Watch it live: http://localhost:8080/  (place orders, see each chain as it happens)"
-say "API docs: http://localhost:8080/q/swagger-ui  http://localhost:8081/q/swagger-ui   Metrics: /q/metrics   Logs: $logs"
+say "Try it: curl -X POST localhost:$order_port/orders -H 'Content-Type: application/json' -d '{\"customer\":\"you\",\"amount\":10}'"
+say "Watch it live: http://localhost:$order_port/  (place orders, see each chain as it happens)"
+say "API docs: http://localhost:$order_port/q/swagger-ui  http://localhost:$payment_port/q/swagger-ui   Metrics: /q/metrics   Logs: $logs"
 say "Ctrl-C stops everything."
-wait "${pids[0]}"
+wait "${services[0]}"

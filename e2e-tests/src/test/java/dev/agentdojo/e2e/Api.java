@@ -62,11 +62,13 @@ final class Api {
         }
     }
 
-    record Reply(int status, JsonNode body) {
+    /** An answer: its status, its JSON body (null if none) and its {@code Retry-After} header (null if none). */
+    record Reply(int status, JsonNode body, String retryAfter) {
         static Reply of(HttpResponse<String> response) {
             try {
                 String text = response.body();
-                return new Reply(response.statusCode(), text == null || text.isEmpty() ? null : JSON.readTree(text));
+                return new Reply(response.statusCode(), text == null || text.isEmpty() ? null : JSON.readTree(text),
+                        response.headers().firstValue("Retry-After").orElse(null));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

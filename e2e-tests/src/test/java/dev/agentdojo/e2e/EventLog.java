@@ -36,6 +36,19 @@ final class EventLog {
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     }
 
+    /** The orders whose payment was asked for ({@code payment:process} on the topic), by order id, with their customer. */
+    static Map<String, String> paymentsAskedFor(String bootstrapServers) {
+        List<JsonNode> events = readAll(bootstrapServers);
+        Map<String, String> customers = events.stream()
+                .filter(e -> e.path("name").asText().equals("order:created"))
+                .collect(Collectors.toMap(e -> e.path("args").get(0).asText(), e -> e.path("args").get(1).asText(), (a, b) -> a));
+        return events.stream()
+                .filter(e -> e.path("name").asText().equals("payment:process"))
+                .map(e -> e.path("args").get(0).asText())
+                .distinct()
+                .collect(Collectors.toMap(Function.identity(), id -> customers.getOrDefault(id, "")));
+    }
+
     /** Every envelope on the topic, in order, parsed. */
     static List<JsonNode> readAll(String bootstrapServers) {
         Properties props = new Properties();

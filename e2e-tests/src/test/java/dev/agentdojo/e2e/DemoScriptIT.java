@@ -1,0 +1,97 @@
+package dev.agentdojo.e2e;
+
+import dev.agentdojo.kafka.LocalKafka;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code scripts/demo.sh}, run as a user runs it: it shows the chains, and whether it ends by itself
+ * ({@code DEMO_ONCE=1}) or by Ctrl-C, it leaves no broker or service behind. Each run has its own
+ * free ports and folder, so it never meets the shared environment of the other tests.
+ */
+class DemoScriptIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("e2e.root", ".."));
+    /** A broker and two JVMs start and stop; generous, so it holds on a busy machine. */
+    private static final Duration RUN_BOUND = Duration.ofMinutes(4);
+    private static final Duration STOP_BOUND = Duration.ofSeconds(60);
+
+    @Test
+    void demoOnceShowsEveryChainThenStopsEverythingItStartedAndExitsZero() throws Exception {
+        Demo demo = new Demo(Map.of("DEMO_ONCE", "1"));
+
+        assertThat(demo.process.waitFor(RUN_BOUND.toSeconds(), TimeUnit.SECONDS)).as("the demo ends by itself").isTrue();
+        String output = demo.output();
+        assertThat(demo.process.exitValue()).as(output).isZero();
+        assertThat(output).contains("CONFIRMED", "PAYMENT_FAILED", "order:created", "payment:process", "Stopped.");
+        demo.assertNothingLeftRunning();
+    }
+
+    @Test
+    void ctrlCStopsEverythingTheDemoStartedWithinSeconds() throws Exception {
+        Demo demo = new Demo(Map.of());
+        await().atMost(RUN_BOUND).pollInterval(Duration.ofMillis(500))
+                .failFast("the demo exited early", () -> !demo.process.isAlive())
+                .until(() -> demo.output().contains("Ctrl-C stops everything."));
+
+        new ProcessBuilder("kill", "-INT", Long.toString(demo.process.pid())).start().waitFor();
+
+        assertThat(demo.process.waitFor(STOP_BOUND.toSeconds(), TimeUnit.SECONDS)).as("stopped after Ctrl-C").isTrue();
+        assertThat(demo.output()).contains("Stopping...", "Stopped.");
+        demo.assertNothingLeftRunning();
+    }
+
+    /** One run of the script, on its own ports and folder. */
+    private static final class Demo {
+        final Process process;
+        final Path dir;
+        final Path output;
+        final List<Integer> ports = List.of(LocalKafka.freePort(), LocalKafka.freePort(), LocalKafka.freePort());
+
+        Demo(Map<String, String> env) throws IOException {
+            dir = Files.createDirectories(Path.of(System.getProperty("e2e.work", "target/e2e"))
+                    .resolve("demo-" + System.nanoTime())).toAbsolutePath();
+            output = dir.resolve("demo-output.txt");
+            ProcessBuilder builder = new ProcessBuilder("bash", "scripts/demo.sh")
+                    .directory(ROOT.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.PIPE);
+            builder.environment().putAll(env);
+            builder.environment().putAll(Map.of(
+                    "ORDER_PORT", ports.get(0).toString(),
+                    "PAYMENT_PORT", ports.get(1).toString(),
+                    "KAFKA_PORT", ports.get(2).toString(),
+                    "DEMO_DIR", dir.toString()));
+            process = builder.start();
+        }
+
+        String output() throws IOException {
+            return Files.readString(output);
+        }
+
+        /** No process of this run is left: no service on its ports, no broker on its folder. */
+        void assertNothingLeftRunning() {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(this::belongsToThisRun).orElse(false))
+                    .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+                    .toList()).as("processes of the demo still running").isEmpty());
+        }
+
+        private boolean belongsToThisRun(String commandLine) {
+            return commandLine.contains(dir.toString())
+                    || ports.stream().anyMatch(port -> commandLine.contains("-Dquarkus.http.port=" + port)
+                    || commandLine.contains("127.0.0.1:" + port));
+        }
+    }
+}
