@@ -39,6 +39,23 @@ final class ServiceProcess {
 
     /** Starts the process and waits until {@code /q/health/ready} answers 200. */
     ServiceProcess start() {
+        launch();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .failFast(name + " exited; see " + log, () -> !process.isAlive())
+                .until(this::ready);
+        return this;
+    }
+
+    /** Starts the process and waits until it answers HTTP ({@code /q/health/live} 200), ready or not. */
+    ServiceProcess startLive() {
+        launch();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .failFast(name + " exited; see " + log, () -> !process.isAlive())
+                .until(this::live);
+        return this;
+    }
+
+    private void launch() {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:+UseSerialGC"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
@@ -54,10 +71,6 @@ final class ServiceProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .failFast(name + " exited; see " + log, () -> !process.isAlive())
-                .until(this::ready);
-        return this;
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed or committed. */
@@ -96,10 +109,20 @@ final class ServiceProcess {
         return log;
     }
 
-    private boolean ready() {
+    /** {@code /q/health/ready} answers 200. */
+    boolean ready() {
+        return healthy("ready");
+    }
+
+    /** {@code /q/health/live} answers 200. */
+    boolean live() {
+        return healthy("live");
+    }
+
+    private boolean healthy(String check) {
         try {
             HttpResponse<Void> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/" + check)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
