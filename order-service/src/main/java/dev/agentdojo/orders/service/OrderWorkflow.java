@@ -7,8 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.agentdojo.orders.config.OrdersConfig;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
@@ -29,18 +30,23 @@ public class OrderWorkflow {
 
     private final EventBus bus;
     private final Orders orders;
-    private final Vertx vertx;
+    private final Scheduler scheduler;
     private final Duration retryAfter;
 
-    OrderWorkflow(EventBus bus, Orders orders, Vertx vertx, OrdersConfig config) {
+    OrderWorkflow(EventBus bus, Orders orders, Scheduler scheduler, OrdersConfig config) {
         this.bus = bus;
         this.orders = orders;
-        this.vertx = vertx;
+        this.scheduler = scheduler;
         this.retryAfter = config.paymentRetryAfter();
     }
 
     void start(@Observes StartupEvent started) {
-        vertx.setPeriodic(Math.max(1, retryAfter.toMillis() / 2), timer -> askAgainForStalledPayments());
+        // The scheduler stops this job with the application, so a dev-mode reload leaves no timer behind.
+        scheduler.newJob(OrderWorkflow.class.getName() + "#askAgainForStalledPayments")
+                .setInterval(Duration.ofMillis(Math.max(1, retryAfter.toMillis() / 2)).toString())
+                .setConcurrentExecution(ConcurrentExecution.SKIP)
+                .setTask(execution -> askAgainForStalledPayments())
+                .schedule();
         bus.on(EventBus.ALL, orders::recordInChain);
         bus.onAsync(OrderEvents.CREATED, e -> bus.emit(OrderEvents.PAYMENT_PROCESS,
                 e.arg(0, String.class), e.arg(2, BigDecimal.class), e.arg(3, String.class)));
