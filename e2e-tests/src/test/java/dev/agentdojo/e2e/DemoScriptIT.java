@@ -35,6 +35,11 @@ class DemoScriptIT {
         assertThat(demo.process.exitValue()).as(output).isZero();
         assertThat(output).contains("CONFIRMED", "PAYMENT_FAILED", "order:created", "payment:process", "Stopped.");
         demo.assertNothingLeftRunning();
+        for (String service : List.of("order-service", "payment-service")) {
+            assertThat(Files.readAllLines(demo.dir.resolve(service + ".log")))
+                    .as(service + " started, served and stopped without an error or a stack trace")
+                    .isNotEmpty().noneMatch(line -> line.contains(" ERROR ") || line.startsWith("\tat ") || line.contains("Exception"));
+        }
     }
 
     @Test

@@ -173,9 +173,13 @@ class BadInputTest {
     }
 
     @Test
-    void anOversizedBodyIsRefused() {
-        given().contentType(ContentType.JSON).body("{\"customer\":\"" + "a".repeat(40_000) + "\",\"amount\":1}")
-                .when().post("/orders").then().statusCode(413);
+    void anOversizedBodyIsRefusedWith413AsProblemJsonAndNothingIsCreated() {
+        int before = given().get("/orders?limit=1000").then().extract().jsonPath().getList("$").size();
+        String body = "{\"customer\":\"" + "a".repeat(40_000) + "\",\"amount\":1}";
+        problem(given().contentType(ContentType.JSON).body(body).when().post("/orders").then(), 413)
+                .body("detail", equalTo("the body is " + body.length() + " bytes; at most 16384 are accepted"))
+                .body("instance", equalTo("/orders"));
+        assertThat(given().get("/orders?limit=1000").then().extract().jsonPath().getList("$")).hasSize(before);
     }
 
     @Test
