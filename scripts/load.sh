@@ -7,6 +7,10 @@
 #   RATE=500 SECONDS_=20 scripts/load.sh
 #   IN_FLIGHT=512 CONNECTIONS=64      # the client's bounds (these are the defaults)
 #   AUDIT_LOG=1 scripts/load.sh       # keep the services' one-line-per-event audit log (off by default here)
+#   COLD=1 RATE=20 SECONDS_=15 scripts/load.sh
+#                                     # the first RATE*SECONDS_ orders right after the services are ready,
+#                                     # then, after a minute of the same load, the same run warm
+#   SERVICE_OPTS="-XX:..." scripts/load.sh   # more JVM options for both services
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -14,6 +18,7 @@ rate="${RATE:-2000}"
 duration="${SECONDS_:-60}"
 in_flight="${IN_FLIGHT:-512}"
 connections="${CONNECTIONS:-64}"
+cold="${COLD:-0}"
 work="$root/target/load"
 rm -rf "$work" && mkdir -p "$work"
 pids=()
@@ -26,12 +31,12 @@ trap cleanup INT TERM EXIT
 
 ./mvnw -q -B package -DskipTests -pl kafka-broker,order-service,payment-service,benchmarks -am
 KAFKA_DIR="$work/kafka" KAFKA_PORT=19092 scripts/kafka.sh start
-opts=(-Xmx1g -Dkafka.bootstrap.servers=127.0.0.1:19092)
+opts=(-Xmx1g -Dkafka.bootstrap.servers=127.0.0.1:19092 ${SERVICE_OPTS:-})
 if [[ "${AUDIT_LOG:-0}" != 1 ]]; then
   # The audit log writes a line per event and service; off for the measurement (see BENCHMARKS.md).
   opts+=(-Dquarkus.log.category.\"dev.agentdojo\".level=WARN)
 fi
-echo "Settings: RATE=$rate SECONDS_=$duration IN_FLIGHT=$in_flight CONNECTIONS=$connections AUDIT_LOG=${AUDIT_LOG:-0}; services: ${opts[*]}"
+echo "Settings: RATE=$rate SECONDS_=$duration IN_FLIGHT=$in_flight CONNECTIONS=$connections AUDIT_LOG=${AUDIT_LOG:-0} COLD=$cold; services: ${opts[*]}"
 java "${opts[@]}" -Dquarkus.http.port=18081 -jar payment-service/target/quarkus-app/quarkus-run.jar > "$work/payment-service.log" 2>&1 &
 pids+=($!)
 java "${opts[@]}" -Dquarkus.http.port=18080 -jar order-service/target/quarkus-app/quarkus-run.jar > "$work/order-service.log" 2>&1 &
@@ -39,8 +44,16 @@ pids+=($!)
 for port in 18080 18081; do
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 0.5; done
 done
-# warm-up, then the measured run
 load=(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.OrderLoad --url http://127.0.0.1:18080
   --kafka 127.0.0.1:19092 --in-flight "$in_flight" --connections "$connections")
-"${load[@]}" --rate "$((rate / 4))" --seconds 10 > "$work/warmup.txt"
-"${load[@]}" --rate "$rate" --seconds "$duration"
+if [[ "$cold" == 1 ]]; then
+  echo "== cold: right after the services became ready"
+  "${load[@]}" --rate "$rate" --seconds "$duration"
+  "${load[@]}" --rate "$rate" --seconds 60 > "$work/warmup.txt"
+  echo "== warm: after $((rate * duration + rate * 60)) orders"
+  "${load[@]}" --rate "$rate" --seconds "$duration"
+else
+  # warm-up, then the measured run
+  "${load[@]}" --rate "$((rate / 4))" --seconds 10 > "$work/warmup.txt"
+  "${load[@]}" --rate "$rate" --seconds "$duration"
+fi
