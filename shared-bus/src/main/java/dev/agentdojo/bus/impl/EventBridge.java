@@ -10,6 +10,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -93,7 +94,7 @@ public class EventBridge {
     EventBridge(LocalEventBus bus, EventBusConfig config,
                 @Channel(OUTGOING) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384) Emitter<String> out,
                 @Channel(INCOMING) Multi<Message<String>> in,
-                jakarta.enterprise.event.Event<ReplayedEvent> replayed, io.vertx.core.Vertx vertx) {
+                jakarta.enterprise.event.Event<ReplayedEvent> replayed, Vertx vertx) {
         this.bus = bus;
         this.out = out;
         this.in = in;
