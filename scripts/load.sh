@@ -11,6 +11,7 @@
 #                                     # the first RATE*SECONDS_ orders right after the services are ready,
 #                                     # then, after a minute of the same load, the same run warm
 #   SERVICE_OPTS="-XX:..." scripts/load.sh   # more JVM options for both services
+#   BUILD_ARGS="-D..." scripts/load.sh       # more Maven options for the build it makes first
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -29,7 +30,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-./mvnw -q -B package -DskipTests -pl kafka-broker,order-service,payment-service,benchmarks -am
+./mvnw -q -B package -DskipTests ${BUILD_ARGS:-} -pl kafka-broker,order-service,payment-service,benchmarks -am
 KAFKA_DIR="$work/kafka" KAFKA_PORT=19092 scripts/kafka.sh start
 opts=(-Xmx1g -Dkafka.bootstrap.servers=127.0.0.1:19092 ${SERVICE_OPTS:-})
 if [[ "${AUDIT_LOG:-0}" != 1 ]]; then
@@ -37,10 +38,14 @@ if [[ "${AUDIT_LOG:-0}" != 1 ]]; then
   opts+=(-Dquarkus.log.category.\"dev.agentdojo\".level=WARN)
 fi
 echo "Settings: RATE=$rate SECONDS_=$duration IN_FLIGHT=$in_flight CONNECTIONS=$connections AUDIT_LOG=${AUDIT_LOG:-0} COLD=$cold; services: ${opts[*]}"
-java "${opts[@]}" -Dquarkus.http.port=18081 -jar payment-service/target/quarkus-app/quarkus-run.jar > "$work/payment-service.log" 2>&1 &
-pids+=($!)
-java "${opts[@]}" -Dquarkus.http.port=18080 -jar order-service/target/quarkus-app/quarkus-run.jar > "$work/order-service.log" 2>&1 &
-pids+=($!)
+start_service() { # name port; uses the service's AppCDS archive when the build made one
+  local app="$root/$1/target/quarkus-app" cds=()
+  [[ -f "$app/app-cds.jsa" ]] && cds=(-XX:SharedArchiveFile=app-cds.jsa)
+  (cd "$app" && exec java "${opts[@]}" "${cds[@]}" -Dquarkus.http.port="$2" -jar quarkus-run.jar) > "$work/$1.log" 2>&1 &
+  pids+=($!)
+}
+start_service payment-service 18081
+start_service order-service 18080
 for port in 18080 18081; do
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 0.5; done
 done

@@ -56,6 +56,9 @@ public final class OrderLoad {
 
     private static final String TOPIC = "agent-dojo.events";
     private static final Pattern OUTCOME = Pattern.compile("\"name\":\"(order:confirmed|payment:failed)\",\"args\":\\[\"([0-9a-f-]{36})\"");
+    private static final Pattern HOP = Pattern.compile("\"event\":\"([a-z:]+)\".*?\"sinceFirstMs\":(\\d+)");
+    /** How many of the first accepted orders have their chain's hops reported. */
+    private static final int CHAINS = 300;
     private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
 
     private final URI url;
@@ -235,6 +238,40 @@ public final class OrderLoad {
         System.out.printf(Locale.ROOT, "POST -> 202            p50 %.1f ms   p99 %.1f ms%n", pct(accept, 50), pct(accept, 99));
         System.out.printf(Locale.ROOT, "POST -> final state    p50 %.1f ms   p99 %.1f ms  (outcome written to the topic; ms resolution)%n",
                 pct(toFinal, 50), pct(toFinal, 99));
+        reportHops();
+    }
+
+    /** The hops of the first {@value #CHAINS} accepted orders' chains, from {@code GET /orders/{id}/events}. */
+    private void reportHops() {
+        List<String> first = postedAt.entrySet().stream().sorted(Map.Entry.comparingByValue()).limit(CHAINS)
+                .map(Map.Entry::getKey).toList();
+        List<Long> toPayment = new ArrayList<>();
+        List<Long> toOutcome = new ArrayList<>();
+        for (String id : first) {
+            String chain;
+            try {
+                chain = http.request(HttpMethod.GET, "/orders/" + id + "/events").compose(r -> r.send())
+                        .compose(r -> r.body()).map(Buffer::toString)
+                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                continue;
+            }
+            Map<String, Long> since = new java.util.HashMap<>();
+            Matcher m = HOP.matcher(chain);
+            while (m.find()) {
+                since.putIfAbsent(m.group(1), Long.parseLong(m.group(2)));
+            }
+            Long process = since.get("payment:process");
+            Long outcome = since.containsKey("order:confirmed") ? since.get("order:confirmed") : since.get("payment:failed");
+            if (process != null && outcome != null) {
+                toPayment.add(TimeUnit.MILLISECONDS.toNanos(process));
+                toOutcome.add(TimeUnit.MILLISECONDS.toNanos(outcome - process));
+            }
+        }
+        long[] a = toPayment.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] b = toOutcome.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf(Locale.ROOT, "hops of the first %d   order:created -> payment:process p50 %.0f ms p99 %.0f ms; "
+                + "payment:process -> outcome p50 %.0f ms p99 %.0f ms%n", a.length, pct(a, 50), pct(a, 99), pct(b, 50), pct(b, 99));
     }
     private static double pct(long[] sorted, int p) {
         if (sorted.length == 0) {
