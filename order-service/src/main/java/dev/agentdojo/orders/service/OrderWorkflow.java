@@ -1,5 +1,6 @@
 package dev.agentdojo.orders.service;
 
+import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.ReplayedEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -48,10 +49,22 @@ public class OrderWorkflow {
                 .setTask(execution -> askAgainForStalledPayments())
                 .schedule();
         bus.on(EventBus.ALL, orders::recordInChain);
-        bus.onAsync(OrderEvents.CREATED, e -> bus.emit(OrderEvents.PAYMENT_PROCESS,
-                e.arg(0, String.class), e.arg(2, BigDecimal.class), e.arg(3, String.class)));
+        bus.on(OrderEvents.CREATED, this::askForPayment);
         bus.on(OrderEvents.CONFIRMED, e -> orders.confirm(e.arg(0, String.class), e.arg(1, String.class)));
         bus.on(OrderEvents.PAYMENT_FAILED, e -> orders.fail(e.arg(0, String.class), e.arg(1, String.class)));
+    }
+
+    /**
+     * Asks payment-service for the order's payment. Not awaited by the order's own emit: an order is
+     * accepted once {@code order:created} is on the log, and a {@code payment:process} that does not
+     * get there (the bridge sends it only after its cause) is asked for again by
+     * {@link #askAgainForStalledPayments}.
+     */
+    private void askForPayment(Event created) {
+        String orderId = created.arg(0, String.class);
+        bus.emit(OrderEvents.PAYMENT_PROCESS, orderId, created.arg(2, BigDecimal.class), created.arg(3, String.class))
+                .subscribe().with(ok -> { }, failure -> LOG.warnf("Payment of order %s not asked for yet (asked again after %d s): %s",
+                        orderId, retryAfter.toSeconds(), failure.getMessage()));
     }
 
     /**
