@@ -87,6 +87,8 @@ public class EventBridge {
     private final Duration replayTimeout;
     private final jakarta.enterprise.event.Event<ReplayedEvent> replayed;
     private final Outbox outbox;
+    private final Vertx vertx;
+    private final int warmUpRounds;
     private volatile Cancellable consuming;
     private volatile boolean ready;
 
@@ -111,6 +113,8 @@ public class EventBridge {
         this.replay = config.bridge().replay();
         this.replayTimeout = config.bridge().replayTimeout();
         this.replayed = replayed;
+        this.vertx = vertx;
+        this.warmUpRounds = config.bridge().warmUpRounds();
         this.outbox = new Outbox(config.bridge().maxPending(), config.bridge().sendTimeout(), producerDeliveryTimeout(),
                 new Outbox.Timers() {
                     @Override
@@ -147,6 +151,7 @@ public class EventBridge {
                     .orElse("localhost:9092");
             new EventLogReplay(servers, topic, replayTimeout).replay(replayed::fire);
         }
+        BridgeWarmUp.run(vertx, warmUpRounds);
         bus.addOutboundHook(this::send);
         consuming = in.onItem().transformToUni(this::receive).merge(concurrency)
                 .subscribe().with(

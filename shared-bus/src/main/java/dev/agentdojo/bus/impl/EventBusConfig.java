@@ -65,6 +65,13 @@ public interface EventBusConfig {
         @WithDefault("4096")
         int maxPending();
 
+        /**
+         * How many times the in-process part of an event's trip runs on a scratch bus at start-up,
+         * before the service is ready, so that its first events find that code compiled; 0 skips it.
+         */
+        @WithDefault("20000")
+        int warmUpRounds();
+
         /** How long the start-up replay may take, the broker's first answer included. */
         @WithDefault("60s")
         Duration replayTimeout();
