@@ -1,5 +1,6 @@
 package dev.agentdojo.bus.impl;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
  * header ({@value #EVENT_ID_HEADER}), which stays on the record: a consumer may read the id there
  * without parsing the envelope. A record without that header passes unchecked.
  */
+@RegisterForReflection // made by the Kafka producer from its class name, also in a native image
 public class EnvelopeSerializer extends StringSerializer {
 
     /** The record header that carries the id of the event it holds, from the bridge to this serializer. */
