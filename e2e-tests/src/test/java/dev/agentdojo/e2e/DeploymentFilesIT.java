@@ -77,10 +77,14 @@ class DeploymentFilesIT {
         return YAML.readTree(ROOT.resolve("docker-compose.yml").toFile());
     }
 
+    /** A service's settings as it sees them: what service-common sets for both, then its own application.properties over it. */
     private static Properties properties(String service) throws IOException {
         Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(ROOT.resolve(service).resolve("src/main/resources/application.properties"))) {
-            properties.load(reader);
+        for (Path file : new Path[] {ROOT.resolve("service-common/src/main/resources/META-INF/microprofile-config.properties"),
+                ROOT.resolve(service).resolve("src/main/resources/application.properties")}) {
+            try (Reader reader = Files.newBufferedReader(file)) {
+                properties.load(reader);
+            }
         }
         return properties;
     }

@@ -1,7 +1,7 @@
 package dev.agentdojo.orders;
 
 import dev.agentdojo.bus.EventBus;
-import dev.agentdojo.bus.impl.EventBridge;
+import dev.agentdojo.bus.Bridge;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -53,7 +53,7 @@ class MemoryBoundsTest {
 
     @Test
     void heapAfterAMillionReceivedEventsStaysWithinTenPercentOfItsLevelAfterTheFirstHundredThousand() {
-        InMemorySource<String> received = connector.source(EventBridge.INCOMING);
+        InMemorySource<String> received = connector.source(Bridge.INCOMING);
         LongAdder delivered = new LongAdder();
         bus.on("load:*", e -> delivered.increment());
 
@@ -69,7 +69,7 @@ class MemoryBoundsTest {
 
     @Test
     void aStreamClientThatStopsReadingIsDisconnectedInsteadOfGrowingTheHeap() throws Exception {
-        InMemorySource<String> received = connector.source(EventBridge.INCOMING);
+        InMemorySource<String> received = connector.source(Bridge.INCOMING);
         LongAdder delivered = new LongAdder();
         bus.on("stall:*", e -> delivered.increment());
         int wildcardListenersBefore = bus.listenerCount(EventBus.ALL);

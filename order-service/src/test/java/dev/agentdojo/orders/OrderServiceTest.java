@@ -1,7 +1,7 @@
 package dev.agentdojo.orders;
 
 import dev.agentdojo.bus.EventBus;
-import dev.agentdojo.bus.impl.EventBridge;
+import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.orders.service.Orders;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -53,8 +53,8 @@ class OrderServiceTest {
 
     @BeforeEach
     void connect() {
-        sent = connector.sink(EventBridge.OUTGOING);
-        received = connector.source(EventBridge.INCOMING);
+        sent = connector.sink(Bridge.OUTGOING);
+        received = connector.source(Bridge.INCOMING);
         sent.clear();
     }
 

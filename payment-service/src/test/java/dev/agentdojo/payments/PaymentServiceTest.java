@@ -1,6 +1,6 @@
 package dev.agentdojo.payments;
 
-import dev.agentdojo.bus.impl.EventBridge;
+import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.payments.service.Payments;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -47,8 +47,8 @@ class PaymentServiceTest {
 
     @BeforeEach
     void connect() {
-        sent = connector.sink(EventBridge.OUTGOING);
-        received = connector.source(EventBridge.INCOMING);
+        sent = connector.sink(Bridge.OUTGOING);
+        received = connector.source(Bridge.INCOMING);
         sent.clear();
     }
 

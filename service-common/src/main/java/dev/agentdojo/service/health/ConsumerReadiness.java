@@ -1,6 +1,6 @@
 package dev.agentdojo.service.health;
 
-import dev.agentdojo.bus.impl.EventBridge;
+import dev.agentdojo.bus.Bridge;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -56,10 +56,10 @@ public class ConsumerReadiness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        if (!kafka.getConsumerChannels().contains(EventBridge.INCOMING)) {
+        if (!kafka.getConsumerChannels().contains(Bridge.INCOMING)) {
             return Uni.createFrom().item(HealthCheckResponse.up(NAME));
         }
-        KafkaConsumer<Object, Object> consumer = kafka.getConsumer(EventBridge.INCOMING);
+        KafkaConsumer<Object, Object> consumer = kafka.getConsumer(Bridge.INCOMING);
         double sincePoll = secondsSinceLastPoll(consumer);
         if (sincePoll > pollWithin.toSeconds()) {
             return Uni.createFrom().item(down("has not polled the broker for " + (long) sincePoll + " s"));

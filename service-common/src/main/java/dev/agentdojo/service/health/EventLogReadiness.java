@@ -1,6 +1,6 @@
 package dev.agentdojo.service.health;
 
-import dev.agentdojo.bus.impl.EventBridge;
+import dev.agentdojo.bus.Bridge;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -16,9 +16,9 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class EventLogReadiness implements HealthCheck {
 
-    private final Instance<EventBridge> bridge;
+    private final Instance<Bridge> bridge;
 
-    EventLogReadiness(Instance<EventBridge> bridge) {
+    EventLogReadiness(Instance<Bridge> bridge) {
         this.bridge = bridge;
     }
 

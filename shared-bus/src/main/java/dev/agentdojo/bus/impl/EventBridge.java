@@ -1,5 +1,6 @@
 package dev.agentdojo.bus.impl;
 
+import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventNotSentException;
 import dev.agentdojo.bus.ReplayedEvent;
@@ -67,12 +68,7 @@ import java.util.concurrent.CompletionStage;
  */
 @ApplicationScoped
 @IfBuildProperty(name = "event-bus.bridge.enabled", stringValue = "true")
-public class EventBridge {
-
-    /** The channel events leave by. */
-    public static final String OUTGOING = "agent-dojo-out";
-    /** The channel events arrive by. */
-    public static final String INCOMING = "agent-dojo-in";
+public class EventBridge implements Bridge {
 
     private static final Logger LOG = Logger.getLogger(EventBridge.class);
 
@@ -162,7 +158,7 @@ public class EventBridge {
                 bus.source(), include, exclude);
     }
 
-    /** True once the start-up replay (if any) is done and events are received: the service may take requests. */
+    @Override
     public boolean isReady() {
         return ready;
     }
