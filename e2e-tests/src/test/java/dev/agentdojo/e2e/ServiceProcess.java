@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -39,19 +40,19 @@ final class ServiceProcess {
 
     /** Starts the process and waits until {@code /q/health/ready} answers 200. */
     ServiceProcess start() {
-        launch();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .failFast(name + " exited; see " + log, () -> !process.isAlive())
-                .until(this::ready);
-        return this;
+        return launchAndAwait(this::ready);
     }
 
     /** Starts the process and waits until it answers HTTP ({@code /q/health/live} 200), ready or not. */
     ServiceProcess startLive() {
+        return launchAndAwait(this::live);
+    }
+
+    private ServiceProcess launchAndAwait(Callable<Boolean> condition) {
         launch();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .failFast(name + " exited; see " + log, () -> !process.isAlive())
-                .until(this::live);
+                .until(condition);
         return this;
     }
 

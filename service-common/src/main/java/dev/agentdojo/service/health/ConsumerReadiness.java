@@ -19,6 +19,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -49,7 +50,7 @@ public class ConsumerReadiness implements AsyncHealthCheck {
     private volatile Admin admin;
 
     ConsumerReadiness(KafkaClientService kafka,
-                      @ConfigProperty(name = "event-bus.bridge.ready-poll-within", defaultValue = "15s") Duration pollWithin) {
+                      @ConfigProperty(name = "event-bus.bridge.ready-poll-within") Duration pollWithin) {
         this.kafka = kafka;
         this.pollWithin = pollWithin;
     }
@@ -75,7 +76,7 @@ public class ConsumerReadiness implements AsyncHealthCheck {
 
     /** Null when the broker lists this consumer as the member it is (or cannot say); else why not. */
     private Uni<String> membership(KafkaConsumer<Object, Object> consumer, ConsumerGroupMetadata self) {
-        return Uni.createFrom().completionStage(() -> admin(consumer).describeConsumerGroups(java.util.List.of(self.groupId()),
+        return Uni.createFrom().completionStage(() -> admin(consumer).describeConsumerGroups(List.of(self.groupId()),
                                 new DescribeConsumerGroupsOptions().timeoutMs((int) ANSWER_WITHIN.toMillis()))
                         .describedGroups().get(self.groupId()).toCompletionStage())
                 .map(group -> whyNotAMember(group, self))

@@ -72,6 +72,13 @@ public interface EventBusConfig {
         @WithDefault("20000")
         int warmUpRounds();
 
+        /**
+         * How long the Kafka consumer behind the bridge may go without polling the broker before the
+         * service's readiness says it does not take events.
+         */
+        @WithDefault("15s")
+        Duration readyPollWithin();
+
         /** How long the start-up replay may take, the broker's first answer included. */
         @WithDefault("60s")
         Duration replayTimeout();
