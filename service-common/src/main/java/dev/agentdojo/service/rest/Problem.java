@@ -26,10 +26,6 @@ public record Problem(String type, String title, int status, String detail, Stri
     public record Violation(String field, String message) {
     }
 
-    public static Problem of(Response.Status status, String detail, String path) {
-        return of(status.getStatusCode(), detail, path, List.of());
-    }
-
     public static Problem of(int status, String detail, String path, List<Violation> violations) {
         Response.Status.Family family = Response.Status.Family.familyOf(status);
         Response.StatusType known = Response.Status.fromStatusCode(status);

@@ -28,8 +28,4 @@ final class DeliveredIds {
     synchronized boolean firstTime(String id) {
         return ids.putIfAbsent(id, Boolean.TRUE) == null;
     }
-
-    synchronized int size() {
-        return ids.size();
-    }
 }
