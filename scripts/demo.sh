@@ -30,7 +30,7 @@ cleanup() {
   trap - EXIT
   echo
   say "Stopping..."
-  [[ -n "$follower" ]] && kill "$follower" 2>/dev/null
+  if [[ -n "$follower" ]]; then kill "$follower" 2>/dev/null || true; fi
   for pid in "${services[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${services[@]}"; do
     for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done

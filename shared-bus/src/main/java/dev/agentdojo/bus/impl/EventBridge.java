@@ -190,9 +190,7 @@ public class EventBridge implements Bridge {
             return null;
         }
         String json = Envelope.encode(event); // before anything is tracked: args that cannot be JSON fail here
-        CompletableFuture<Void> outcome = outbox.open(event, e -> handOn(e, json));
-        bus.metrics().bridge("published");
-        return outcome;
+        return outbox.open(event, e -> handOn(e, json));
     }
 
     /** Hands the envelope to the outgoing channel; the broker's answer settles the event in the outbox. */
@@ -212,6 +210,7 @@ public class EventBridge implements Bridge {
                 });
         try {
             out.send(message);
+            bus.metrics().bridge("published");
         } catch (RuntimeException e) {
             outbox.refused(event.id(), e);
         }
