@@ -1,0 +1,163 @@
+package dev.agentdojo.bus;
+
+import dev.agentdojo.bus.impl.EventBridge;
+import io.quarkus.test.QuarkusUnitTest;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import io.smallrye.reactive.messaging.memory.InMemorySink;
+import io.smallrye.reactive.messaging.memory.InMemorySource;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The bridge between services (semantic 11), on the in-memory connector. */
+class BridgeTest {
+
+    @RegisterExtension
+    static final QuarkusUnitTest APP = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(BridgeTest.class))
+            .withConfigurationResource("application.properties");
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @Inject
+    EventBus bus;
+
+    @Inject
+    @Connector("smallrye-in-memory")
+    InMemoryConnector connector;
+
+    private InMemorySink<String> sent;
+    private InMemorySource<String> received;
+
+    @BeforeEach
+    void connect() {
+        sent = connector.sink(EventBridge.OUTGOING);
+        received = connector.source(EventBridge.INCOMING);
+        sent.clear();
+    }
+
+    @AfterEach
+    void reset() {
+        bus.removeAllListeners();
+        bus.clearHistory();
+    }
+
+    @Test
+    void anEmittedEventCrossesAsAJsonEnvelopeKeyedByItsCorrelation() {
+        bus.emit("order:created", "o-1", 12.5).await().atMost(WAIT);
+
+        Message<String> message = sent.received().get(0);
+        Event emitted = bus.getHistory().get(0);
+        assertThat(message.getPayload())
+                .contains("\"id\":\"" + emitted.id() + "\"")
+                .contains("\"name\":\"order:created\"")
+                .contains("\"args\":[\"o-1\",12.5]")
+                .contains("\"source\":\"bus-under-test\"")
+                .contains("\"correlationId\":\"" + emitted.correlationId() + "\"");
+        assertThat(message.getMetadata(OutgoingKafkaRecordMetadata.class))
+                .hasValueSatisfying(m -> assertThat(m.getKey()).isEqualTo(emitted.correlationId()));
+    }
+
+    @Test
+    void errorEventsDoNotCrossByDefault() {
+        bus.on("error", e -> { });
+        bus.on("order:created", e -> {
+            throw new IllegalStateException("boom");
+        });
+
+        bus.emitSync("order:created");
+
+        await().atMost(WAIT).until(() -> sent.received().size() == 1);
+        assertThat(sent.received()).extracting(Message::getPayload).allMatch(p -> p.contains("order:created"));
+        assertThat(bus.getHistory("error")).hasSize(1);
+    }
+
+    @Test
+    void argsThatCannotBeJsonAreRefusedAndNothingIsEmitted() {
+        List<Event> seen = new CopyOnWriteArrayList<>();
+        bus.on("order:created", seen::add);
+
+        assertThatThrownBy(() -> bus.emitSync("order:created", new Object()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("event 'order:created' must cross to other services, but its args cannot be written as JSON");
+
+        assertThat(seen).isEmpty();
+        assertThat(bus.getHistory()).isEmpty();
+        assertThat(sent.received()).isEmpty();
+    }
+
+    @Test
+    void aReceivedEventIsDeliveredAndWhatItsListenersEmitNamesItAsCause() {
+        bus.on("payment:process", e -> bus.emitSync("order:confirmed", e.arg(0)));
+
+        received.send(envelope("e-1", "payment:process", "order-service", "corr-1", "[\"o-1\"]"));
+
+        await().atMost(WAIT).until(() -> bus.getHistory("order:confirmed").size() == 1);
+        Event remote = bus.getHistory("payment:process").get(0);
+        Event confirmed = bus.getHistory("order:confirmed").get(0);
+        assertThat(remote.source()).isEqualTo("order-service");
+        assertThat(confirmed.causationId()).isEqualTo("e-1");
+        assertThat(confirmed.correlationId()).isEqualTo("corr-1");
+        assertThat(confirmed.source()).isEqualTo("bus-under-test");
+    }
+
+    @Test
+    void aDuplicateIsDeliveredAtMostOnce() {
+        List<Event> seen = new CopyOnWriteArrayList<>();
+        bus.on("payment:process", seen::add);
+        String message = envelope("dup-1", "payment:process", "order-service", "corr-2", "[]");
+
+        received.send(message);
+        received.send(message);
+        received.send(envelope("after-dup", "payment:process", "order-service", "corr-2", "[]"));
+
+        await().atMost(WAIT).until(() -> seen.size() == 2);
+        assertThat(seen).extracting(Event::id).containsExactly("dup-1", "after-dup");
+    }
+
+    @Test
+    void ownEventsComingBackAreSkipped() {
+        List<Event> seen = new CopyOnWriteArrayList<>();
+        bus.on("*", seen::add);
+
+        received.send(envelope("own-1", "order:created", "bus-under-test", "corr-3", "[]"));
+        received.send(envelope("other-1", "order:created", "payment-service", "corr-3", "[]"));
+
+        await().atMost(WAIT).until(() -> seen.size() == 1);
+        assertThat(seen).extracting(Event::id).containsExactly("other-1");
+    }
+
+    @Test
+    void garbageAndMalformedEnvelopesAreSkippedAndLaterEventsStillArrive() {
+        List<Event> seen = new CopyOnWriteArrayList<>();
+        bus.on("*", seen::add);
+
+        received.send("this is not json");
+        received.send("{\"id\":\"x\"}");
+        received.send(envelope("bad-name", "order created", "payment-service", "corr-4", "[]"));
+        received.send("{\"id\":\"u-1\",\"name\":\"order:confirmed\",\"args\":[],\"timestamp\":\"2026-01-01T00:00:00Z\","
+                + "\"source\":\"payment-service\",\"correlationId\":\"corr-4\",\"unknownField\":{\"a\":1}}");
+
+        await().atMost(WAIT).until(() -> seen.size() == 1);
+        assertThat(seen).extracting(Event::id).containsExactly("u-1");
+    }
+
+    private static String envelope(String id, String name, String source, String correlation, String args) {
+        return "{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"args\":" + args
+                + ",\"timestamp\":\"2026-01-01T00:00:00Z\",\"source\":\"" + source + "\",\"correlationId\":\""
+                + correlation + "\",\"causationId\":null}";
+    }
+}

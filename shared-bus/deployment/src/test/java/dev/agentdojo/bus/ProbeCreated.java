@@ -1,0 +1,8 @@
+package dev.agentdojo.bus;
+
+import java.math.BigDecimal;
+
+/** A typed event for the tests. */
+@EventName("probe:created")
+public record ProbeCreated(String probeId, BigDecimal amount) {
+}

@@ -1,0 +1,37 @@
+package dev.agentdojo.bus.errors;
+
+import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.EventName;
+import dev.agentdojo.bus.OnEvent;
+import io.quarkus.test.QuarkusUnitTest;
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/** A typed event read from another event than its own fails the build. */
+class TypedNameMismatchTest {
+
+    @RegisterExtension
+    static final QuarkusUnitTest APP = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClasses(Bad.class, Typed.class))
+            .assertException(e -> assertThat(e).hasStackTraceContaining("@OnEvent method dev.agentdojo.bus.errors.TypedNameMismatchTest$Bad#handle(Typed)")
+                    .hasStackTraceContaining("which is event 'typed:event', but listens to 'order:created'"));
+
+    @EventName("typed:event")
+    public record Typed(String id) {
+    }
+
+    static class Bad {
+        @OnEvent("order:created")
+        void handle(Typed event) {
+        }
+    }
+
+    @Test
+    void theBuildFails() {
+        fail("the application must not start");
+    }
+}

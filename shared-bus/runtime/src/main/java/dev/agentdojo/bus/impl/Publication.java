@@ -1,0 +1,103 @@
+package dev.agentdojo.bus.impl;
+
+import dev.agentdojo.bus.Event;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * Where an event goes besides its listeners: the outbound hooks (the bridge to other services), the
+ * history, the meters, and the Vert.x event bus — there only at addresses something consumes (the
+ * {@code @ConsumeEvent} addresses known at build time, and consumers registered through
+ * {@link #vertxConsumer}), since a publication nobody receives costs as much as the rest of an emit.
+ */
+final class Publication {
+
+    private final io.vertx.core.eventbus.EventBus vertxBus;
+    private final DeliveryOptions byReference = new DeliveryOptions().setCodecName(EventCodec.NAME);
+    private final EventHistory history;
+    private final BusMetrics metrics;
+    private final List<Function<Event, CompletionStage<?>>> outbound = new CopyOnWriteArrayList<>();
+    private final Set<String> consumed = ConcurrentHashMap.newKeySet();
+    private volatile boolean consumedEverywhere;
+
+    Publication(Vertx vertx, int historySize, BusMetrics metrics) {
+        this.vertxBus = vertx.eventBus();
+        this.history = new EventHistory(historySize);
+        this.metrics = metrics;
+        try {
+            vertxBus.registerCodec(new EventCodec());
+        } catch (IllegalStateException alreadyRegistered) {
+            // another bus on this Vert.x registered it: the codec is stateless, share it
+        }
+    }
+
+    /**
+     * An event emitted here: to the outbound hooks, the history and Vert.x. Returns what the hooks
+     * await (the event safely on its way), or null when no hook took it. A hook that throws stops
+     * the event here: it is neither recorded nor published.
+     */
+    CompletionStage<?> emitted(Event event) {
+        CompletionStage<?> sent = null;
+        for (Function<Event, CompletionStage<?>> hook : outbound) {
+            CompletionStage<?> stage = hook.apply(event);
+            if (stage != null) {
+                sent = sent == null ? stage : sent.thenCombine(stage, (a, b) -> null);
+            }
+        }
+        metrics.emitted(event.name());
+        recordAndPublish(event);
+        return sent;
+    }
+
+    /** An event received from another service: to the history and Vert.x, not to the outbound hooks. */
+    void received(Event event) {
+        metrics.received(event.name());
+        recordAndPublish(event);
+    }
+
+    private void recordAndPublish(Event event) {
+        history.add(event);
+        if (consumedEverywhere || consumed.contains(event.name())) {
+            vertxBus.publish(event.name(), event, byReference);
+        }
+    }
+
+    void addOutboundHook(Function<Event, CompletionStage<?>> hook) {
+        outbound.add(hook);
+    }
+
+    /** From now on, events named {@code address} are published on Vert.x. */
+    void consumedAt(String address) {
+        consumed.add(address);
+    }
+
+    /** From now on, every event is published on Vert.x (an address only known at run time is consumed). */
+    void consumedEverywhere() {
+        consumedEverywhere = true;
+    }
+
+    /** Whether events named {@code name} are published on Vert.x. */
+    boolean publishes(String name) {
+        return consumedEverywhere || consumed.contains(name);
+    }
+
+    /** Registers a Vert.x consumer at {@code name} and publishes events of that name from now on. */
+    MessageConsumer<Event> vertxConsumer(String name, Handler<Message<Event>> handler) {
+        consumedAt(name);
+        return vertxBus.consumer(name, handler);
+    }
+
+    EventHistory history() {
+        return history;
+    }
+}
