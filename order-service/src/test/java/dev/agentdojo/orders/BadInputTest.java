@@ -1,9 +1,10 @@
 package dev.agentdojo.orders;
 
-import dev.agentdojo.orders.service.Orders;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,18 +26,18 @@ import static org.hamcrest.Matchers.not;
 class BadInputTest {
 
     @Inject
-    Orders orders;
+    MeterRegistry registry;
 
-    private int ordersBefore;
+    private double ordersBefore;
 
     @BeforeEach
     void count() {
-        ordersBefore = orders.size();
+        ordersBefore = ordersKept();
     }
 
     @AfterEach
     void nothingWasCreatedAndTheServiceIsHealthy() {
-        assertThat(orders.size()).isEqualTo(ordersBefore);
+        assertThat(ordersKept()).isEqualTo(ordersBefore);
         given().when().get("/q/health/ready").then().statusCode(200);
     }
 
@@ -214,5 +215,10 @@ class BadInputTest {
                 .body("status", equalTo(status))
                 .body("detail", not(containsString("Exception")))
                 .body("detail", not(containsString("\tat ")));
+    }
+
+    /** The orders the service keeps, by its {@code agentdojo.orders} gauges (one per status). */
+    private double ordersKept() {
+        return registry.find("agentdojo.orders").gauges().stream().mapToDouble(Gauge::value).sum();
     }
 }

@@ -2,18 +2,21 @@ package dev.agentdojo.orders.service;
 
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
+import dev.agentdojo.bus.OnEvent;
 import dev.agentdojo.bus.ReplayedEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-
 import dev.agentdojo.orders.config.OrdersConfig;
+import dev.agentdojo.service.chain.OrderConfirmed;
+import dev.agentdojo.service.chain.OrderCreated;
+import dev.agentdojo.service.chain.PaymentFailed;
+import dev.agentdojo.service.chain.PaymentRequested;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -48,10 +51,22 @@ public class OrderWorkflow {
                 .setConcurrentExecution(ConcurrentExecution.SKIP)
                 .setTask(execution -> askAgainForStalledPayments())
                 .schedule();
-        bus.on(EventBus.ALL, orders::recordInChain);
-        bus.on(OrderEvents.CREATED, this::askForPayment);
-        bus.on(OrderEvents.CONFIRMED, e -> orders.confirm(e.arg(0, String.class), e.arg(1, String.class)));
-        bus.on(OrderEvents.PAYMENT_FAILED, e -> orders.fail(e.arg(0, String.class), e.arg(1, String.class)));
+    }
+
+    /** Every event this service sees goes into the chain of the order it is about. */
+    @OnEvent(EventBus.ALL)
+    void recordInChain(Event event) {
+        orders.recordInChain(event);
+    }
+
+    @OnEvent
+    void confirm(OrderConfirmed confirmed) {
+        orders.confirm(confirmed.orderId(), confirmed.paymentId());
+    }
+
+    @OnEvent
+    void fail(PaymentFailed failed) {
+        orders.fail(failed.orderId(), failed.reason());
     }
 
     /**
@@ -60,11 +75,11 @@ public class OrderWorkflow {
      * get there (the bridge sends it only after its cause) is asked for again by
      * {@link #askAgainForStalledPayments}.
      */
-    private void askForPayment(Event created) {
-        String orderId = created.arg(0, String.class);
-        bus.emit(OrderEvents.PAYMENT_PROCESS, orderId, created.arg(2, BigDecimal.class), created.arg(3, String.class))
+    @OnEvent
+    void askForPayment(OrderCreated created) {
+        bus.emit(new PaymentRequested(created.orderId(), created.amount(), created.currency()))
                 .subscribe().with(ok -> { }, failure -> LOG.warnf("Payment of order %s not asked for yet (asked again after %d s): %s",
-                        orderId, retryAfter.toSeconds(), failure.getMessage()));
+                        created.orderId(), retryAfter.toSeconds(), failure.getMessage()));
     }
 
     /**
@@ -77,11 +92,11 @@ public class OrderWorkflow {
         for (Orders.Stalled stalled : orders.stalled(Instant.now().minus(retryAfter), MAX_RETRIES_PER_SWEEP)) {
             Order order = stalled.order();
             LOG.infof("Order %s is still pending after %d s: asking for its payment again", order.id(), retryAfter.toSeconds());
-            Object[] args = {order.id(), order.amount(), order.currency()};
+            PaymentRequested request = new PaymentRequested(order.id(), order.amount(), order.currency());
             try {
                 Uni<Void> sent = stalled.created() == null
-                        ? bus.emit(OrderEvents.PAYMENT_PROCESS, args)
-                        : bus.emitCausedBy(stalled.created(), OrderEvents.PAYMENT_PROCESS, args);
+                        ? bus.emit(request)
+                        : bus.emitCausedBy(stalled.created(), request);
                 sent.subscribe().with(ok -> { }, failure -> LOG.warnf("Payment of order %s not asked again yet: %s",
                         order.id(), failure.getMessage()));
             } catch (RuntimeException e) {

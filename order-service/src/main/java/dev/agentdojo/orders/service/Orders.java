@@ -4,6 +4,9 @@ import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.EventNotSentException;
 import dev.agentdojo.orders.config.OrdersConfig;
+import dev.agentdojo.service.chain.OrderConfirmed;
+import dev.agentdojo.service.chain.OrderCreated;
+import dev.agentdojo.service.chain.PaymentFailed;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.smallrye.mutiny.Uni;
@@ -84,7 +87,7 @@ public class Orders {
         byStatus.get(OrderStatus.PENDING).incrementAndGet();
         oldestFirst.add(order.id());
         forgetOldestFinalOrders();
-        return Uni.createFrom().deferred(() -> bus.emit(OrderEvents.CREATED, order.id(), customer, amount, currency))
+        return Uni.createFrom().deferred(() -> bus.emit(new OrderCreated(order.id(), customer, amount, currency)))
                 .onFailure(EventNotSentException.class).invoke(() -> {
                     if (orders.remove(order.id()) != null) {
                         byStatus.get(OrderStatus.PENDING).decrementAndGet();
@@ -146,19 +149,24 @@ public class Orders {
     /** Rebuilds an order from an event of the log, without emitting anything. */
     public void rebuild(Event event) {
         switch (event.name()) {
-            case OrderEvents.CREATED -> {
-                String id = event.arg(0, String.class);
-                Order order = Order.pending(id, event.arg(1, String.class), event.arg(2, BigDecimal.class),
-                        event.arg(3, String.class), event.timestamp());
-                if (orders.putIfAbsent(id, new Tracked(order)) == null) {
+            case OrderCreated.NAME -> {
+                OrderCreated created = event.as(OrderCreated.class);
+                Order order = Order.pending(created.orderId(), created.customer(), created.amount(), created.currency(),
+                        event.timestamp());
+                if (orders.putIfAbsent(order.id(), new Tracked(order)) == null) {
                     byStatus.get(OrderStatus.PENDING).incrementAndGet();
-                    oldestFirst.add(id);
+                    oldestFirst.add(order.id());
                 }
             }
-            case OrderEvents.CONFIRMED -> transition(event.arg(0, String.class), OrderStatus.CONFIRMED,
-                    order -> order.confirmed(event.arg(1, String.class), event.timestamp()));
-            case OrderEvents.PAYMENT_FAILED -> transition(event.arg(0, String.class), OrderStatus.PAYMENT_FAILED,
-                    order -> order.failed(event.arg(1, String.class), event.timestamp()));
+            case OrderConfirmed.NAME -> {
+                OrderConfirmed confirmed = event.as(OrderConfirmed.class);
+                transition(confirmed.orderId(), OrderStatus.CONFIRMED,
+                        order -> order.confirmed(confirmed.paymentId(), event.timestamp()));
+            }
+            case PaymentFailed.NAME -> {
+                PaymentFailed failed = event.as(PaymentFailed.class);
+                transition(failed.orderId(), OrderStatus.PAYMENT_FAILED, order -> order.failed(failed.reason(), event.timestamp()));
+            }
             default -> {
                 return;
             }
@@ -182,16 +190,12 @@ public class Orders {
             if (marked != null && now.equals(marked.paymentAskedAt())) {
                 Event created;
                 synchronized (marked.chain()) {
-                    created = marked.chain().stream().filter(e -> e.name().equals(OrderEvents.CREATED)).findFirst().orElse(null);
+                    created = marked.chain().stream().filter(e -> e.name().equals(OrderCreated.NAME)).findFirst().orElse(null);
                 }
                 out.add(new Stalled(marked.order(), created));
             }
         }
         return out;
-    }
-
-    public int size() {
-        return orders.size();
     }
 
     /** Moves a pending order to {@code to}; returns the order as it is afterwards, null if unknown. */

@@ -2,27 +2,24 @@ package dev.agentdojo.payments.service;
 
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
+import dev.agentdojo.bus.OnEvent;
 import dev.agentdojo.bus.ReplayedEvent;
-import io.quarkus.runtime.StartupEvent;
+import dev.agentdojo.service.chain.OrderConfirmed;
+import dev.agentdojo.service.chain.PaymentFailed;
+import dev.agentdojo.service.chain.PaymentRequested;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.math.BigDecimal;
-
 /**
- * The payment side of the chain: {@code payment:process (orderId, amount, currency)} charges the
- * order and announces {@code order:confirmed (orderId, paymentId, amount, currency)} or
- * {@code payment:failed (orderId, reason, amount, currency)}. An order already charged is not
- * charged again; its outcome is announced once, and again only if announcing it failed.
+ * The payment side of the chain: {@link PaymentRequested} ({@code payment:process}) charges the
+ * order and announces {@link OrderConfirmed} ({@code order:confirmed}) or {@link PaymentFailed}
+ * ({@code payment:failed}). An order already charged is not charged again; its outcome is
+ * announced once, and again only if announcing it failed.
  */
 @ApplicationScoped
 public class PaymentWorkflow {
-
-    static final String PROCESS = "payment:process";
-    static final String CONFIRMED = "order:confirmed";
-    static final String FAILED = "payment:failed";
 
     private static final Logger LOG = Logger.getLogger(PaymentWorkflow.class);
 
@@ -34,13 +31,10 @@ public class PaymentWorkflow {
         this.payments = payments;
     }
 
-    void start(@Observes StartupEvent started) {
-        bus.onAsync(PROCESS, this::process);
-    }
-
-    Uni<Void> process(Event e) {
-        String orderId = e.arg(0, String.class);
-        Payments.Charge charge = payments.charge(orderId, e.arg(1, BigDecimal.class), e.arg(2, String.class));
+    @OnEvent
+    Uni<Void> process(PaymentRequested request) {
+        String orderId = request.orderId();
+        Payments.Charge charge = payments.charge(orderId, request.amount(), request.currency());
         Payment payment = charge.payment();
         if (!charge.isNew()) {
             LOG.infof("Order %s was charged before (payment %s); not charged again", orderId, payment.id());
@@ -51,8 +45,8 @@ public class PaymentWorkflow {
             return Uni.createFrom().voidItem(); // announced already, or being announced right now
         }
         return Uni.createFrom().deferred(() -> payment.approved()
-                        ? bus.emit(CONFIRMED, orderId, payment.id(), payment.amount(), payment.currency())
-                        : bus.emit(FAILED, orderId, payment.reason(), payment.amount(), payment.currency()))
+                        ? bus.emit(new OrderConfirmed(orderId, payment.id(), payment.amount(), payment.currency()))
+                        : bus.emit(new PaymentFailed(orderId, payment.reason(), payment.amount(), payment.currency())))
                 .invoke(() -> payments.announced(orderId))
                 .onFailure().invoke(() -> payments.notAnnounced(orderId));
     }
@@ -63,12 +57,14 @@ public class PaymentWorkflow {
         if (!e.source().equals(bus.source())) {
             return;
         }
-        if (e.name().equals(CONFIRMED)) {
-            payments.rebuild(new Payment(e.arg(1, String.class), e.arg(0, String.class), e.arg(2, BigDecimal.class),
-                    e.arg(3, String.class), PaymentStatus.APPROVED, null, e.timestamp()));
-        } else if (e.name().equals(FAILED)) {
-            payments.rebuild(new Payment(null, e.arg(0, String.class), e.arg(2, BigDecimal.class),
-                    e.arg(3, String.class), PaymentStatus.DECLINED, e.arg(1, String.class), e.timestamp()));
+        if (e.name().equals(OrderConfirmed.NAME)) {
+            OrderConfirmed confirmed = e.as(OrderConfirmed.class);
+            payments.rebuild(new Payment(confirmed.paymentId(), confirmed.orderId(), confirmed.amount(), confirmed.currency(),
+                    PaymentStatus.APPROVED, null, e.timestamp()));
+        } else if (e.name().equals(PaymentFailed.NAME)) {
+            PaymentFailed failed = e.as(PaymentFailed.class);
+            payments.rebuild(new Payment(null, failed.orderId(), failed.amount(), failed.currency(),
+                    PaymentStatus.DECLINED, failed.reason(), e.timestamp()));
         }
     }
 }

@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The payments made, one per order at most: however often {@code payment:process} arrives for an
@@ -29,7 +28,6 @@ public class Payments {
     private final int maxKept;
     private final Map<String, Payment> byOrder = new ConcurrentHashMap<>();
     private final Queue<String> oldestFirst = new ConcurrentLinkedQueue<>();
-    private final AtomicLong charges = new AtomicLong();
     /** Per order: false while its outcome is being announced, true once it is on the log. */
     private final Map<String, Boolean> announced = new ConcurrentHashMap<>();
 
@@ -46,7 +44,6 @@ public class Payments {
         boolean[] isNew = {false};
         Payment payment = byOrder.computeIfAbsent(orderId, id -> {
             isNew[0] = true;
-            charges.incrementAndGet();
             return gateway.charge(id, amount, currency);
         });
         if (isNew[0]) {
@@ -94,11 +91,6 @@ public class Payments {
 
     public List<Payment> newest(int limit) {
         return byOrder.values().stream().sorted(Comparator.comparing(Payment::chargedAt).reversed()).limit(limit).toList();
-    }
-
-    /** How many times this process called the gateway. */
-    public long chargesMade() {
-        return charges.get();
     }
 
     private void forgetOldest() {

@@ -2,9 +2,8 @@ package dev.agentdojo.service.events;
 
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
-import io.quarkus.runtime.StartupEvent;
+import dev.agentdojo.bus.OnEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,17 +20,22 @@ public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger("dev.agentdojo.audit");
 
-    void start(@Observes StartupEvent started, EventBus bus) {
-        String here = bus.source();
-        bus.on(EventBus.ALL, e -> log(here, e));
-        bus.on(EventBus.ERROR, e -> LOG.errorf(e.arg(0, Throwable.class), "[%s] a listener of event %s failed",
-                here, e.arg(1, Event.class).id()));
+    private final String here;
+
+    AuditLog(EventBus bus) {
+        this.here = bus.source();
     }
 
-    static void log(String here, Event e) {
+    @OnEvent(EventBus.ALL)
+    void log(Event e) {
         if (LOG.isInfoEnabled()) {
             LOG.infof("[%s] %-16s from=%s chain=%s id=%s cause=%s", here, e.name(), e.source(), e.correlationId(),
                     e.id(), e.causationId() == null ? "-" : e.causationId());
         }
+    }
+
+    @OnEvent(EventBus.ERROR)
+    void failed(Event e) {
+        LOG.errorf(e.arg(0, Throwable.class), "[%s] a listener of event %s failed", here, e.arg(1, Event.class).id());
     }
 }

@@ -1,0 +1,15 @@
+package dev.agentdojo.service.chain;
+
+import dev.agentdojo.bus.EventName;
+
+import java.math.BigDecimal;
+
+/**
+ * The order's payment is asked for (order-service; payment-service charges it). Asked again, in the
+ * same chain, while the order stays pending. Args: {@code (orderId, amount, currency)}.
+ */
+@EventName(PaymentRequested.NAME)
+public record PaymentRequested(String orderId, BigDecimal amount, String currency) implements OrderEvent {
+
+    public static final String NAME = "payment:process";
+}
