@@ -27,37 +27,38 @@ final class Dispatcher {
 
     /** Calls {@code registrations} with {@code event}, in order; returns what happened. */
     Outcome dispatch(Event event, Registration[] registrations) {
-        Outcome outcome = new Outcome(event);
+        if (registrations.length == 0) {
+            return Outcome.NOTHING_RAN;
+        }
+        Causation.Slot slot = Causation.slot();
+        boolean ran = false;
+        Outcome outcome = null; // made only when a call fails or is still running: most emits need none
         for (Registration registration : registrations) {
             if (!registration.claim()) {
                 continue;
             }
-            outcome.ran = true;
+            ran = true;
             switch (registration.kind()) {
-                case SYNC -> callHere(outcome, (Listener) registration.listener());
-                case BLOCKING -> {
-                    if (VertxContexts.onEventLoop()) {
-                        callOnWorker(outcome, (Listener) registration.listener());
-                    } else {
-                        callHere(outcome, (Listener) registration.listener());
-                    }
-                }
-                case ASYNC -> callAsync(outcome, (AsyncListener) registration.listener());
+                case SYNC -> outcome = callHere(outcome, event, slot, (Listener) registration.listener());
+                case BLOCKING -> outcome = VertxContexts.onEventLoop()
+                        ? callOnWorker(outcome, event, (Listener) registration.listener())
+                        : callHere(outcome, event, slot, (Listener) registration.listener());
+                case ASYNC -> outcome = callAsync(outcome, event, (AsyncListener) registration.listener());
             }
         }
-        return outcome;
+        return outcome != null ? outcome : ran ? Outcome.RAN : Outcome.NOTHING_RAN;
     }
 
-    private void callHere(Outcome outcome, Listener listener) {
-        Event event = outcome.event;
+    private Outcome callHere(Outcome outcome, Event event, Causation.Slot slot, Listener listener) {
         long start = metrics.enabled() ? System.nanoTime() : 0;
         try {
-            Causation.runAs(event, () -> {
+            Causation.runAs(slot, event, () -> {
                 listener.onEvent(event);
                 return null;
             });
+            return outcome;
         } catch (Throwable t) {
-            outcome.failed(t);
+            return failed(outcome, event, t);
         } finally {
             if (metrics.enabled()) {
                 metrics.delivered(event.name(), System.nanoTime() - start);
@@ -65,14 +66,13 @@ final class Dispatcher {
         }
     }
 
-    private void callOnWorker(Outcome outcome, Listener listener) {
-        Event event = outcome.event;
+    private Outcome callOnWorker(Outcome outcome, Event event, Listener listener) {
         CompletableFuture<Throwable> done = timed(event, new CompletableFuture<>());
         VertxContexts.runOnWorker(() -> Causation.runAs(event, () -> {
             listener.onEvent(event);
             return null;
         }), done);
-        outcome.await(done);
+        return await(outcome, event, done);
     }
 
     /**
@@ -80,8 +80,7 @@ final class Dispatcher {
      * thread, and subscribes to its Uni there: work the Uni continues later on that context still
      * sees the event as its cause.
      */
-    private void callAsync(Outcome outcome, AsyncListener listener) {
-        Event event = outcome.event;
+    private Outcome callAsync(Outcome outcome, Event event, AsyncListener listener) {
         CompletableFuture<Throwable> done = timed(event, new CompletableFuture<>());
         VertxContexts.callOnNewContext(vertx, event, () -> Causation.runAs(event, () -> {
             try {
@@ -97,7 +96,7 @@ final class Dispatcher {
             }
             return null;
         }));
-        outcome.await(done);
+        return await(outcome, event, done);
     }
 
     /** Records the call's duration, until {@code done} completes, when metrics are on. */
@@ -109,6 +108,30 @@ final class Dispatcher {
         return done;
     }
 
+    private Outcome await(Outcome outcome, Event event, CompletableFuture<Throwable> done) {
+        if (done.isDone()) {
+            Throwable failure = done.join();
+            return failure == null ? outcome : failed(outcome, event, failure);
+        }
+        Outcome out = outcome != null ? outcome : new Outcome();
+        if (out.pending == null) {
+            out.pending = new ArrayList<>(2);
+        }
+        out.pending.add(done);
+        return out;
+    }
+
+    private Outcome failed(Outcome outcome, Event event, Throwable t) {
+        rethrowFatal(t);
+        metrics.failed(event.name());
+        Outcome out = outcome != null ? outcome : new Outcome();
+        if (out.failures == null) {
+            out.failures = new ArrayList<>(1);
+        }
+        out.failures.add(t);
+        return out;
+    }
+
     static void rethrowFatal(Throwable t) {
         if (t instanceof VirtualMachineError fatal) {
             throw fatal;
@@ -116,44 +139,27 @@ final class Dispatcher {
     }
 
     /**
-     * One event's trip through its listeners. Used by one thread (the emitter's); async and
-     * offloaded completions report through their own futures, never through these fields.
+     * What one dispatch did. Used by one thread (the emitter's); async and offloaded completions
+     * report through their own futures, never through these fields.
      */
-    final class Outcome {
+    static final class Outcome {
 
-        final Event event;
-        /** Whether any listener was called. */
-        boolean ran;
+        /** Listeners ran, all done, none failed. */
+        static final Outcome RAN = new Outcome();
+        /** No listener ran. */
+        static final Outcome NOTHING_RAN = new Outcome();
+
         /** Failures known before dispatch returned, or null. */
         List<Throwable> failures;
         /** Calls still running (async, or on a worker), each completing with its failure or null; or null. */
         List<CompletableFuture<Throwable>> pending;
 
-        private Outcome(Event event) {
-            this.event = event;
+        private Outcome() {
         }
 
-        private void await(CompletableFuture<Throwable> done) {
-            if (done.isDone()) {
-                Throwable failure = done.join();
-                if (failure != null) {
-                    failed(failure);
-                }
-                return;
-            }
-            if (pending == null) {
-                pending = new ArrayList<>(2);
-            }
-            pending.add(done);
-        }
-
-        private void failed(Throwable t) {
-            rethrowFatal(t);
-            metrics.failed(event.name());
-            if (failures == null) {
-                failures = new ArrayList<>(1);
-            }
-            failures.add(t);
+        /** Whether any listener was called. */
+        boolean ran() {
+            return this != NOTHING_RAN;
         }
     }
 }

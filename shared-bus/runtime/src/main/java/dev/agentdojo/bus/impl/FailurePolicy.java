@@ -33,8 +33,7 @@ final class FailurePolicy {
     }
 
     /** The outcome of an {@code emit}: completes when every listener has, failing as described above. */
-    Uni<Void> settle(Dispatcher.Outcome outcome) {
-        Event event = outcome.event;
+    Uni<Void> settle(Event event, Dispatcher.Outcome outcome) {
         if (outcome.pending == null) {
             return outcome.failures == null ? DONE : settleLater(event, outcome.failures);
         }
@@ -58,8 +57,7 @@ final class FailurePolicy {
      * The outcome of an {@code emitSync}: failures known now go to the error listeners or are
      * thrown; those of async listeners still running are reported when they come.
      */
-    void settleNow(Dispatcher.Outcome outcome) {
-        Event event = outcome.event;
+    void settleNow(Event event, Dispatcher.Outcome outcome) {
         if (outcome.pending != null) {
             for (CompletableFuture<Throwable> late : outcome.pending) {
                 late.thenAccept(failure -> {

@@ -21,11 +21,20 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ListenerRegistry {
 
     private static final Registration[] NONE = new Registration[0];
+    /** At most this many event names keep a merged snapshot; others are merged on each emit. */
+    static final int MAX_MERGED = 1024;
 
     private final Object lock = new Object();
     private final Map<String, Registration[]> exact = new ConcurrentHashMap<>();
     private volatile Registration[] wildcard = NONE;
     private volatile Registration[] patterns = NONE;
+    /**
+     * Per event name, the merged snapshot when {@code *} or pattern listeners exist; emptied on
+     * every change, under the lock, so it never holds a stale array after a change returns.
+     */
+    private final Map<String, Registration[]> merged = new ConcurrentHashMap<>();
+    /** Bumped on every change, so a merge that raced a change is not cached. */
+    private volatile long version;
 
     /**
      * Adds {@code candidate} unless its listener is already registered under the same name, in
@@ -37,6 +46,7 @@ final class ListenerRegistry {
             if (existing != null) {
                 return existing;
             }
+            changed();
             String name = candidate.name();
             if (name.equals(EventBus.ALL)) {
                 wildcard = append(wildcard, candidate);
@@ -53,6 +63,7 @@ final class ListenerRegistry {
     boolean remove(Registration registration) {
         synchronized (lock) {
             registration.deactivate();
+            changed();
             String name = registration.name();
             if (name.equals(EventBus.ALL)) {
                 Registration[] after = without(wildcard, registration);
@@ -105,7 +116,14 @@ final class ListenerRegistry {
             exact.clear();
             wildcard = NONE;
             patterns = NONE;
+            changed();
         }
+    }
+
+    /** Called under the lock before each change. */
+    private void changed() {
+        version++;
+        merged.clear();
     }
 
     /**
@@ -114,12 +132,29 @@ final class ListenerRegistry {
      * returned array must not be modified.
      */
     Registration[] snapshot(String eventName) {
+        if (wildcard.length == 0 && patterns.length == 0) {
+            return exact.getOrDefault(eventName, NONE);
+        }
+        Registration[] cached = merged.get(eventName);
+        if (cached != null) {
+            return cached;
+        }
+        long before = version;
+        Registration[] out = merge(eventName);
+        if (merged.size() < MAX_MERGED) {
+            synchronized (lock) {
+                if (version == before) {
+                    merged.put(eventName, out);
+                }
+            }
+        }
+        return out;
+    }
+
+    private Registration[] merge(String eventName) {
         Registration[] named = exact.getOrDefault(eventName, NONE);
         Registration[] all = wildcard;
         Registration[] patterned = patterns;
-        if (all.length == 0 && patterned.length == 0) {
-            return named;
-        }
         Registration[] out = new Registration[all.length + patterned.length + named.length];
         System.arraycopy(all, 0, out, 0, all.length);
         int n = all.length;

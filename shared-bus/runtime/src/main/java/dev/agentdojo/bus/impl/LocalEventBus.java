@@ -15,8 +15,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import org.jboss.logging.Logger;
 
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -147,7 +145,7 @@ public final class LocalEventBus implements StandaloneEventBus {
     public Uni<Void> emit(String name, Object... args) {
         Event event = newEvent(name, args);
         CompletionStage<?> sent = publication.emitted(event);
-        Uni<Void> handled = failures.settle(dispatcher.dispatch(event, registry.snapshot(event.name())));
+        Uni<Void> handled = failures.settle(event, dispatcher.dispatch(event, registry.snapshot(name)));
         return sent == null ? handled : handled.chain(() -> Uni.createFrom().completionStage(sent).replaceWithVoid());
     }
 
@@ -170,9 +168,9 @@ public final class LocalEventBus implements StandaloneEventBus {
                 }
             });
         }
-        Dispatcher.Outcome outcome = dispatcher.dispatch(event, registry.snapshot(event.name()));
-        failures.settleNow(outcome);
-        return outcome.ran;
+        Dispatcher.Outcome outcome = dispatcher.dispatch(event, registry.snapshot(name));
+        failures.settleNow(event, outcome);
+        return outcome.ran();
     }
 
     /**
@@ -183,7 +181,7 @@ public final class LocalEventBus implements StandaloneEventBus {
     Uni<Void> deliver(Event event) {
         ensureOpen();
         publication.received(event);
-        return failures.settle(dispatcher.dispatch(event, registry.snapshot(event.name())));
+        return failures.settle(event, dispatcher.dispatch(event, registry.snapshot(event.name())));
     }
 
     /**
@@ -214,12 +212,12 @@ public final class LocalEventBus implements StandaloneEventBus {
     private Event newEvent(String name, Object[] args) {
         EventNames.requireEventName(name);
         ensureOpen();
-        // one clock read for id and timestamp; millisecond precision, and much cheaper than Instant.now() here
-        long now = System.currentTimeMillis();
+        // one clock read for id and timestamp, at millisecond precision (see MillisClock for why not the system clock)
+        long now = MillisClock.millis();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         List<Object> values = args == null || args.length == 0
                 ? List.of()
-                : Collections.unmodifiableList(Arrays.asList(args.clone()));
+                : Args.copyOf(args);
         return events.create(EventIds.high(now, random), EventIds.low(random), now, name, values, source,
                 Causation.current());
     }

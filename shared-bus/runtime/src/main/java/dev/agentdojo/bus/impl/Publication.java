@@ -7,11 +7,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
-import java.util.List;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -26,7 +25,8 @@ final class Publication {
     private final DeliveryOptions byReference = new DeliveryOptions().setCodecName(EventCodec.NAME);
     private final EventHistory history;
     private final BusMetrics metrics;
-    private final List<Function<Event, CompletionStage<?>>> outbound = new CopyOnWriteArrayList<>();
+    @SuppressWarnings("unchecked")
+    private volatile Function<Event, CompletionStage<?>>[] outbound = new Function[0];
     private final Set<String> consumed = ConcurrentHashMap.newKeySet();
     private volatile boolean consumedEverywhere;
 
@@ -72,8 +72,10 @@ final class Publication {
         }
     }
 
-    void addOutboundHook(Function<Event, CompletionStage<?>> hook) {
-        outbound.add(hook);
+    synchronized void addOutboundHook(Function<Event, CompletionStage<?>> hook) {
+        Function<Event, CompletionStage<?>>[] hooks = Arrays.copyOf(outbound, outbound.length + 1);
+        hooks[outbound.length] = hook;
+        outbound = hooks;
     }
 
     /** From now on, events named {@code address} are published on Vert.x. */
