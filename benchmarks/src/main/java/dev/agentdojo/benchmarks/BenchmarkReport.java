@@ -10,6 +10,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,25 +28,73 @@ import java.util.TreeMap;
  */
 public final class BenchmarkReport {
 
-    /** Case to baseline, by benchmark method name. */
-    private static final Map<String, String> BASELINES = Map.of(
-            "emitSync", "bareLoop",
-            "emitSyncWithHistoryAndWildcard", "bareLoopPlusOne",
-            "emit", "vertxPublish");
+    /** A case, its baseline, and the target the case is held to (null when only reported). */
+    private record Row(String name, String caseKey, String baselineKey, Target target) {
+    }
 
-    private static final Map<String, Double> TARGETS = Map.of(
-            "emitSync", 2.0,
-            "emitSyncWithHistoryAndWildcard", 4.0,
-            "emit", 1.0);
+    /** A target on a case's median and its baseline's. */
+    private interface Target {
+        String describe();
+
+        boolean met(double caseMedian, double baselineMedian);
+    }
+
+    private static Target ratioAtMost(double ratio) {
+        return new Target() {
+            public String describe() {
+                return "≤ " + (ratio == (long) ratio ? String.valueOf((long) ratio) : String.valueOf(ratio)) + "×";
+            }
+
+            public boolean met(double c, double b) {
+                return c / b <= ratio;
+            }
+        };
+    }
+
+    /** The targets (shared-bus as a Quarkus extension), each beside its baseline. */
+    private static final List<Row> ROWS = List.of(
+            new Row("emitSync, seed setup (1 listener + `*`, history 100)", "EmitSyncBenchmark.emitSyncWithHistoryAndWildcard [listeners=1]",
+                    "EmitSyncBenchmark.guava [listeners=1]", new Target() {
+                        public String describe() {
+                            return "≤ 60 ns and ≥ 3× faster than Guava";
+                        }
+
+                        public boolean met(double c, double b) {
+                            return c <= 60 && b / c >= 3;
+                        }
+                    }),
+            new Row("emitSync, seed setup", "EmitSyncBenchmark.emitSyncWithHistoryAndWildcard [listeners=1]",
+                    "EmitSyncBenchmark.bareLoopPlusOne [listeners=1]", null),
+            new Row("emitSync, 1 listener, history off", "EmitSyncBenchmark.emitSync [listeners=1]",
+                    "EmitSyncBenchmark.bareLoop [listeners=1]", ratioAtMost(10)),
+            new Row("emitSync, 10 listeners + `*`, history 100", "EmitSyncBenchmark.emitSyncWithHistoryAndWildcard [listeners=10]",
+                    "EmitSyncBenchmark.guava [listeners=10]", null),
+            new Row("emitSync, 10 listeners, history off", "EmitSyncBenchmark.emitSync [listeners=10]",
+                    "EmitSyncBenchmark.bareLoop [listeners=10]", null),
+            new Row("emitSync, seed setup, Prometheus meters on", "MetricsBenchmark.withMeters",
+                    "MetricsBenchmark.withoutMeters", new Target() {
+                        public String describe() {
+                            return "meters add ≤ 20 ns";
+                        }
+
+                        public boolean met(double c, double b) {
+                            return c - b <= 20;
+                        }
+                    }),
+            new Row("emit, 1 async listener, batch of 1,000 awaited", "EmitAsyncBenchmark.emit",
+                    "EmitAsyncBenchmark.vertxPublish", ratioAtMost(1)));
 
     private BenchmarkReport() {
     }
 
     public static void main(String[] args) throws Exception {
         CommandLineOptions commandLine = new CommandLineOptions(args);
-        Options options = new OptionsBuilder()
-                .parent(commandLine)
-                .include(commandLine.getIncludes().isEmpty() ? "dev\\.agentdojo\\.benchmarks\\..*" : ".*")
+        OptionsBuilder builder = new OptionsBuilder();
+        builder.parent(commandLine);
+        if (commandLine.getIncludes().isEmpty()) {
+            builder.include("dev\\.agentdojo\\..*Benchmark\\..*");
+        }
+        Options options = builder
                 .forks(commandLine.getForkCount().orElse(1))
                 .warmupIterations(commandLine.getWarmupIterations().orElse(5))
                 .warmupTime(commandLine.getWarmupTime().orElse(TimeValue.seconds(1)))
@@ -56,7 +105,7 @@ public final class BenchmarkReport {
 
         Map<String, Double> medians = new TreeMap<>();
         for (RunResult run : results) {
-            String method = run.getParams().getBenchmark().replaceAll(".*\\.", "");
+            String method = run.getParams().getBenchmark().replaceAll(".*\\.(\\w+\\.\\w+)$", "$1");
             String params = run.getParams().getParamsKeys().stream()
                     .map(key -> key + "=" + run.getParams().getParam(key))
                     .reduce((a, b) -> a + "," + b).map(p -> " [" + p + "]").orElse("");
@@ -66,22 +115,17 @@ public final class BenchmarkReport {
         System.out.println();
         System.out.println("| case | baseline | case median (ns/op) | baseline median (ns/op) | ratio | target |");
         System.out.println("|---|---|---:|---:|---:|---|");
-        medians.forEach((key, value) -> {
-            String method = key.replaceAll(" .*", "");
-            String baseline = BASELINES.get(method);
-            if (baseline == null) {
-                return;
+        for (Row row : ROWS) {
+            Double value = medians.get(row.caseKey());
+            Double base = medians.get(row.baselineKey());
+            if (value == null || base == null) {
+                continue;
             }
-            String baselineKey = baseline + key.substring(method.length());
-            Double base = medians.get(baselineKey);
-            if (base == null) {
-                return;
-            }
-            double ratio = value / base;
-            double target = TARGETS.get(method);
-            System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.2f× | ≤ %.0f× %s |%n",
-                    key, baselineKey, value, base, ratio, target, ratio <= target ? "met" : "missed");
-        });
+            String target = row.target() == null ? "—"
+                    : row.target().describe() + (row.target().met(value, base) ? " — met" : " — missed");
+            System.out.printf(Locale.ROOT, "| %s | `%s` | %.1f | %.1f | %.2f× | %s |%n",
+                    row.name(), row.baselineKey(), value, base, value / base, target);
+        }
     }
 
     private static double median(RunResult run) {

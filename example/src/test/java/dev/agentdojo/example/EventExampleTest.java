@@ -46,7 +46,25 @@ class EventExampleTest {
                 "listeners of user:login: 1",
                 "after off: 0",
                 "after remove_all_listeners('order:created'): [*, order:confirmed, payment:process, system:alert]",
-                "after remove_all_listeners(): []");
+                "after remove_all_listeners(): []",
+                "== 7. A failing listener, and the error event",
+                "the other listener still ran for daily",
+                "no error listener: emit_sync threw 'disk full'",
+                "the other listener still ran for weekly",
+                "error listener: 'disk full' while handling report:generate",
+                "subscription closed: 0 error listener(s) left",
+                "== 8. A listener that blocks",
+                "stored photo.png",
+                "== 9. Patterns",
+                "order:* saw order:shipped",
+                "== 10. Continuing a chain later: emitCausedBy, onceAsync",
+                "retrying payment of order-2, same chain: true",
+                "second payment:retry handled: false",
+                "== 11. Typed events",
+                "order order-3 shipped by DHL",
+                "on the wire its args are [order-3, DHL]",
+                "== 12. A Vert.x event bus consumer",
+                "Vert.x consumer got invoice:sent [inv-1]");
     }
 
     private static String lastChainId(String printed) {

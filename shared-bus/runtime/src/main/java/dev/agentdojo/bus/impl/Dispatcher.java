@@ -25,32 +25,41 @@ final class Dispatcher {
         this.metrics = metrics;
     }
 
-    /** Calls {@code registrations} with {@code event}, in order; returns what happened. */
-    Outcome dispatch(Event event, Registration[] registrations) {
+    /**
+     * Calls {@code registrations} with {@code event}, in order; returns what happened.
+     *
+     * @param meters the event's meters, or null when there are none
+     */
+    Outcome dispatch(Event event, Registration[] registrations, BusMetrics.PerName meters) {
         if (registrations.length == 0) {
             return Outcome.NOTHING_RAN;
         }
         Causation.Slot slot = Causation.slot();
-        boolean ran = false;
+        int calls = 0;
         Outcome outcome = null; // made only when a call fails or is still running: most emits need none
         for (Registration registration : registrations) {
             if (!registration.claim()) {
                 continue;
             }
-            ran = true;
+            calls++;
             switch (registration.kind()) {
-                case SYNC -> outcome = callHere(outcome, event, slot, (Listener) registration.listener());
+                case SYNC -> outcome = callHere(outcome, event, slot, (Listener) registration.listener(), meters);
                 case BLOCKING -> outcome = VertxContexts.onEventLoop()
-                        ? callOnWorker(outcome, event, (Listener) registration.listener())
-                        : callHere(outcome, event, slot, (Listener) registration.listener());
-                case ASYNC -> outcome = callAsync(outcome, event, (AsyncListener) registration.listener());
+                        ? callOnWorker(outcome, event, (Listener) registration.listener(), meters)
+                        : callHere(outcome, event, slot, (Listener) registration.listener(), meters);
+                case ASYNC -> outcome = callAsync(outcome, event, (AsyncListener) registration.listener(), meters);
             }
         }
-        return outcome != null ? outcome : ran ? Outcome.RAN : Outcome.NOTHING_RAN;
+        if (meters != null && calls > 0) {
+            meters.delivered.add(calls);
+        }
+        return outcome != null ? outcome : calls > 0 ? Outcome.RAN : Outcome.NOTHING_RAN;
     }
 
-    private Outcome callHere(Outcome outcome, Event event, Causation.Slot slot, Listener listener) {
-        long start = metrics.enabled() ? System.nanoTime() : 0;
+    private Outcome callHere(Outcome outcome, Event event, Causation.Slot slot, Listener listener,
+                             BusMetrics.PerName meters) {
+        boolean timed = meters != null && meters.sample();
+        long start = timed ? System.nanoTime() : 0;
         try {
             Causation.runAs(slot, event, () -> {
                 listener.onEvent(event);
@@ -60,14 +69,14 @@ final class Dispatcher {
         } catch (Throwable t) {
             return failed(outcome, event, t);
         } finally {
-            if (metrics.enabled()) {
-                metrics.delivered(event.name(), System.nanoTime() - start);
+            if (timed) {
+                meters.timed(start);
             }
         }
     }
 
-    private Outcome callOnWorker(Outcome outcome, Event event, Listener listener) {
-        CompletableFuture<Throwable> done = timed(event, new CompletableFuture<>());
+    private Outcome callOnWorker(Outcome outcome, Event event, Listener listener, BusMetrics.PerName meters) {
+        CompletableFuture<Throwable> done = timed(meters, new CompletableFuture<>());
         VertxContexts.runOnWorker(() -> Causation.runAs(event, () -> {
             listener.onEvent(event);
             return null;
@@ -80,8 +89,8 @@ final class Dispatcher {
      * thread, and subscribes to its Uni there: work the Uni continues later on that context still
      * sees the event as its cause.
      */
-    private Outcome callAsync(Outcome outcome, Event event, AsyncListener listener) {
-        CompletableFuture<Throwable> done = timed(event, new CompletableFuture<>());
+    private Outcome callAsync(Outcome outcome, Event event, AsyncListener listener, BusMetrics.PerName meters) {
+        CompletableFuture<Throwable> done = timed(meters, new CompletableFuture<>());
         VertxContexts.callOnNewContext(vertx, event, () -> Causation.runAs(event, () -> {
             try {
                 Uni<?> uni = listener.onEvent(event);
@@ -99,11 +108,11 @@ final class Dispatcher {
         return await(outcome, event, done);
     }
 
-    /** Records the call's duration, until {@code done} completes, when metrics are on. */
-    private CompletableFuture<Throwable> timed(Event event, CompletableFuture<Throwable> done) {
-        if (metrics.enabled()) {
+    /** Records the call's duration, until {@code done} completes, when it is one of the timed calls. */
+    private static CompletableFuture<Throwable> timed(BusMetrics.PerName meters, CompletableFuture<Throwable> done) {
+        if (meters != null && meters.sample()) {
             long start = System.nanoTime();
-            done.thenRun(() -> metrics.delivered(event.name(), System.nanoTime() - start));
+            done.thenRun(() -> meters.timed(start));
         }
         return done;
     }

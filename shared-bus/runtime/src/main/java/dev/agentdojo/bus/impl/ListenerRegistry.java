@@ -2,9 +2,11 @@ package dev.agentdojo.bus.impl;
 
 import dev.agentdojo.bus.EventBus;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -171,6 +173,14 @@ final class ListenerRegistry {
     /** Whether an emit of {@code eventName} would reach any listener. */
     boolean hasListeners(String eventName) {
         return snapshot(eventName).length > 0;
+    }
+
+    /** Every registration: {@code *} first, then patterns, then exact names, each in registration order. */
+    List<Registration> all() {
+        List<Registration> out = new ArrayList<>(Arrays.asList(wildcard));
+        out.addAll(Arrays.asList(patterns));
+        exact.values().forEach(group -> out.addAll(Arrays.asList(group)));
+        return out;
     }
 
     Set<String> names() {

@@ -15,7 +15,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,7 +62,7 @@ public final class LocalEventBus implements StandaloneEventBus {
         this.metrics = metrics;
         this.dispatcher = new Dispatcher(vertx, metrics);
         this.failures = new FailurePolicy(this, registry, metrics);
-        this.publication = new Publication(vertx, options.historySize(), metrics);
+        this.publication = new Publication(vertx, options.historySize());
     }
 
     // ---- listeners -------------------------------------------------------------------------
@@ -114,6 +117,29 @@ public final class LocalEventBus implements StandaloneEventBus {
         return registry.names();
     }
 
+    /**
+     * Every registration, for the Dev UI: name or pattern, kind, once, and the listener as its
+     * {@code toString} names it ({@code Bean#method(Param)} for an {@code @OnEvent} method).
+     */
+    List<Map<String, Object>> listeners() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Registration r : registry.all()) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("nameOrPattern", r.name());
+            view.put("kind", r.kind().name());
+            view.put("once", r.isOnce());
+            view.put("listener", describe(r.listener()));
+            out.add(view);
+        }
+        return out;
+    }
+
+    private static String describe(Object listener) {
+        String text = listener.toString();
+        int lambda = text.indexOf("$$Lambda");
+        return lambda > 0 ? text.substring(0, lambda) + " (lambda)" : text;
+    }
+
     @Override
     public int listenerCount(String nameOrPattern) {
         return registry.count(EventNames.requireNameOrPattern(nameOrPattern));
@@ -144,8 +170,9 @@ public final class LocalEventBus implements StandaloneEventBus {
     @Override
     public Uni<Void> emit(String name, Object... args) {
         Event event = newEvent(name, args);
-        CompletionStage<?> sent = publication.emitted(event);
-        Uni<Void> handled = failures.settle(event, dispatcher.dispatch(event, registry.snapshot(name)));
+        BusMetrics.PerName meters = metrics.of(name);
+        CompletionStage<?> sent = publication.emitted(event, meters);
+        Uni<Void> handled = failures.settle(event, dispatcher.dispatch(event, registry.snapshot(name), meters));
         return sent == null ? handled : handled.chain(() -> Uni.createFrom().completionStage(sent).replaceWithVoid());
     }
 
@@ -160,7 +187,8 @@ public final class LocalEventBus implements StandaloneEventBus {
     @Override
     public boolean emitSync(String name, Object... args) {
         Event event = newEvent(name, args);
-        CompletionStage<?> sent = publication.emitted(event);
+        BusMetrics.PerName meters = metrics.of(name);
+        CompletionStage<?> sent = publication.emitted(event, meters);
         if (sent != null) {
             sent.whenComplete((ignored, failure) -> {
                 if (failure != null) {
@@ -168,7 +196,7 @@ public final class LocalEventBus implements StandaloneEventBus {
                 }
             });
         }
-        Dispatcher.Outcome outcome = dispatcher.dispatch(event, registry.snapshot(name));
+        Dispatcher.Outcome outcome = dispatcher.dispatch(event, registry.snapshot(name), meters);
         failures.settleNow(event, outcome);
         return outcome.ran();
     }
@@ -180,8 +208,9 @@ public final class LocalEventBus implements StandaloneEventBus {
      */
     Uni<Void> deliver(Event event) {
         ensureOpen();
-        publication.received(event);
-        return failures.settle(event, dispatcher.dispatch(event, registry.snapshot(event.name())));
+        BusMetrics.PerName meters = metrics.of(event.name());
+        publication.received(event, meters);
+        return failures.settle(event, dispatcher.dispatch(event, registry.snapshot(event.name()), meters));
     }
 
     /**

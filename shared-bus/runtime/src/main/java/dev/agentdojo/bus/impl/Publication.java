@@ -24,16 +24,14 @@ final class Publication {
     private final io.vertx.core.eventbus.EventBus vertxBus;
     private final DeliveryOptions byReference = new DeliveryOptions().setCodecName(EventCodec.NAME);
     private final EventHistory history;
-    private final BusMetrics metrics;
     @SuppressWarnings("unchecked")
     private volatile Function<Event, CompletionStage<?>>[] outbound = new Function[0];
     private final Set<String> consumed = ConcurrentHashMap.newKeySet();
     private volatile boolean consumedEverywhere;
 
-    Publication(Vertx vertx, int historySize, BusMetrics metrics) {
+    Publication(Vertx vertx, int historySize) {
         this.vertxBus = vertx.eventBus();
         this.history = new EventHistory(historySize);
-        this.metrics = metrics;
         try {
             vertxBus.registerCodec(new EventCodec());
         } catch (IllegalStateException alreadyRegistered) {
@@ -46,7 +44,7 @@ final class Publication {
      * await (the event safely on its way), or null when no hook took it. A hook that throws stops
      * the event here: it is neither recorded nor published.
      */
-    CompletionStage<?> emitted(Event event) {
+    CompletionStage<?> emitted(Event event, BusMetrics.PerName meters) {
         CompletionStage<?> sent = null;
         for (Function<Event, CompletionStage<?>> hook : outbound) {
             CompletionStage<?> stage = hook.apply(event);
@@ -54,14 +52,18 @@ final class Publication {
                 sent = sent == null ? stage : sent.thenCombine(stage, (a, b) -> null);
             }
         }
-        metrics.emitted(event.name());
+        if (meters != null) {
+            meters.emitted.increment();
+        }
         recordAndPublish(event);
         return sent;
     }
 
     /** An event received from another service: to the history and Vert.x, not to the outbound hooks. */
-    void received(Event event) {
-        metrics.received(event.name());
+    void received(Event event, BusMetrics.PerName meters) {
+        if (meters != null) {
+            meters.received.increment();
+        }
         recordAndPublish(event);
     }
 

@@ -74,6 +74,10 @@ final class Registration implements Subscription {
         return kind;
     }
 
+    boolean isOnce() {
+        return once;
+    }
+
     @Override
     public String name() {
         return name;
