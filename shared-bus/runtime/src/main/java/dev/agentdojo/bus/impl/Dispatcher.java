@@ -4,6 +4,8 @@ import dev.agentdojo.bus.AsyncListener;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.Listener;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniSubscriber;
+import io.smallrye.mutiny.subscription.UniSubscription;
 import io.vertx.core.Vertx;
 
 import java.util.ArrayList;
@@ -90,26 +92,48 @@ final class Dispatcher {
      * sees the event as its cause.
      */
     private Outcome callAsync(Outcome outcome, Event event, AsyncListener listener, BusMetrics.PerName meters) {
-        CompletableFuture<Throwable> done = timed(meters, new CompletableFuture<>());
+        AsyncCall call = timed(meters, new AsyncCall());
         VertxContexts.callOnNewContext(vertx, event, () -> Causation.runAs(event, () -> {
             try {
                 Uni<?> uni = listener.onEvent(event);
                 if (uni == null) {
-                    done.complete(null);
+                    call.complete(null);
                 } else {
-                    uni.subscribe().with(item -> done.complete(null), done::complete);
+                    uni.subscribe().withSubscriber(call);
                 }
             } catch (Throwable t) {
                 rethrowFatal(t);
-                done.complete(t);
+                call.complete(t);
             }
             return null;
         }));
-        return await(outcome, event, done);
+        return await(outcome, event, call);
+    }
+
+    /**
+     * One async listener call: subscribes to the listener's {@code Uni} and completes with its
+     * failure, or null — one object per call, where a future and a callback subscriber would be three.
+     */
+    private static final class AsyncCall extends CompletableFuture<Throwable> implements UniSubscriber<Object> {
+
+        @Override
+        public void onSubscribe(UniSubscription subscription) {
+            // nothing to request: a Uni emits once
+        }
+
+        @Override
+        public void onItem(Object item) {
+            complete(null);
+        }
+
+        @Override
+        public void onFailure(Throwable failure) {
+            complete(failure);
+        }
     }
 
     /** Records the call's duration, until {@code done} completes, when it is one of the timed calls. */
-    private static CompletableFuture<Throwable> timed(BusMetrics.PerName meters, CompletableFuture<Throwable> done) {
+    private static <F extends CompletableFuture<Throwable>> F timed(BusMetrics.PerName meters, F done) {
         if (meters != null && meters.sample()) {
             long start = System.nanoTime();
             done.thenRun(() -> meters.timed(start));

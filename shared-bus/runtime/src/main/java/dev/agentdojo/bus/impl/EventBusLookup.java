@@ -26,6 +26,7 @@ public final class EventBusLookup {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null");
         }
+        VertxContexts.prepare(); // before the Vert.x instance: see VertxContexts
         return new LocalEventBus(Vertx.vertx(), true, options);
     }
 

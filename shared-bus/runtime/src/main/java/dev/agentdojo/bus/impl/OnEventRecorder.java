@@ -19,6 +19,7 @@ public class OnEventRecorder {
      * {@code everywhere} (an address known only at run time, such as a configuration expression).
      */
     public RuntimeValue<BusWiring> wiring(Set<String> addresses, boolean everywhere) {
+        VertxContexts.prepare(); // at static init, before Quarkus makes its Vert.x: see VertxContexts
         return new RuntimeValue<>(new BusWiring(addresses, everywhere));
     }
 

@@ -4,6 +4,8 @@ import dev.agentdojo.bus.Event;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.spi.context.storage.AccessMode;
+import io.vertx.core.spi.context.storage.ContextLocal;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -13,12 +15,38 @@ import java.util.function.Supplier;
  * Everything the bus needs from Vert.x's internal context API ({@link ContextInternal}, which
  * moves in Vert.x 5 / Quarkus 4), in one place: duplicated contexts that carry an event's cause,
  * and work sent to a worker thread.
+ *
+ * <p>The cause is kept in a {@link ContextLocal} (a slot in the context's array) rather than in the
+ * context's local map, which a fresh duplicated context would have to create for each async
+ * listener call. A context local exists only in the contexts of Vert.x instances made after it was
+ * registered — this class registers it when first used, and the extension uses it before Quarkus
+ * makes its Vert.x — so for an older instance the map is used instead.
  */
 final class VertxContexts {
 
-    private static final String CAUSE = "dev.agentdojo.bus.cause";
+    private static final String CAUSE_KEY = "dev.agentdojo.bus.cause";
+    private static final ContextLocal<Event> CAUSE = registerLocal();
+
+    /** The last Vert.x instance checked for the context local, and the answer (one instance per process, as a rule). */
+    private record Checked(Object owner, boolean hasLocal) {
+    }
+
+    private static volatile Checked checked = new Checked(null, false);
 
     private VertxContexts() {
+    }
+
+    private static ContextLocal<Event> registerLocal() {
+        try {
+            return ContextLocal.registerLocal(Event.class);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Registers the context local now, before a Vert.x instance is made; does nothing more. */
+    static void prepare() {
+        // loading this class registered it
     }
 
     /** Whether this thread is a Vert.x event loop, where nothing may block. */
@@ -29,10 +57,13 @@ final class VertxContexts {
     /** The cause carried by the current duplicated context, or null. */
     static Event causeInCurrentContext() {
         ContextInternal context = ContextInternal.current();
-        if (context != null && context.isDuplicate()) {
-            return context.getLocal(CAUSE) instanceof Event e ? e : null;
+        if (context == null || !context.isDuplicate()) {
+            return null;
         }
-        return null;
+        if (hasLocal(context)) {
+            return context.getLocal(CAUSE, AccessMode.CONCURRENT);
+        }
+        return context.getLocal(CAUSE_KEY) instanceof Event e ? e : null;
     }
 
     /**
@@ -43,7 +74,11 @@ final class VertxContexts {
     static <T> T callOnNewContext(Vertx vertx, Event cause, Supplier<T> call) {
         ContextInternal base = ContextInternal.current();
         ContextInternal context = (base != null ? base : (ContextInternal) vertx.getOrCreateContext()).duplicate();
-        context.putLocal(CAUSE, cause);
+        if (hasLocal(context)) {
+            context.putLocal(CAUSE, AccessMode.CONCURRENT, cause);
+        } else {
+            context.putLocal(CAUSE_KEY, cause);
+        }
         ContextInternal previous = context.beginDispatch();
         try {
             return call.get();
@@ -57,6 +92,27 @@ final class VertxContexts {
      * with its failure, or with null.
      */
     static void runOnWorker(Callable<?> task, CompletableFuture<Throwable> done) {
-        ContextInternal.current().executeBlocking(task, false).onComplete(result -> done.complete(result.failed() ? result.cause() : null));
+        ContextInternal.current().executeBlocking(task, false)
+                .onComplete(result -> done.complete(result.failed() ? result.cause() : null));
+    }
+
+    private static boolean hasLocal(ContextInternal context) {
+        if (CAUSE == null) {
+            return false;
+        }
+        Object owner = context.owner();
+        Checked last = checked;
+        if (owner == last.owner()) {
+            return last.hasLocal();
+        }
+        boolean has;
+        try {
+            context.getLocal(CAUSE, AccessMode.CONCURRENT);
+            has = true;
+        } catch (RuntimeException madeBeforeTheLocal) {
+            has = false;
+        }
+        checked = new Checked(owner, has);
+        return has;
     }
 }
