@@ -40,7 +40,12 @@ final class Causation {
 
     /** The event being handled here, or null. */
     static Event current() {
-        Event event = SLOT.get().cause;
+        return current(SLOT.get());
+    }
+
+    /** {@link #current()} with this thread's {@link #slot()}, already looked up. */
+    static Event current(Slot slot) {
+        Event event = slot.cause;
         return event != null ? event : VertxContexts.causeInCurrentContext();
     }
 

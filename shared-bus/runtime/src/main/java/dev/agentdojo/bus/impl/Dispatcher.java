@@ -31,12 +31,12 @@ final class Dispatcher {
      * Calls {@code registrations} with {@code event}, in order; returns what happened.
      *
      * @param meters the event's meters, or null when there are none
+     * @param slot   this thread's causation slot
      */
-    Outcome dispatch(Event event, Registration[] registrations, BusMetrics.PerName meters) {
+    Outcome dispatch(Event event, Registration[] registrations, BusMetrics.PerName meters, Causation.Slot slot) {
         if (registrations.length == 0) {
             return Outcome.NOTHING_RAN;
         }
-        Causation.Slot slot = Causation.slot();
         int calls = 0;
         Outcome outcome = null; // made only when a call fails or is still running: most emits need none
         for (Registration registration : registrations) {

@@ -169,10 +169,11 @@ public final class LocalEventBus implements StandaloneEventBus {
 
     @Override
     public Uni<Void> emit(String name, Object... args) {
-        Event event = newEvent(name, args);
+        Causation.Slot slot = Causation.slot();
+        Event event = newEvent(name, args, slot);
         BusMetrics.PerName meters = metrics.of(name);
         CompletionStage<?> sent = publication.emitted(event, meters);
-        Uni<Void> handled = failures.settle(event, dispatcher.dispatch(event, registry.snapshot(name), meters));
+        Uni<Void> handled = failures.settle(event, dispatcher.dispatch(event, registry.snapshot(name), meters, slot));
         return sent == null ? handled : handled.chain(() -> Uni.createFrom().completionStage(sent).replaceWithVoid());
     }
 
@@ -186,7 +187,8 @@ public final class LocalEventBus implements StandaloneEventBus {
 
     @Override
     public boolean emitSync(String name, Object... args) {
-        Event event = newEvent(name, args);
+        Causation.Slot slot = Causation.slot();
+        Event event = newEvent(name, args, slot);
         BusMetrics.PerName meters = metrics.of(name);
         CompletionStage<?> sent = publication.emitted(event, meters);
         if (sent != null) {
@@ -196,7 +198,7 @@ public final class LocalEventBus implements StandaloneEventBus {
                 }
             });
         }
-        Dispatcher.Outcome outcome = dispatcher.dispatch(event, registry.snapshot(name), meters);
+        Dispatcher.Outcome outcome = dispatcher.dispatch(event, registry.snapshot(name), meters, slot);
         failures.settleNow(event, outcome);
         return outcome.ran();
     }
@@ -210,7 +212,7 @@ public final class LocalEventBus implements StandaloneEventBus {
         ensureOpen();
         BusMetrics.PerName meters = metrics.of(event.name());
         publication.received(event, meters);
-        return failures.settle(event, dispatcher.dispatch(event, registry.snapshot(event.name()), meters));
+        return failures.settle(event, dispatcher.dispatch(event, registry.snapshot(event.name()), meters, Causation.slot()));
     }
 
     /**
@@ -238,17 +240,15 @@ public final class LocalEventBus implements StandaloneEventBus {
         return publication.vertxConsumer(name, handler);
     }
 
-    private Event newEvent(String name, Object[] args) {
+    private Event newEvent(String name, Object[] args, Causation.Slot slot) {
         EventNames.requireEventName(name);
         ensureOpen();
         // one clock read for id and timestamp, at millisecond precision (see MillisClock for why not the system clock)
         long now = MillisClock.millis();
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        List<Object> values = args == null || args.length == 0
-                ? List.of()
-                : Args.copyOf(args);
+        List<Object> values = args == null ? List.of() : Args.copyOf(args);
         return events.create(EventIds.high(now, random), EventIds.low(random), now, name, values, source,
-                Causation.current());
+                Causation.current(slot));
     }
 
     private void ensureOpen() {
