@@ -63,8 +63,9 @@ import java.util.concurrent.CompletionStage;
  * {@link ReplayedEvent} for each event on it, so the service rebuilds its state before it handles
  * anything new.
  *
- * <p>Listeners registered in a {@code StartupEvent} observer of default priority, or earlier,
- * see every received event: the bridge starts consuming after them.
+ * <p>{@code @OnEvent} methods see every received event: they are registered when the bus is made,
+ * before the bridge exists. So do listeners registered in a {@code StartupEvent} observer of
+ * default priority, or earlier: the bridge starts consuming after them.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "event-bus.bridge.enabled", stringValue = "true")
