@@ -59,4 +59,19 @@ class PatternsTest extends BusFixture {
 
         assertThat(seen).isEmpty();
     }
+
+    @Test
+    void listenersAddedOrRemovedBetweenEmitsOfOneNameAreSeenByTheNextEmit() {
+        List<String> calls = new java.util.ArrayList<>();
+        bus.on("*", e -> calls.add("*"));
+        bus.emitSync("order:created");
+        Subscription pattern = bus.on("order:*", e -> calls.add("order:*"));
+        bus.emitSync("order:created");
+        pattern.close();
+        bus.emitSync("order:created");
+        bus.on("order:created", e -> calls.add("exact"));
+        bus.emitSync("order:created");
+
+        assertThat(calls).containsExactly("*", "*", "order:*", "*", "*", "exact");
+    }
 }

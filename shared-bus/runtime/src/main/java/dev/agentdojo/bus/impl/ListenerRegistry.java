@@ -48,7 +48,6 @@ final class ListenerRegistry {
             if (existing != null) {
                 return existing;
             }
-            changed();
             String name = candidate.name();
             if (name.equals(EventBus.ALL)) {
                 wildcard = append(wildcard, candidate);
@@ -57,6 +56,7 @@ final class ListenerRegistry {
             } else {
                 exact.put(name, append(exact.getOrDefault(name, NONE), candidate));
             }
+            changed();
             return candidate;
         }
     }
@@ -65,29 +65,36 @@ final class ListenerRegistry {
     boolean remove(Registration registration) {
         synchronized (lock) {
             registration.deactivate();
-            changed();
-            String name = registration.name();
-            if (name.equals(EventBus.ALL)) {
-                Registration[] after = without(wildcard, registration);
-                boolean removed = after != wildcard;
-                wildcard = after;
-                return removed;
+            try {
+                return removeFromArrays(registration);
+            } finally {
+                changed();
             }
-            if (registration.isPattern()) {
-                Registration[] after = without(patterns, registration);
-                boolean removed = after != patterns;
-                patterns = after;
-                return removed;
-            }
-            Registration[] before = exact.getOrDefault(name, NONE);
-            Registration[] after = without(before, registration);
-            if (after.length == 0) {
-                exact.remove(name);
-            } else {
-                exact.put(name, after);
-            }
-            return after != before;
         }
+    }
+
+    private boolean removeFromArrays(Registration registration) {
+        String name = registration.name();
+        if (name.equals(EventBus.ALL)) {
+            Registration[] after = without(wildcard, registration);
+            boolean removed = after != wildcard;
+            wildcard = after;
+            return removed;
+        }
+        if (registration.isPattern()) {
+            Registration[] after = without(patterns, registration);
+            boolean removed = after != patterns;
+            patterns = after;
+            return removed;
+        }
+        Registration[] before = exact.getOrDefault(name, NONE);
+        Registration[] after = without(before, registration);
+        if (after.length == 0) {
+            exact.remove(name);
+        } else {
+            exact.put(name, after);
+        }
+        return after != before;
     }
 
     /** The active registration of {@code listener} under exactly {@code name}, or null. */
@@ -122,7 +129,10 @@ final class ListenerRegistry {
         }
     }
 
-    /** Called under the lock before each change. */
+    /**
+     * Called under the lock after each change: a merge that read the arrays before the change sees
+     * a new version and is not cached; one that reads the new version also reads the new arrays.
+     */
     private void changed() {
         version++;
         merged.clear();
