@@ -90,11 +90,6 @@ final class Publication {
         consumedEverywhere = true;
     }
 
-    /** Whether events named {@code name} are published on Vert.x. */
-    boolean publishes(String name) {
-        return consumedEverywhere || consumed.contains(name);
-    }
-
     /** Registers a Vert.x consumer at {@code name} and publishes events of that name from now on. */
     MessageConsumer<Event> vertxConsumer(String name, Handler<Message<Event>> handler) {
         consumedAt(name);

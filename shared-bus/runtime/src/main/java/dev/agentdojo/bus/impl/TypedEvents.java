@@ -26,11 +26,6 @@ public final class TypedEvents {
     private TypedEvents() {
     }
 
-    /** The event name of {@code type}, or null when it is not annotated with {@link EventName}. */
-    public static String nameOf(Class<? extends Record> type) {
-        return SHAPES.get(type).name;
-    }
-
     /** The name of a typed event. @throws IllegalArgumentException if its type has no valid {@link EventName} */
     public static String name(Record event) {
         if (event == null) {
