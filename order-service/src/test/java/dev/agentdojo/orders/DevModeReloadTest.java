@@ -1,7 +1,9 @@
 package dev.agentdojo.orders;
 
+import dev.agentdojo.postgres.LocalPostgres;
 import io.quarkus.test.QuarkusDevModeTest;
 import io.restassured.RestAssured;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -11,6 +13,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,34 +32,54 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code quarkus:dev}: a live reload replaces the whole application and leaves nothing of the old one
- * running — no timer of the payment retry sweep, no listener — and logs no error.
+ * running — no timer of the payment retry sweep, no listener — and logs no error. (A timer of the old
+ * application would use its closed datasource, which logs an error.)
  */
 class DevModeReloadTest {
 
     private static final int PORT = freePort();
+    private static final LocalPostgres POSTGRES = startPostgres();
 
     @RegisterExtension
     static final QuarkusDevModeTest DEV = new QuarkusDevModeTest()
             .withApplicationRoot(jar -> jar
                     .addPackages(true, "dev.agentdojo.orders.config", "dev.agentdojo.orders.rest", "dev.agentdojo.orders.service")
                     .addClass(DevModeProbe.class)
+                    .addAsResource("db/migration/V1__orders.sql")
                     .addAsResource(new StringAsset(applicationProperties()), "application.properties"))
             .setLogRecordPredicate(record -> true);
 
-    /** The service's own configuration, with the in-memory connector instead of a broker and a quick retry sweep. */
+    /**
+     * The service's own configuration, with the in-memory connector instead of a broker, a real
+     * PostgreSQL and a quick retry sweep.
+     */
     private static String applicationProperties() {
         try {
             return Files.readString(Path.of("src/main/resources/application.properties")) + """
 
                     mp.messaging.outgoing.agent-dojo-out.connector=smallrye-in-memory
                     mp.messaging.incoming.agent-dojo-in.connector=smallrye-in-memory
-                    event-bus.bridge.replay=false
                     orders.payment-retry-after=1s
                     quarkus.http.port=%d
-                    """.formatted(PORT);
+                    quarkus.datasource.jdbc.url=%s
+                    """.formatted(PORT, POSTGRES.jdbcUrl("orders"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static LocalPostgres startPostgres() {
+        try {
+            Path target = Files.createDirectories(Path.of("target"));
+            return LocalPostgres.start(Files.createTempDirectory(target, "postgres-dev-"), LocalPostgres.freePort(), "orders");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        POSTGRES.stop();
     }
 
     @BeforeEach
@@ -80,6 +106,8 @@ class DevModeReloadTest {
         given().contentType("application/json").body("{\"customer\":\"dev\",\"amount\":5}")
                 .post("/orders").then().statusCode(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> logged("is still pending"));
+        // the order outlives the reload (it is in the database): settle it, so that no sweep, old or new, asks again
+        settle();
 
         DEV.modifySourceFile(DevModeProbe.class, source -> source.replace("before the edit", "after the edit"));
         // the first request after an edit reloads the application
@@ -96,6 +124,15 @@ class DevModeReloadTest {
         assertThat(since).filteredOn(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
                 .extracting(DevModeReloadTest::format).isEmpty();
         given().get("/orders").then().statusCode(200);
+    }
+
+    private static void settle() {
+        try (Connection c = DriverManager.getConnection(POSTGRES.jdbcUrl("orders"), LocalPostgres.USER, "");
+             Statement update = c.createStatement()) {
+            assertThat(update.executeUpdate("update orders set status = 'CONFIRMED' where status = 'PENDING'")).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean logged(String text) {

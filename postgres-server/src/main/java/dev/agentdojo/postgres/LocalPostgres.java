@@ -128,6 +128,7 @@ public final class LocalPostgres {
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(false) // the server outlives the JVM that started it (scripts/postgres.sh)
                     .setPort(port)
+                    .setPGStartupWait(java.time.Duration.ofSeconds(60)) // a busy machine starts it slowly
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")

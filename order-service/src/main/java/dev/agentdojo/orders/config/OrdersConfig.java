@@ -9,14 +9,7 @@ import java.time.Duration;
 @ConfigMapping(prefix = "orders")
 public interface OrdersConfig {
 
-    /**
-     * How many orders are kept in memory. Beyond it the oldest final orders are forgotten (a
-     * pending order never is); their events stay on the topic.
-     */
-    @WithDefault("100000")
-    int maxKept();
-
-    /** How many events of one order's chain are kept for {@code GET /orders/{id}/events}. */
+    /** How many events of one order's chain are stored for {@code GET /orders/{id}/events}. */
     @WithDefault("16")
     int maxChainEvents();
 

@@ -1,10 +1,12 @@
 package dev.agentdojo.orders.rest;
 
 import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.orders.service.Order;
 import dev.agentdojo.orders.service.Orders;
 import dev.agentdojo.service.rest.Problem;
 import dev.agentdojo.service.rest.QueryLimit;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -31,12 +33,15 @@ import java.util.List;
 public class OrderResource {
 
     private final Orders orders;
+    private final String service;
 
-    OrderResource(Orders orders) {
+    OrderResource(Orders orders, EventBus bus) {
         this.orders = orders;
+        this.service = bus.source();
     }
 
     @POST
+    @Blocking // the order is stored (JDBC) before its event is emitted
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Place an order", description = "Answers once order:created is on the event log; "
             + "the order is PENDING until payment-service's answer arrives.")
@@ -72,7 +77,7 @@ public class OrderResource {
     public OrderChain chain(@PathParam("id") String id) {
         Order order = orders.find(id).orElseThrow(() -> notFound(id));
         List<Event> events = orders.chain(id).orElse(List.of());
-        List<ChainHop> hops = ChainHop.of(events);
+        List<ChainHop> hops = ChainHop.of(events, orders.settledBy(id).orElse(null), service);
         String correlation = events.isEmpty() ? null : events.get(0).correlationId();
         long total = hops.isEmpty() ? 0 : hops.get(hops.size() - 1).sinceFirstMs();
         return new OrderChain(order.id(), order.status(), correlation, total, hops);

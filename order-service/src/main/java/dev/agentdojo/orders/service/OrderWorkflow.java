@@ -3,7 +3,6 @@ package dev.agentdojo.orders.service;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.OnEvent;
-import dev.agentdojo.bus.ReplayedEvent;
 import dev.agentdojo.orders.config.OrdersConfig;
 import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.OrderCreated;
@@ -53,20 +52,28 @@ public class OrderWorkflow {
                 .schedule();
     }
 
-    /** Every event this service sees goes into the chain of the order it is about. */
-    @OnEvent(EventBus.ALL)
+    /**
+     * Every order and payment event this service sees goes into the chain of the order it is about;
+     * an outcome only when it settles the order ({@link #confirm}, {@link #fail}), so a repeated
+     * outcome is not part of the chain.
+     */
+    @OnEvent(value = {"order:*", "payment:*"}, blocking = true)
     void recordInChain(Event event) {
-        orders.recordInChain(event);
+        if (!event.name().equals(OrderConfirmed.NAME) && !event.name().equals(PaymentFailed.NAME)) {
+            orders.recordInChain(event);
+        }
     }
 
-    @OnEvent
-    void confirm(OrderConfirmed confirmed) {
-        orders.confirm(confirmed.orderId(), confirmed.paymentId());
+    @OnEvent(value = OrderConfirmed.NAME, blocking = true)
+    void confirm(Event outcome) {
+        OrderConfirmed confirmed = outcome.as(OrderConfirmed.class);
+        orders.confirm(outcome, confirmed.orderId(), confirmed.paymentId());
     }
 
-    @OnEvent
-    void fail(PaymentFailed failed) {
-        orders.fail(failed.orderId(), failed.reason());
+    @OnEvent(value = PaymentFailed.NAME, blocking = true)
+    void fail(Event outcome) {
+        PaymentFailed failed = outcome.as(PaymentFailed.class);
+        orders.fail(outcome, failed.orderId(), failed.reason());
     }
 
     /**
@@ -103,10 +110,5 @@ public class OrderWorkflow {
                 LOG.warnf("Payment of order %s not asked again yet: %s", order.id(), e.getMessage());
             }
         }
-    }
-
-    /** At start-up, before new events: orders come back from the event log, and nothing is re-sent. */
-    void rebuild(@Observes ReplayedEvent replayed) {
-        orders.rebuild(replayed.event());
     }
 }

@@ -1,75 +1,67 @@
 package dev.agentdojo.orders.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.EventNotSentException;
 import dev.agentdojo.orders.config.OrdersConfig;
-import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.OrderCreated;
-import dev.agentdojo.service.chain.PaymentFailed;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 
 /**
- * The orders this service knows and the events of each one's chain, in memory.
+ * The orders and the events of each one's chain, in order-service's database (tables
+ * {@code orders} and {@code order_events}), shared by every instance of the service.
  *
- * <p>Thread-safe: each order's state changes atomically ({@link ConcurrentHashMap#computeIfPresent});
- * a status, once final, never changes again, so a redelivered or late outcome is ignored. Memory is
- * bounded by {@code orders.max-kept} orders of at most {@code orders.max-chain-events} events each.
- * The gauge {@code agentdojo.orders{status}} counts the orders kept, by status.
+ * <p>Every change is one statement or one transaction, safe when several instances and threads
+ * change the same order: an outcome moves an order only while it is {@code PENDING}, so a
+ * redelivered or late outcome changes nothing; an event is stored once however often it arrives.
+ * Blocking (JDBC): called on worker threads, never on an event loop. The gauge
+ * {@code agentdojo.orders{status}} counts the orders in the database by status, refreshed every
+ * {@code orders.count-every}.
  */
 @ApplicationScoped
 public class Orders {
 
     private static final Logger LOG = Logger.getLogger(Orders.class);
+    private static final TypeReference<List<Object>> ARGS = new TypeReference<>() { };
 
     private final EventBus bus;
-    private final int maxKept;
+    private final ObjectMapper json;
     private final int maxChainEvents;
-    private final Map<String, Tracked> orders = new ConcurrentHashMap<>();
     private final Map<OrderStatus, AtomicLong> byStatus = new EnumMap<>(OrderStatus.class);
-    private final Queue<String> oldestFirst = new ConcurrentLinkedQueue<>();
-
-    /** An order, the events of its chain seen here so far, and when its payment was last asked for. */
-    private record Tracked(Order order, List<Event> chain, Instant paymentAskedAt) {
-        Tracked(Order order) {
-            this(order, new ArrayList<>(), order.createdAt());
-        }
-
-        Tracked with(Order changed) {
-            return new Tracked(changed, chain, paymentAskedAt);
-        }
-    }
 
     /**
      * A pending order whose payment must be asked for again.
      *
-     * @param created its {@code order:created} event, so the new request continues its chain (null if not kept)
+     * @param created its {@code order:created} event, so the new request continues its chain (null if not stored)
      */
     public record Stalled(Order order, Event created) {
     }
 
-    Orders(EventBus bus, OrdersConfig config, MeterRegistry registry) {
+    Orders(EventBus bus, ObjectMapper json, OrdersConfig config, MeterRegistry registry) {
         this.bus = bus;
-        this.maxKept = config.maxKept();
+        this.json = json;
         this.maxChainEvents = config.maxChainEvents();
         for (OrderStatus status : OrderStatus.values()) {
             byStatus.put(status, registry.gauge("agentdojo.orders", Tags.of("status", status.name()), new AtomicLong()));
@@ -77,167 +69,163 @@ public class Orders {
     }
 
     /**
-     * Records a new {@code PENDING} order and emits {@code order:created}; completes with the order
+     * Stores a new {@code PENDING} order and emits {@code order:created}; completes with the order
      * once the event is on the event log. When the log cannot take it, fails with
-     * {@link EventNotSentException} and the order does not exist.
+     * {@link EventNotSentException} and the order is deleted again. Call it on a worker thread.
      */
     public Uni<Order> place(String customer, BigDecimal amount, String currency) {
         Order order = Order.pending(UUID.randomUUID().toString(), customer, amount, currency, Instant.now());
-        orders.put(order.id(), new Tracked(order));
-        byStatus.get(OrderStatus.PENDING).incrementAndGet();
-        oldestFirst.add(order.id());
-        forgetOldestFinalOrders();
+        QuarkusTransaction.requiringNew().run(() -> StoredOrder.of(order).persist());
         return Uni.createFrom().deferred(() -> bus.emit(new OrderCreated(order.id(), customer, amount, currency)))
-                .onFailure(EventNotSentException.class).invoke(() -> {
-                    if (orders.remove(order.id()) != null) {
-                        byStatus.get(OrderStatus.PENDING).decrementAndGet();
-                    }
-                })
+                .onFailure(EventNotSentException.class).call(() -> Uni.createFrom()
+                        .item(() -> QuarkusTransaction.requiringNew().call(() -> StoredOrder.deleteById(order.id())))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .replaceWith(order);
     }
 
+    @Transactional
     public Optional<Order> find(String id) {
-        return Optional.ofNullable(orders.get(id)).map(Tracked::order);
+        return StoredOrder.<StoredOrder>findByIdOptional(id).map(StoredOrder::toOrder);
     }
 
     /** The newest orders first, at most {@code limit}. */
+    @Transactional
     public List<Order> newest(int limit) {
-        return orders.values().stream()
-                .map(Tracked::order)
-                .sorted(Comparator.comparing(Order::createdAt).reversed())
-                .limit(limit)
-                .toList();
+        return StoredOrder.<StoredOrder>find("order by createdAt desc").page(0, limit).stream().map(StoredOrder::toOrder).toList();
     }
 
-    /** The events of the order's chain seen by this service, in the order they happened here. */
+    /** The events of the order's chain, in the order they were emitted; empty when the order does not exist. */
+    @Transactional
     public Optional<List<Event>> chain(String id) {
-        Tracked tracked = orders.get(id);
-        if (tracked == null) {
+        if (StoredOrder.findById(id) == null) {
             return Optional.empty();
         }
-        synchronized (tracked.chain()) {
-            return Optional.of(List.copyOf(tracked.chain()));
-        }
+        return Optional.of(StoredEvent.<StoredEvent>find("orderId = ?1 order by emittedAt, id", id).stream()
+                .map(this::toEvent).toList());
     }
 
-    /** Moves a pending order to {@code CONFIRMED}; ignored (and logged) if it is unknown or already final. */
-    public void confirm(String id, String paymentId) {
-        settle(id, OrderStatus.CONFIRMED, order -> order.confirmed(paymentId, Instant.now()));
+    /** The id of the outcome event that made the order final; empty while it is pending. */
+    @Transactional
+    public Optional<String> settledBy(String id) {
+        return StoredOrder.<StoredOrder>findByIdOptional(id).map(o -> o.settledBy);
     }
 
-    /** Moves a pending order to {@code PAYMENT_FAILED}; ignored (and logged) if it is unknown or already final. */
-    public void fail(String id, String reason) {
-        settle(id, OrderStatus.PAYMENT_FAILED, order -> order.failed(reason, Instant.now()));
+    /**
+     * Moves a pending order to {@code CONFIRMED} and adds the outcome to its chain; ignored (and
+     * logged) if the order is unknown or already final.
+     */
+    @Transactional
+    public void confirm(Event outcome, String id, String paymentId) {
+        settle(outcome, id, OrderStatus.CONFIRMED, paymentId, null);
     }
 
-    /** Adds an event to the chain of the order it is about (its first arg is the order id). */
+    /** Moves a pending order to {@code PAYMENT_FAILED}, as {@link #confirm} does. */
+    @Transactional
+    public void fail(Event outcome, String id, String reason) {
+        settle(outcome, id, OrderStatus.PAYMENT_FAILED, null, reason);
+    }
+
+    /**
+     * Adds an event to the chain of the order it is about (its first arg is the order id): once,
+     * however often it arrives, and at most {@code orders.max-chain-events} per order.
+     */
+    @Transactional
     public void recordInChain(Event event) {
         if (event.args().isEmpty() || !(event.arg(0) instanceof String id)) {
             return;
         }
-        Tracked tracked = orders.get(id);
-        if (tracked == null) {
-            return;
-        }
-        synchronized (tracked.chain()) {
-            if (tracked.chain().size() < maxChainEvents) {
-                tracked.chain().add(event);
-            }
-        }
-    }
-
-    /** Rebuilds an order from an event of the log, without emitting anything. */
-    public void rebuild(Event event) {
-        switch (event.name()) {
-            case OrderCreated.NAME -> {
-                OrderCreated created = event.as(OrderCreated.class);
-                Order order = Order.pending(created.orderId(), created.customer(), created.amount(), created.currency(),
-                        event.timestamp());
-                if (orders.putIfAbsent(order.id(), new Tracked(order)) == null) {
-                    byStatus.get(OrderStatus.PENDING).incrementAndGet();
-                    oldestFirst.add(order.id());
-                }
-            }
-            case OrderConfirmed.NAME -> {
-                OrderConfirmed confirmed = event.as(OrderConfirmed.class);
-                transition(confirmed.orderId(), OrderStatus.CONFIRMED,
-                        order -> order.confirmed(confirmed.paymentId(), event.timestamp()));
-            }
-            case PaymentFailed.NAME -> {
-                PaymentFailed failed = event.as(PaymentFailed.class);
-                transition(failed.orderId(), OrderStatus.PAYMENT_FAILED, order -> order.failed(failed.reason(), event.timestamp()));
-            }
-            default -> {
-                return;
-            }
-        }
-        recordInChain(event);
+        insertEvent(id, event);
     }
 
     /**
-     * Pending orders whose payment was last asked for before {@code askedBefore}, at most
-     * {@code max}; each is marked as asked for now, so that it comes back only after another wait.
+     * Pending orders whose payment was last asked for before {@code askedBefore}, at most {@code max};
+     * each is marked as asked for now, so that it comes back only after another wait. Safe with
+     * several instances: an order is handed to one of them (rows locked by another are skipped).
      */
+    @Transactional
+    @SuppressWarnings("unchecked")
     public List<Stalled> stalled(Instant askedBefore, int max) {
-        List<Stalled> out = new ArrayList<>();
-        Instant now = Instant.now();
-        for (String id : orders.keySet()) {
-            if (out.size() >= max) {
-                break;
-            }
-            Tracked marked = orders.computeIfPresent(id, (key, t) -> !t.order().status().isFinal()
-                    && t.paymentAskedAt().isBefore(askedBefore) ? new Tracked(t.order(), t.chain(), now) : t);
-            if (marked != null && now.equals(marked.paymentAskedAt())) {
-                Event created;
-                synchronized (marked.chain()) {
-                    created = marked.chain().stream().filter(e -> e.name().equals(OrderCreated.NAME)).findFirst().orElse(null);
-                }
-                out.add(new Stalled(marked.order(), created));
-            }
+        EntityManager em = StoredOrder.getEntityManager();
+        List<StoredOrder> due = em.createNativeQuery("""
+                        with due as (select id from orders where status = 'PENDING' and payment_asked_at < ?1
+                                     order by payment_asked_at limit ?2 for update skip locked)
+                        update orders o set payment_asked_at = ?3 from due where o.id = due.id returning o.*""", StoredOrder.class)
+                .setParameter(1, askedBefore)
+                .setParameter(2, max)
+                .setParameter(3, Instant.now())
+                .getResultList();
+        List<Stalled> out = new ArrayList<>(due.size());
+        for (StoredOrder order : due) {
+            Event created = StoredEvent.<StoredEvent>find("orderId = ?1 and name = ?2", order.id, OrderCreated.NAME)
+                    .firstResultOptional().map(this::toEvent).orElse(null);
+            out.add(new Stalled(order.toOrder(), created));
         }
         return out;
     }
 
-    /** Moves a pending order to {@code to}; returns the order as it is afterwards, null if unknown. */
-    private Tracked transition(String id, OrderStatus to, UnaryOperator<Order> change) {
-        boolean[] moved = {false};
-        Tracked after = orders.computeIfPresent(id, (key, tracked) -> {
-            if (tracked.order().status().isFinal()) {
-                return tracked;
-            }
-            moved[0] = true;
-            return tracked.with(change.apply(tracked.order()));
-        });
-        if (moved[0]) {
-            byStatus.get(OrderStatus.PENDING).decrementAndGet();
-            byStatus.get(to).incrementAndGet();
+    /** Refreshes the {@code agentdojo.orders{status}} gauges from the database. */
+    @Scheduled(every = "${orders.count-every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Transactional
+    void countByStatus() {
+        Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
+        for (Object[] row : StoredOrder.getEntityManager()
+                .createQuery("select o.status, count(o) from StoredOrder o group by o.status", Object[].class)
+                .getResultList()) {
+            counts.put((OrderStatus) row[0], (Long) row[1]);
         }
-        return after;
+        byStatus.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0L)));
     }
 
-    private void settle(String id, OrderStatus to, UnaryOperator<Order> change) {
-        Tracked after = transition(id, to, change);
-        if (after == null) {
-            LOG.warnf("Outcome %s for unknown order %s ignored", to, id);
-        } else if (after.order().status() != to) {
-            LOG.warnf("Outcome %s for order %s ignored: it is already %s", to, id, after.order().status());
-        } else {
+    private void settle(Event outcome, String id, OrderStatus to, String paymentId, String reason) {
+        Instant now = Instant.now();
+        int moved = StoredOrder.update("status = ?1, paymentId = ?2, reason = ?3, updatedAt = ?4, settledBy = ?5 "
+                + "where id = ?6 and status = ?7", to, paymentId, reason, now, outcome.id(), id, OrderStatus.PENDING);
+        if (moved == 1) {
+            insertEvent(id, outcome);
             LOG.infof("Order %s is %s", id, to);
+            return;
+        }
+        Optional<StoredOrder> order = StoredOrder.findByIdOptional(id);
+        if (order.isEmpty()) {
+            LOG.warnf("Outcome %s for unknown order %s ignored", to, id);
+        } else {
+            LOG.warnf("Outcome %s for order %s ignored: it is already %s", to, id, order.get().status);
         }
     }
 
-    private void forgetOldestFinalOrders() {
-        while (orders.size() > maxKept) {
-            String oldest = oldestFirst.peek();
-            Tracked tracked = oldest == null ? null : orders.get(oldest);
-            if (tracked != null && !tracked.order().status().isFinal()) {
-                return; // never forget a pending order; the map may exceed the bound until it settles
-            }
-            oldestFirst.poll();
-            Tracked forgotten = oldest == null ? null : orders.remove(oldest);
-            if (forgotten != null) {
-                byStatus.get(forgotten.order().status()).decrementAndGet();
-            }
+    private void insertEvent(String orderId, Event event) {
+        StoredEvent.getEntityManager().createNativeQuery("""
+                        insert into order_events (id, order_id, name, args, emitted_at, source, correlation_id, causation_id)
+                        select ?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, '')
+                        where exists (select 1 from orders where id = ?2)
+                          and (select count(*) from order_events where order_id = ?2) < ?9
+                        on conflict (id) do nothing""")
+                .setParameter(1, event.id())
+                .setParameter(2, orderId)
+                .setParameter(3, event.name())
+                .setParameter(4, argsJson(event))
+                .setParameter(5, event.timestamp())
+                .setParameter(6, event.source())
+                .setParameter(7, event.correlationId())
+                .setParameter(8, event.causationId() == null ? "" : event.causationId())
+                .setParameter(9, maxChainEvents)
+                .executeUpdate();
+    }
+
+    private String argsJson(Event event) {
+        try {
+            return json.writeValueAsString(event.args());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the args of event " + event.id() + " cannot be stored as JSON", e);
+        }
+    }
+
+    private Event toEvent(StoredEvent row) {
+        try {
+            return new Event(row.id, row.name, json.readValue(row.args, ARGS), row.emittedAt, row.source,
+                    row.correlationId, row.causationId);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event " + row.id + " of order " + row.orderId + " has args that are not JSON", e);
         }
     }
 }

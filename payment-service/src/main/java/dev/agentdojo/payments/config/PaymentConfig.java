@@ -12,8 +12,4 @@ public interface PaymentConfig {
     /** Charges above this amount (in any currency) are declined. */
     @WithDefault("10000")
     BigDecimal limit();
-
-    /** How many payments are kept in memory; the oldest are forgotten beyond it (their outcome stays on the topic). */
-    @WithDefault("100000")
-    int maxKept();
 }

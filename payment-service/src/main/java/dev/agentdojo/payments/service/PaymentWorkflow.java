@@ -3,20 +3,23 @@ package dev.agentdojo.payments.service;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.OnEvent;
-import dev.agentdojo.bus.ReplayedEvent;
 import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.PaymentFailed;
 import dev.agentdojo.service.chain.PaymentRequested;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 /**
  * The payment side of the chain: {@link PaymentRequested} ({@code payment:process}) charges the
  * order and announces {@link OrderConfirmed} ({@code order:confirmed}) or {@link PaymentFailed}
  * ({@code payment:failed}). An order already charged is not charged again; its outcome is
- * announced once, and again only if announcing it failed.
+ * announced once, and again only if announcing it did not reach the event log.
+ *
+ * <p>The database work runs on worker threads; the request's message is acknowledged only when the
+ * outcome is on the log (or known to be there already), so a crash in between means the request
+ * is handled again, by this or another instance.
  */
 @ApplicationScoped
 public class PaymentWorkflow {
@@ -31,40 +34,40 @@ public class PaymentWorkflow {
         this.payments = payments;
     }
 
-    @OnEvent
-    Uni<Void> process(PaymentRequested request) {
+    @OnEvent(PaymentRequested.NAME)
+    Uni<Void> process(Event requested) {
+        // the cause is named explicitly: the outcome is emitted after a hop to a worker thread
+        PaymentRequested request = requested.as(PaymentRequested.class);
         String orderId = request.orderId();
-        Payments.Charge charge = payments.charge(orderId, request.amount(), request.currency());
+        return onWorker(() -> payments.charge(orderId, request.amount(), request.currency()))
+                .chain(charge -> announce(requested, charge));
+    }
+
+    private Uni<Void> announce(Event requested, Payments.Charge charge) {
         Payment payment = charge.payment();
+        String orderId = payment.orderId();
         if (!charge.isNew()) {
             LOG.infof("Order %s was charged before (payment %s); not charged again", orderId, payment.id());
         } else {
             LOG.infof("Order %s: payment %s %s", orderId, payment.id(), payment.status());
         }
         if (!payments.claimAnnouncement(orderId)) {
-            return Uni.createFrom().voidItem(); // announced already, or being announced right now
+            return Uni.createFrom().voidItem(); // being announced right now
         }
-        return Uni.createFrom().deferred(() -> payment.approved()
-                        ? bus.emit(new OrderConfirmed(orderId, payment.id(), payment.amount(), payment.currency()))
-                        : bus.emit(new PaymentFailed(orderId, payment.reason(), payment.amount(), payment.currency())))
-                .invoke(() -> payments.announced(orderId))
-                .onFailure().invoke(() -> payments.notAnnounced(orderId));
+        Record outcome = payment.approved()
+                ? new OrderConfirmed(orderId, payment.id(), payment.amount(), payment.currency())
+                : new PaymentFailed(orderId, payment.reason(), payment.amount(), payment.currency());
+        return onWorker(() -> payments.isAnnounced(orderId))
+                .chain(announced -> announced
+                        ? Uni.createFrom().voidItem()
+                        : bus.emitCausedBy(requested, outcome).call(() -> onWorker(() -> {
+                            payments.announced(orderId);
+                            return null;
+                        })))
+                .onTermination().invoke(() -> payments.release(orderId));
     }
 
-    /** At start-up: the payments this service announced come back from the event log, uncharged. */
-    void rebuild(@Observes ReplayedEvent replayed) {
-        Event e = replayed.event();
-        if (!e.source().equals(bus.source())) {
-            return;
-        }
-        if (e.name().equals(OrderConfirmed.NAME)) {
-            OrderConfirmed confirmed = e.as(OrderConfirmed.class);
-            payments.rebuild(new Payment(confirmed.paymentId(), confirmed.orderId(), confirmed.amount(), confirmed.currency(),
-                    PaymentStatus.APPROVED, null, e.timestamp()));
-        } else if (e.name().equals(PaymentFailed.NAME)) {
-            PaymentFailed failed = e.as(PaymentFailed.class);
-            payments.rebuild(new Payment(null, failed.orderId(), failed.amount(), failed.currency(),
-                    PaymentStatus.DECLINED, failed.reason(), e.timestamp()));
-        }
+    private static <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

@@ -1,0 +1,57 @@
+package dev.agentdojo.orders.service;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** A row of table {@code orders} (see {@code db/migration}); the API's view of it is {@link Order}. */
+@Entity
+@Table(name = "orders")
+public class StoredOrder extends PanacheEntityBase {
+
+    @Id
+    public String id;
+    public String customer;
+    public BigDecimal amount;
+    public String currency;
+    @Enumerated(EnumType.STRING)
+    public OrderStatus status;
+    @Column(name = "payment_id")
+    public String paymentId;
+    public String reason;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+    @Column(name = "payment_asked_at")
+    public Instant paymentAskedAt;
+    /** The id of the outcome event that made the order final. */
+    @Column(name = "settled_by")
+    public String settledBy;
+
+    static StoredOrder of(Order order) {
+        StoredOrder row = new StoredOrder();
+        row.id = order.id();
+        row.customer = order.customer();
+        row.amount = order.amount();
+        row.currency = order.currency();
+        row.status = order.status();
+        row.paymentId = order.paymentId();
+        row.reason = order.reason();
+        row.createdAt = order.createdAt();
+        row.updatedAt = order.updatedAt();
+        row.paymentAskedAt = order.createdAt();
+        return row;
+    }
+
+    Order toOrder() {
+        return new Order(id, customer, amount, currency, status, paymentId, reason, createdAt, updatedAt);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.agentdojo.payments.service;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** A row of table {@code payments} (see {@code db/migration}); the API's view of it is {@link Payment}. */
+@Entity
+@Table(name = "payments")
+public class StoredPayment extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "order_id")
+    public String orderId;
+    public String id;
+    public BigDecimal amount;
+    public String currency;
+    @Enumerated(EnumType.STRING)
+    public PaymentStatus status;
+    public String reason;
+    @Column(name = "charged_at")
+    public Instant chargedAt;
+    /** When the payment's outcome was acknowledged by the event log; null until then. */
+    @Column(name = "announced_at")
+    public Instant announcedAt;
+
+    Payment toPayment() {
+        return new Payment(id, orderId, amount, currency, status, reason, chargedAt);
+    }
+}
