@@ -1,24 +1,39 @@
 #!/usr/bin/env bash
-# The whole product on this machine: a Kafka broker, order-service and payment-service, three
-# sample orders (one declined), and their chained event log as it happens. Ctrl-C stops everything
-# this script started, within seconds.
+# The whole product on this machine: a Kafka broker, a PostgreSQL server, order-service and
+# payment-service (one instance each, or more), three sample orders (one declined), and their chained
+# event log as it happens. Ctrl-C stops everything this script started, within seconds.
 #
 #   scripts/demo.sh                      # run until Ctrl-C
 #   DEMO_ONCE=1 scripts/demo.sh          # place the sample orders, print their chains, stop
-#   DEMO_KEEP_DATA=1 scripts/demo.sh     # keep the previous run's orders (the topic starts empty otherwise)
-#   ORDER_PORT=8080 PAYMENT_PORT=8081 KAFKA_PORT=9092   # the ports it uses (these are the defaults)
-#   DEMO_DIR=target/demo                 # where the services' logs and the broker's data go
+#   INSTANCES=2 scripts/demo.sh          # two instances of each service (up to 6), the orders spread over them
+#   DEMO_KEEP_DATA=1 scripts/demo.sh     # keep the previous run's orders, payments and events
+#   ORDER_PORT=8080 PAYMENT_PORT=8081 KAFKA_PORT=9092 PG_PORT=5432   # the ports it uses (the defaults);
+#                                        # instance k (from 0) of a service listens on its port + 2k
+#   DEMO_DIR=target/demo                 # where the services' logs, the broker's and the database's data go
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 order_port="${ORDER_PORT:-8080}"
 payment_port="${PAYMENT_PORT:-8081}"
 kafka_port="${KAFKA_PORT:-9092}"
+pg_port="${PG_PORT:-5432}"
+instances="${INSTANCES:-1}"
+if ! [[ "$instances" =~ ^[1-6]$ ]]; then
+  echo "INSTANCES must be a number from 1 to 6 (the topic's partitions), was '$instances'" >&2
+  exit 2
+fi
 logs="$(mkdir -p "${DEMO_DIR:-$root/target/demo}" && cd "${DEMO_DIR:-$root/target/demo}" && pwd)"
-export KAFKA_DIR="$logs/kafka" KAFKA_PORT="$kafka_port"
+export KAFKA_DIR="$logs/kafka" KAFKA_PORT="$kafka_port" PG_DIR="$logs/postgres" PG_PORT="$pg_port"
+order_ports=()
+payment_ports=()
+for k in $(seq 0 $((instances - 1))); do
+  order_ports+=($((order_port + 2 * k)))
+  payment_ports+=($((payment_port + 2 * k)))
+done
 services=()
 follower=""
 started_kafka=0
+started_pg=0
 
 say() { printf '\033[1m%s\033[0m\n' "$*"; }
 
@@ -37,41 +52,49 @@ cleanup() {
     kill -9 "$pid" 2>/dev/null || true
   done
   if [[ $started_kafka == 1 ]]; then scripts/kafka.sh stop || true; fi
+  if [[ $started_pg == 1 ]]; then scripts/postgres.sh stop || true; fi
   say "Stopped."
   exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for port in "$order_port" "$payment_port" "$kafka_port"; do
+for port in "${order_ports[@]}" "${payment_ports[@]}" "$kafka_port" "$pg_port"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "Port $port is taken; stop what runs there first (scripts/kafka.sh stop for a broker), or choose other ports (ORDER_PORT, PAYMENT_PORT, KAFKA_PORT)." >&2
+    echo "Port $port is taken; stop what runs there first (scripts/kafka.sh stop, scripts/postgres.sh stop), or choose other ports (ORDER_PORT, PAYMENT_PORT, KAFKA_PORT, PG_PORT)." >&2
     exit 1
   fi
 done
 
 if [[ ! -f order-service/target/quarkus-app/quarkus-run.jar || ! -f payment-service/target/quarkus-app/quarkus-run.jar \
-      || ! -f kafka-broker/target/classpath.txt ]]; then
+      || ! -f kafka-broker/target/classpath.txt || ! -f postgres-server/target/classpath.txt ]]; then
   say "Building (first run only, a few minutes)..."
-  ./mvnw -q -B package -DskipTests -pl kafka-broker,order-service,payment-service -am
+  ./mvnw -q -B package -DskipTests -pl kafka-broker,postgres-server,order-service,payment-service -am
 fi
 
 mkdir -p "$logs"
 if [[ "${DEMO_KEEP_DATA:-0}" != 1 ]]; then
-  rm -rf "$KAFKA_DIR" # a fresh topic: the sample orders are the only ones
+  rm -rf "$KAFKA_DIR" "$PG_DIR" # a fresh topic and database: the sample orders are the only ones
 fi
 started_kafka=1
 scripts/kafka.sh start
+started_pg=1
+scripts/postgres.sh start
 
-start_service() { # name port
-  java -Xmx384m -Dquarkus.http.port="$2" -Dkafka.bootstrap.servers="127.0.0.1:$kafka_port" \
-    -jar "$1/target/quarkus-app/quarkus-run.jar" > "$logs/$1.log" 2>&1 &
+start_service() { # name port log
+  java -Xmx384m -Dquarkus.http.port="$2" -Dkafka.bootstrap.servers="127.0.0.1:$kafka_port" -DPG_PORT="$pg_port" \
+    -jar "$1/target/quarkus-app/quarkus-run.jar" > "$logs/$3.log" 2>&1 &
   services+=($!)
 }
-say "Starting order-service (:$order_port) and payment-service (:$payment_port)..."
-start_service payment-service "$payment_port"
-start_service order-service "$order_port"
-for port in "$order_port" "$payment_port"; do
+say "Starting order-service (:${order_ports[*]}) and payment-service (:${payment_ports[*]})..."
+service_logs=()
+for k in $(seq 0 $((instances - 1))); do
+  suffix="$([[ $k == 0 ]] && echo "" || echo "-$((k + 1))")"
+  start_service payment-service "${payment_ports[$k]}" "payment-service$suffix"
+  start_service order-service "${order_ports[$k]}" "order-service$suffix"
+  service_logs+=("$logs/order-service$suffix.log" "$logs/payment-service$suffix.log")
+done
+for port in "${order_ports[@]}" "${payment_ports[@]}"; do
   for _ in $(seq 1 240); do
     curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break
     sleep 0.5
@@ -81,14 +104,17 @@ done
 
 say "The chained event log of both services (service, event, chain = one order, cause):"
 # tail alone is the background job, so killing it ends the filter too (it reads tail's output)
-tail -n 0 -F "$logs/order-service.log" "$logs/payment-service.log" 2>/dev/null \
+tail -n 0 -F "${service_logs[@]}" 2>/dev/null \
   > >(grep --line-buffered 'd.a.audit' | sed -u -E 's/^([0-9:.]+) INFO  \[d\.a\.audit\] /\1 /') &
 follower=$!
 sleep 0.5
 
 orders="http://127.0.0.1:$order_port/orders"
-place() { # customer amount currency
-  curl -s -X POST "$orders" -H 'Content-Type: application/json' \
+placed=0
+place() { # customer amount currency: on the order-service instances in turn
+  local port="${order_ports[$((placed % instances))]}"
+  placed=$((placed + 1))
+  curl -s -X POST "http://127.0.0.1:$port/orders" -H 'Content-Type: application/json' \
     -d "{\"customer\":\"$1\",\"amount\":$2,\"currency\":\"$3\"}" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4
 }
 ids=()
@@ -115,7 +141,7 @@ for id in "${ids[@]}"; do
 done
 
 echo
-say "The live page: http://localhost:$order_port/"
+say "The live page: http://localhost:$order_port/$([[ $instances -gt 1 ]] && echo "  (or any order-service instance: ports ${order_ports[*]})")"
 if [[ "${DEMO_ONCE:-0}" == 1 ]]; then
   exit 0
 fi

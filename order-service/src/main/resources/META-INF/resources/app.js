@@ -4,6 +4,9 @@
   'use strict';
   const CHAIN_EVENTS = new Set(['order:created', 'payment:process', 'order:confirmed', 'payment:failed']);
   const MAX_LOG_ROWS = 500;
+  const LATEST_ON_OPEN = 50; // the page opens with the latest events of the log, then follows it
+  const seen = new Set(); // ids of the events shown: a reconnection sends the latest ones again
+  const seenOrder = [];
   const $ = (selector) => document.querySelector(selector);
   const orders = new Map(); // id -> {row, order}
   let paused = false;
@@ -105,7 +108,10 @@
     const service = document.createElement('td');
     service.append(svc);
     const orderId = CHAIN_EVENTS.has(event.name) && event.args.length ? event.args[0] : '';
-    row.append(cell(time(event.timestamp), 'mono'), service, cell(event.name), cell(shortId(orderId), 'mono'),
+    // the instance that emitted it, without the service's name it starts with
+    const instance = event.instance && event.instance.startsWith(`${event.source}-`)
+      ? event.instance.slice(event.source.length + 1) : event.instance;
+    row.append(cell(time(event.timestamp), 'mono'), service, cell(instance, 'mono'), cell(event.name), cell(shortId(orderId), 'mono'),
       cell(event.causationId ? String(event.causationId).slice(-8) : '—', 'mono')); // the end: a v7 id starts with its time
     row.dataset.order = orderId;
     row.hidden = !matchesFilter(event);
@@ -115,7 +121,16 @@
     while (body.rows.length > MAX_LOG_ROWS) body.deleteRow(body.rows.length - 1);
   }
 
+  function firstTime(id) {
+    if (seen.has(id)) return false;
+    seen.add(id);
+    seenOrder.push(id);
+    if (seenOrder.length > 4 * MAX_LOG_ROWS) seen.delete(seenOrder.shift());
+    return true;
+  }
+
   function onEvent(event) {
+    if (!firstTime(event.id)) return;
     if (!paused) logEvent(event);
     const id = event.args && event.args[0];
     if (event.name === 'order:created') {
@@ -131,7 +146,7 @@
 
   function connect() {
     const indicator = $('#connection');
-    const source = new EventSource('/events/stream');
+    const source = new EventSource(`/events/stream?latest=${LATEST_ON_OPEN}`);
     source.onopen = () => { indicator.dataset.state = 'live'; indicator.textContent = 'live'; loadOrders(); };
     source.onmessage = (message) => {
       try { onEvent(JSON.parse(message.data)); } catch (e) { console.warn('unreadable event', e); }

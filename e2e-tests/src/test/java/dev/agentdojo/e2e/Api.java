@@ -23,8 +23,27 @@ final class Api {
     private final String payments;
 
     Api(Environment env) {
-        this.orders = env.orders.baseUrl();
-        this.payments = env.payments.baseUrl();
+        this(env.orders, env.payments);
+    }
+
+    /** The API of these two instances. */
+    Api(ServiceProcess orders, ServiceProcess payments) {
+        this.orders = orders.baseUrl();
+        this.payments = payments.baseUrl();
+    }
+
+    /** {@code /q/health/ready} of a service: how many partitions of the topic its consumer has (-1 if not said). */
+    int partitions(ServiceProcess service) {
+        Reply ready = get(service.baseUrl() + "/q/health/ready");
+        if (ready.body() == null) {
+            return -1;
+        }
+        for (JsonNode check : ready.body().path("checks")) {
+            if (check.path("data").has("partitions")) {
+                return check.path("data").path("partitions").asInt();
+            }
+        }
+        return -1;
     }
 
     /** Posts an order; completes with the response (status and JSON body). */

@@ -4,7 +4,9 @@ import dev.agentdojo.kafka.LocalKafka;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.HashMap;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,17 +15,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A second order-service started with the same static member id ({@code group.instance.id}) fences
- * the first one's consumer: the fenced instance says so on its readiness, keeps its liveness, and is
- * ready again by itself once the other is gone.
+ * A second order-service started with the same static member id ({@code group.instance.id}, set
+ * by hand to the first one's: by default each instance has its own) fences the first one's consumer:
+ * the fenced instance says so on its readiness, keeps its liveness, and is ready again by itself
+ * once the other is gone.
  */
 class ConsumerFencingIT extends EndToEndTest {
 
     @Test
     void anInstanceFencedByASiblingWithTheSameMemberIdIsNotReadyUntilTheSiblingLeaves() throws Exception {
-        ServiceProcess twin = new ServiceProcess("order-service-twin", Path.of(System.getProperty("order-service.jar")),
-                LocalKafka.freePort(), Map.of("kafka.bootstrap.servers", env.kafka.bootstrapServers()),
-                Path.of(System.getProperty("e2e.work", "target/e2e")).resolve("fencing-" + System.nanoTime()));
+        Map<String, String> sameMemberId = new HashMap<>(env.common);
+        sameMemberId.put("event-bus.bridge.instance-id", "order-service-" + InetAddress.getLocalHost().getHostName()
+                + "-" + URI.create(env.orders.baseUrl()).getPort()); // what env.orders has by default
+        ServiceProcess twin = new ServiceProcess("order-service-twin", Environment.jar("order-service.jar"),
+                LocalKafka.freePort(), sameMemberId, env.work.resolve("fencing-" + System.nanoTime()));
         try {
             assertThat(env.orders.ready()).isTrue();
             twin.startLive();

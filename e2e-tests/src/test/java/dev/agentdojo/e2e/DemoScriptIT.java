@@ -22,23 +22,25 @@ import static org.awaitility.Awaitility.await;
 class DemoScriptIT {
 
     private static final Path ROOT = Path.of(System.getProperty("e2e.root", ".."));
-    /** A broker and two JVMs start and stop; generous, so it holds on a busy machine. */
+    /** A broker, a database and up to four JVMs start and stop; generous, so it holds on a busy machine. */
     private static final Duration RUN_BOUND = Duration.ofMinutes(4);
     private static final Duration STOP_BOUND = Duration.ofSeconds(60);
 
     @Test
-    void demoOnceShowsEveryChainThenStopsEverythingItStartedAndExitsZero() throws Exception {
-        try (Demo demo = new Demo(Map.of("DEMO_ONCE", "1"))) {
+    void demoOnceWithTwoInstancesOfEachServiceShowsEveryChainThenStopsEverythingItStartedAndExitsZero() throws Exception {
+        try (Demo demo = new Demo(Map.of("DEMO_ONCE", "1", "INSTANCES", "2"))) {
             assertThat(demo.process.waitFor(RUN_BOUND.toSeconds(), TimeUnit.SECONDS)).as("the demo ends by itself").isTrue();
             String output = demo.output();
             assertThat(demo.process.exitValue()).as(output).isZero();
             assertThat(output).contains("CONFIRMED", "PAYMENT_FAILED", "order:created", "payment:process", "Stopped.");
             demo.assertNothingLeftRunning();
-            for (String service : List.of("order-service", "payment-service")) {
+            for (String service : List.of("order-service", "payment-service", "order-service-2", "payment-service-2")) {
                 assertThat(Files.readAllLines(demo.dir.resolve(service + ".log")))
                         .as(service + " started, served and stopped without an error or a stack trace")
                         .isNotEmpty().noneMatch(line -> line.contains(" ERROR ") || line.startsWith("\tat ") || line.contains("Exception"));
             }
+            assertThat(Files.readString(demo.dir.resolve("order-service-2.log")))
+                    .as("the second order-service instance took one of the sample orders").contains("order:created");
         }
     }
 
@@ -62,7 +64,7 @@ class DemoScriptIT {
         final Process process;
         final Path dir;
         final Path output;
-        final List<Integer> ports = List.of(LocalKafka.freePort(), LocalKafka.freePort(), LocalKafka.freePort());
+        final List<Integer> ports = List.of(LocalKafka.freePort(), LocalKafka.freePort(), LocalKafka.freePort(), LocalKafka.freePort());
 
         Demo(Map<String, String> env) throws IOException {
             dir = Files.createDirectories(Path.of(System.getProperty("e2e.work", "target/e2e"))
@@ -78,6 +80,7 @@ class DemoScriptIT {
                     "ORDER_PORT", ports.get(0).toString(),
                     "PAYMENT_PORT", ports.get(1).toString(),
                     "KAFKA_PORT", ports.get(2).toString(),
+                    "PG_PORT", ports.get(3).toString(),
                     "DEMO_DIR", dir.toString()));
             process = builder.start();
         }
@@ -123,7 +126,7 @@ class DemoScriptIT {
             return Files.readString(output);
         }
 
-        /** No process of this run is left: no service on its ports, no broker on its folder. */
+        /** No process of this run is left: no service on its ports, no broker or database on its folder. */
         void assertNothingLeftRunning() {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ProcessHandle.allProcesses()
                     .filter(p -> p.info().commandLine().map(this::belongsToThisRun).orElse(false))

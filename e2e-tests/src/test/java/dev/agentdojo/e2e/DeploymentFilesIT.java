@@ -1,5 +1,6 @@
 package dev.agentdojo.e2e;
 
+import dev.agentdojo.kafka.LocalKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -43,11 +44,32 @@ class DeploymentFilesIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"order-service", "payment-service"})
-    void eachServiceWaitsForAHealthyBrokerAndRestartsOnFailure(String name) throws IOException {
+    void eachServiceWaitsForAHealthyBrokerAndDatabaseAndRestartsOnFailure(String name) throws IOException {
         JsonNode service = compose().path("services").path(name);
 
         assertThat(service.path("depends_on").path("kafka").path("condition").asText()).isEqualTo("service_healthy");
+        assertThat(service.path("depends_on").path("postgres").path("condition").asText()).isEqualTo("service_healthy");
         assertThat(service.path("restart").asText()).isEqualTo("on-failure");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"order-service", "payment-service"})
+    void eachServiceReachesItsOwnDatabaseOnTheComposePostgres(String name) throws IOException {
+        JsonNode service = compose().path("services").path(name);
+        Properties app = properties(name);
+        JsonNode postgres = compose().path("services").path("postgres");
+
+        assertThat(app.getProperty("quarkus.datasource.jdbc.url"))
+                .isEqualTo("jdbc:postgresql://${PG_HOST:127.0.0.1}:${PG_PORT:5432}/${service.database}");
+        assertThat(service.path("environment").path("PG_HOST").asText()).isEqualTo("postgres");
+        assertThat(service.path("environment").path("PG_PASSWORD").asText())
+                .isEqualTo(postgres.path("environment").path("POSTGRES_PASSWORD").asText());
+        assertThat(Files.readString(ROOT.resolve("scripts/postgres-init.sql")))
+                .contains("create database " + app.getProperty("service.database") + ";");
+        assertThat(postgres.path("image").asText()).startsWith("postgres:");
+        assertThat(postgres.has("ports")).as("the database publishes no port").isFalse();
+        assertThat(postgres.path("healthcheck").isMissingNode()).isFalse();
+        assertThat(postgres.path("volumes").get(0).asText()).startsWith("postgres-data:");
     }
 
     @ParameterizedTest
@@ -70,7 +92,8 @@ class DeploymentFilesIT {
         assertThat(kafka.path("environment").path("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
         assertThat(kafka.has("ports")).as("the broker publishes no port").isFalse();
         assertThat(kafka.path("healthcheck").isMissingNode()).isFalse();
-        assertThat(StreamSupport.stream(compose().path("services").spliterator(), false)).hasSize(3);
+        assertThat(kafka.path("environment").path("KAFKA_NUM_PARTITIONS").asInt()).isEqualTo(LocalKafka.PARTITIONS);
+        assertThat(StreamSupport.stream(compose().path("services").spliterator(), false)).hasSize(4);
     }
 
     private static JsonNode compose() throws IOException {

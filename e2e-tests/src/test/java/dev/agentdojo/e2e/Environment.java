@@ -1,26 +1,33 @@
 package dev.agentdojo.e2e;
 
 import dev.agentdojo.kafka.LocalKafka;
+import dev.agentdojo.postgres.LocalPostgres;
 
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The whole product on this machine, started once for all end-to-end tests: a Kafka broker and
- * both services, each in its own process, on free ports. Stopped when the test JVM exits.
+ * The whole product on this machine, started once for all end-to-end tests: a Kafka broker, a
+ * PostgreSQL server and both services, each in its own process, on free ports. Stopped when the
+ * test JVM exits.
  */
 final class Environment {
 
     private static Environment instance;
 
     final LocalKafka kafka;
+    final LocalPostgres postgres;
+    final Path work;
+    /** What every service process is started with: where the broker and the database are. */
+    final Map<String, String> common;
     final ServiceProcess orders;
     final ServiceProcess payments;
 
     private Environment() {
-        Path work = Path.of(System.getProperty("e2e.work", "target/e2e")).resolve("run-" + System.currentTimeMillis());
+        work = Path.of(System.getProperty("e2e.work", "target/e2e")).resolve("run-" + System.currentTimeMillis());
         kafka = LocalKafka.start(work.resolve("kafka"), LocalKafka.freePort());
-        Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
+        postgres = LocalPostgres.start(work.resolve("postgres"), LocalPostgres.freePort(), "orders", "payments");
+        common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(), "PG_PORT", String.valueOf(postgres.port()));
         orders = new ServiceProcess("order-service", jar("order-service.jar"), LocalKafka.freePort(), common, work);
         payments = new ServiceProcess("payment-service", jar("payment-service.jar"), LocalKafka.freePort(), common, work);
         payments.start();
@@ -29,7 +36,13 @@ final class Environment {
             orders.stop();
             payments.stop();
             kafka.stop();
+            postgres.stop();
         }));
+    }
+
+    /** One more instance of a service, on a port of its own, with nothing else set: not started. */
+    ServiceProcess another(String service, String name) {
+        return new ServiceProcess(name, jar(service + ".jar"), LocalKafka.freePort(), common, work);
     }
 
     static synchronized Environment get() {
@@ -39,7 +52,7 @@ final class Environment {
         return instance;
     }
 
-    private static Path jar(String property) {
+    static Path jar(String property) {
         String path = System.getProperty(property);
         if (path == null) {
             throw new IllegalStateException("system property " + property + " is not set (run through Maven)");

@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 public final class LocalKafka {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** Partitions of a topic the broker creates (agent-dojo.events): up to this many instances of a service share the work. */
+    public static final int PARTITIONS = 6;
 
     private final Path dir;
     private final int port;
@@ -146,7 +148,7 @@ public final class LocalKafka {
                 "inter.broker.listener.name=PLAINTEXT",
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "log.dirs=" + dir.resolve("data"),
-                "num.partitions=1",
+                "num.partitions=" + PARTITIONS,
                 "auto.create.topics.enable=true",
                 "offsets.topic.replication.factor=1",
                 "offsets.topic.num.partitions=1",

@@ -1,5 +1,8 @@
 package dev.agentdojo.orders;
 
+import dev.agentdojo.postgres.PostgresTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -23,6 +26,7 @@ import static org.hamcrest.Matchers.not;
  * {@code detail}, never a stack trace, and creates no order.
  */
 @QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "orders"))
 class BadInputTest {
 
     @Inject

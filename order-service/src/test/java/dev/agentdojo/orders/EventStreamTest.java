@@ -1,6 +1,9 @@
 package dev.agentdojo.orders;
 
+import dev.agentdojo.postgres.PostgresTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,7 @@ import static org.awaitility.Awaitility.await;
 
 /** {@code GET /events/stream}: events as server-sent events, as they happen. */
 @QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "orders"))
 class EventStreamTest {
 
     @TestHTTPResource("/events/stream")

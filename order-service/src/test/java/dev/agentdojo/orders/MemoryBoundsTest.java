@@ -1,8 +1,11 @@
 package dev.agentdojo.orders;
 
+import dev.agentdojo.postgres.PostgresTestResource;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.Bridge;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -30,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * that stops reading is disconnected rather than buffered for.
  */
 @QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "orders"))
 @TestProfile(MemoryBoundsTest.QuietLogs.class)
 class MemoryBoundsTest {
 

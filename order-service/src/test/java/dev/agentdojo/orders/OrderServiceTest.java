@@ -1,8 +1,11 @@
 package dev.agentdojo.orders;
 
+import dev.agentdojo.postgres.PostgresTestResource;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.orders.service.Orders;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
@@ -34,6 +37,7 @@ import static org.hamcrest.Matchers.notNullValue;
  * in {@code received}.
  */
 @QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "orders"))
 class OrderServiceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -89,7 +93,7 @@ class OrderServiceTest {
         String created = sent.received().get(0).getPayload();
         String process = sent.received().get(1).getPayload();
         assertThat(created).contains("\"name\":\"order:created\"", "\"args\":[\"" + id + "\",\"ada\",99.90,\"EUR\"]");
-        assertThat(process).contains("\"name\":\"payment:process\"", "\"args\":[\"" + id + "\",99.90,\"EUR\"]");
+        assertThat(process).contains("\"name\":\"payment:process\"", "\"args\":[\"" + id + "\",99.90,\"EUR\",false]");
         String createdId = field(created, "id");
         assertThat(field(process, "causationId")).isEqualTo(createdId);
         assertThat(field(process, "correlationId")).isEqualTo(createdId);
@@ -147,6 +151,7 @@ class OrderServiceTest {
                 .reduce((first, second) -> second).orElseThrow();
         assertThat(field(retry, "causationId")).isEqualTo(field(created, "id"));
         assertThat(field(retry, "correlationId")).isEqualTo(field(created, "id"));
+        assertThat(retry).as("marked as asked again").contains("\"args\":[\"" + id + "\",7.00,\"EUR\",true]");
 
         received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-r\",7,\"EUR\"]", field(created, "id"), null));
         await().atMost(WAIT).until(() -> orders.find(id).orElseThrow().status().isFinal());

@@ -1,15 +1,19 @@
 package dev.agentdojo.payments;
 
+import dev.agentdojo.postgres.PostgresTestResource;
 import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.payments.service.Payments;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import io.smallrye.reactive.messaging.memory.InMemorySource;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -33,6 +40,7 @@ import static org.hamcrest.Matchers.not;
  * in-memory connector.
  */
 @QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "payments"))
 class PaymentServiceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -46,6 +54,9 @@ class PaymentServiceTest {
 
     @Inject
     MeterRegistry registry;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
 
     private InMemorySink<String> sent;
     private InMemorySource<String> received;
@@ -62,7 +73,7 @@ class PaymentServiceTest {
         String order = UUID.randomUUID().toString();
         String processId = UUID.randomUUID().toString();
 
-        received.send(envelope(processId, "payment:process", "[\"" + order + "\",99.90,\"EUR\"]", "corr-" + order));
+        received.send(envelope(processId, "payment:process", "[\"" + order + "\",99.90,\"EUR\",false]", "corr-" + order));
 
         await().atMost(WAIT).until(() -> sent.received().size() == 1);
         String confirmed = sent.received().get(0).getPayload();
@@ -79,7 +90,7 @@ class PaymentServiceTest {
     void anAmountAboveTheLimitIsDeclinedWithAReason() {
         String order = UUID.randomUUID().toString();
 
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",10000.01,\"USD\"]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",10000.01,\"USD\",false]", "c"));
 
         await().atMost(WAIT).until(() -> sent.received().size() == 1);
         assertThat(sent.received().get(0).getPayload()).contains("\"name\":\"payment:failed\"",
@@ -90,14 +101,14 @@ class PaymentServiceTest {
     @Test
     void anOrderIsChargedAtMostOnceWhateverIsRedelivered() {
         String order = UUID.randomUUID().toString();
-        String first = envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",5,\"EUR\"]", "c");
+        String first = envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",5,\"EUR\",false]", "c");
         double chargesBefore = chargesMade();
 
         received.send(first);
         received.send(first);
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",5,\"EUR\"]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",5,\"EUR\",false]", "c"));
         String marker = UUID.randomUUID().toString();
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + marker + "\",1,\"EUR\"]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + marker + "\",1,\"EUR\",false]", "c"));
 
         await().atMost(WAIT).until(() -> sent.received().stream().map(Message::getPayload).anyMatch(p -> p.contains(marker)));
         assertThat(chargesMade() - chargesBefore).isEqualTo(2.0);
@@ -105,12 +116,47 @@ class PaymentServiceTest {
     }
 
     @Test
+    void askedAgainTheOutcomeIsAnnouncedAgainWithoutASecondCharge() {
+        String order = UUID.randomUUID().toString();
+        double chargesBefore = chargesMade();
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",7,\"EUR\",false]", "c"));
+        await().atMost(WAIT).until(() -> outcomesOf(order) == 1);
+
+        // order-service saw no outcome (it never reached the log, say) and asks again
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",7,\"EUR\",true]", "c"));
+        await().atMost(WAIT).until(() -> outcomesOf(order) == 2);
+        assertThat(chargesMade() - chargesBefore).isEqualTo(1.0);
+        assertThat(sent.received()).extracting(Message::getPayload).filteredOn(p -> p.contains(order))
+                .allSatisfy(p -> assertThat(p).contains(payments.forOrder(order).orElseThrow().id()));
+    }
+
+    @Test
+    void anOrderChargedByAnotherInstanceIsNotChargedHereTheDatabaseDecides() throws Exception {
+        String order = UUID.randomUUID().toString();
+        // another instance charged it and was killed before announcing: its row is all there is
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
+             PreparedStatement insert = c.prepareStatement("insert into payments (order_id, id, amount, currency, status, charged_at) "
+                     + "values (?, 'pay-elsewhere', 3.00, 'EUR', 'APPROVED', now())")) {
+            insert.setString(1, order);
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+        }
+        double chargesBefore = chargesMade();
+
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",3,\"EUR\",false]", "c"));
+
+        await().atMost(WAIT).until(() -> outcomesOf(order) == 1);
+        assertThat(chargesMade() - chargesBefore).isZero();
+        assertThat(sent.received()).extracting(Message::getPayload).filteredOn(p -> p.contains(order))
+                .singleElement().asString().contains("\"name\":\"order:confirmed\"", "pay-elsewhere");
+    }
+
+    @Test
     void aPaymentProcessWithBadArgsIsLoggedAndDoesNotStopLaterEvents() {
         String order = UUID.randomUUID().toString();
 
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"x\",\"not a number\",\"EUR\"]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"x\",\"not a number\",\"EUR\",false]", "c"));
         received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[]", "c"));
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",1,\"EUR\"]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",1,\"EUR\",false]", "c"));
 
         await().atMost(WAIT).until(() -> payments.forOrder(order).isPresent());
         assertThat(payments.forOrder("x")).isEmpty();
@@ -136,7 +182,7 @@ class PaymentServiceTest {
     @Test
     void metricsCountPaymentsByOutcome() {
         String order = UUID.randomUUID().toString();
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",50000,\"EUR\"]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",50000,\"EUR\",false]", "c"));
         await().atMost(WAIT).until(() -> payments.forOrder(order).isPresent());
 
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -159,6 +205,10 @@ class PaymentServiceTest {
     private static String envelope(String id, String name, String args, String correlationId) {
         return "{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"args\":" + args + ",\"timestamp\":\"" + Instant.now()
                 + "\",\"source\":\"order-service\",\"correlationId\":\"" + correlationId + "\",\"causationId\":null}";
+    }
+
+    private long outcomesOf(String order) {
+        return sent.received().stream().map(Message::getPayload).filter(p -> p.contains(order)).count();
     }
 
     /** The charges this process made: the gateway's calls, counted by outcome. */

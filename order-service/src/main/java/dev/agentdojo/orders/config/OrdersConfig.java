@@ -16,4 +16,8 @@ public interface OrdersConfig {
     /** How long an order may stay pending before its payment is asked for again (and again after as long). */
     @WithDefault("10s")
     Duration paymentRetryAfter();
+
+    /** How often the {@code agentdojo.orders{status}} gauges are counted again from the database. */
+    @WithDefault("5s")
+    Duration countEvery();
 }

@@ -48,6 +48,8 @@ public class OrderWorkflow {
         scheduler.newJob(OrderWorkflow.class.getName() + "#askAgainForStalledPayments")
                 .setInterval(Duration.ofMillis(Math.max(1, retryAfter.toMillis() / 2)).toString())
                 .setConcurrentExecution(ConcurrentExecution.SKIP)
+                // not at once: after a restart, the outcomes that arrived meanwhile are consumed first
+                .setDelayed(retryAfter.toString())
                 .setTask(execution -> askAgainForStalledPayments())
                 .schedule();
     }
@@ -84,7 +86,7 @@ public class OrderWorkflow {
      */
     @OnEvent
     void askForPayment(OrderCreated created) {
-        bus.emit(new PaymentRequested(created.orderId(), created.amount(), created.currency()))
+        bus.emit(new PaymentRequested(created.orderId(), created.amount(), created.currency(), false))
                 .subscribe().with(ok -> { }, failure -> LOG.warnf("Payment of order %s not asked for yet (asked again after %d s): %s",
                         created.orderId(), retryAfter.toSeconds(), failure.getMessage()));
     }
@@ -99,7 +101,7 @@ public class OrderWorkflow {
         for (Orders.Stalled stalled : orders.stalled(Instant.now().minus(retryAfter), MAX_RETRIES_PER_SWEEP)) {
             Order order = stalled.order();
             LOG.infof("Order %s is still pending after %d s: asking for its payment again", order.id(), retryAfter.toSeconds());
-            PaymentRequested request = new PaymentRequested(order.id(), order.amount(), order.currency());
+            PaymentRequested request = new PaymentRequested(order.id(), order.amount(), order.currency(), true);
             try {
                 Uni<Void> sent = stalled.created() == null
                         ? bus.emit(request)

@@ -164,7 +164,7 @@ public class Orders {
     }
 
     /** Refreshes the {@code agentdojo.orders{status}} gauges from the database. */
-    @Scheduled(every = "${orders.count-every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${orders.count-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional
     void countByStatus() {
         Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);

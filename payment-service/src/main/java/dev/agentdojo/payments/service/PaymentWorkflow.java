@@ -15,11 +15,13 @@ import org.jboss.logging.Logger;
  * The payment side of the chain: {@link PaymentRequested} ({@code payment:process}) charges the
  * order and announces {@link OrderConfirmed} ({@code order:confirmed}) or {@link PaymentFailed}
  * ({@code payment:failed}). An order already charged is not charged again; its outcome is
- * announced once, and again only if announcing it did not reach the event log.
+ * announced once, and again only if announcing it failed or order-service asks again (no outcome
+ * reached it). Both decisions are the database's (see {@link Payments#charge}), so they hold across
+ * instances and restarts.
  *
- * <p>The database work runs on worker threads; the request's message is acknowledged only when the
- * outcome is on the log (or known to be there already), so a crash in between means the request
- * is handled again, by this or another instance.
+ * <p>The database work runs on worker threads; the request's message is acknowledged only once the
+ * outcome is on the log (or needs no announcing), so after a crash the request is handled again, by
+ * this or another instance.
  */
 @ApplicationScoped
 public class PaymentWorkflow {
@@ -36,35 +38,32 @@ public class PaymentWorkflow {
 
     @OnEvent(PaymentRequested.NAME)
     Uni<Void> process(Event requested) {
-        // the cause is named explicitly: the outcome is emitted after a hop to a worker thread
         PaymentRequested request = requested.as(PaymentRequested.class);
-        String orderId = request.orderId();
-        return onWorker(() -> payments.charge(orderId, request.amount(), request.currency()))
-                .chain(charge -> announce(requested, charge));
+        return onWorker(() -> payments.charge(request.orderId(), request.amount(), request.currency(), request.again()))
+                .chain(decision -> announce(requested, decision));
     }
 
-    private Uni<Void> announce(Event requested, Payments.Charge charge) {
-        Payment payment = charge.payment();
+    private Uni<Void> announce(Event requested, Payments.Decision decision) {
+        Payment payment = decision.payment();
         String orderId = payment.orderId();
-        if (!charge.isNew()) {
-            LOG.infof("Order %s was charged before (payment %s); not charged again", orderId, payment.id());
-        } else {
+        if (decision.isNew()) {
             LOG.infof("Order %s: payment %s %s", orderId, payment.id(), payment.status());
+        } else {
+            LOG.infof("Order %s was charged before (payment %s); not charged again%s", orderId, payment.id(),
+                    decision.announce() ? ", its outcome announced again" : "");
         }
-        if (!payments.claimAnnouncement(orderId)) {
-            return Uni.createFrom().voidItem(); // being announced right now
+        if (!decision.announce()) {
+            return Uni.createFrom().voidItem();
         }
         Record outcome = payment.approved()
                 ? new OrderConfirmed(orderId, payment.id(), payment.amount(), payment.currency())
                 : new PaymentFailed(orderId, payment.reason(), payment.amount(), payment.currency());
-        return onWorker(() -> payments.isAnnounced(orderId))
-                .chain(announced -> announced
-                        ? Uni.createFrom().voidItem()
-                        : bus.emitCausedBy(requested, outcome).call(() -> onWorker(() -> {
-                            payments.announced(orderId);
-                            return null;
-                        })))
-                .onTermination().invoke(() -> payments.release(orderId));
+        // the cause is named explicitly: the outcome is emitted after a hop to a worker thread
+        return bus.emitCausedBy(requested, outcome)
+                .onFailure().call(() -> onWorker(() -> {
+                    payments.notAnnounced(orderId);
+                    return null;
+                }));
     }
 
     private static <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {

@@ -9,8 +9,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The payments made, one per order at most, in payment-service's database (table {@code payments}),
@@ -27,58 +25,49 @@ public class Payments {
 
     private final PaymentGateway gateway;
     private final MeterRegistry registry;
-    /** Orders whose outcome this process is announcing right now; bounded by the events in flight. */
-    private final Set<String> announcing = ConcurrentHashMap.newKeySet();
 
     Payments(PaymentGateway gateway, MeterRegistry registry) {
         this.gateway = gateway;
         this.registry = registry;
     }
 
-    /** The outcome of charging the order: a new charge the first time, the stored one after. */
-    public Charge charge(String orderId, BigDecimal amount, String currency) {
+    /**
+     * Charges the order unless it was charged before, and decides whether the caller announces
+     * the outcome: yes for the first charge; for an earlier one, yes when nobody announced it yet
+     * (or the last announcement failed), or when {@code again}: order-service asks again because no
+     * outcome reached it. The decision is recorded ({@code announced_at}) before the caller emits,
+     * so a redelivered request never announces twice; the caller reports a failed emit with
+     * {@link #notAnnounced}.
+     */
+    public Decision charge(String orderId, BigDecimal amount, String currency, boolean again) {
         Optional<StoredPayment> earlier = QuarkusTransaction.requiringNew().call(() -> StoredPayment.<StoredPayment>findByIdOptional(orderId));
-        if (earlier.isPresent()) {
-            return new Charge(earlier.get().toPayment(), false);
+        if (earlier.isEmpty()) {
+            Payment payment = gateway.charge(orderId, amount, currency);
+            if (QuarkusTransaction.requiringNew().call(() -> insert(payment))) {
+                registry.counter("agentdojo.payments", "outcome", payment.status().name()).increment();
+                return new Decision(payment, true, true);
+            }
+            // another thread or instance charged it between the look-up and the insert
         }
-        Payment payment = gateway.charge(orderId, amount, currency);
-        boolean inserted = QuarkusTransaction.requiringNew().call(() -> insert(payment));
-        if (!inserted) { // another thread or instance charged it between the look-up and the insert
-            StoredPayment winner = QuarkusTransaction.requiringNew().call(() -> StoredPayment.<StoredPayment>findById(orderId));
-            return new Charge(winner.toPayment(), false);
-        }
-        registry.counter("agentdojo.payments", "outcome", payment.status().name()).increment();
-        return new Charge(payment, true);
-    }
-
-    /** A charge's result; {@code isNew} is false when the order had been charged before. */
-    public record Charge(Payment payment, boolean isNew) {
+        Payment charged = QuarkusTransaction.requiringNew().call(() -> StoredPayment.<StoredPayment>findById(orderId)).toPayment();
+        boolean announce = QuarkusTransaction.requiringNew().call(() -> StoredPayment.update(
+                "announcedAt = ?1 where orderId = ?2 and (announcedAt is null or ?3 = true)", Instant.now(), orderId, again) == 1);
+        return new Decision(charged, false, announce);
     }
 
     /**
-     * Claims the announcement of the order's outcome in this process: true for one caller at a
-     * time, who then asks {@link #isAnnounced}, announces if not, and {@link #release}s the claim.
-     * (Across instances, one order's requests reach one instance at a time: they share a partition.)
+     * What {@link #charge} decided.
+     *
+     * @param isNew    false when the order had been charged before
+     * @param announce true when the caller must announce the outcome
      */
-    public boolean claimAnnouncement(String orderId) {
-        return announcing.add(orderId);
+    public record Decision(Payment payment, boolean isNew, boolean announce) {
     }
 
-    /** Whether the order's outcome is on the event log already. */
+    /** The outcome could not be announced: the next request for this order announces it. */
     @Transactional
-    public boolean isAnnounced(String orderId) {
-        return StoredPayment.count("orderId = ?1 and announcedAt is not null", orderId) > 0;
-    }
-
-    /** The outcome is on the event log: never announce it again, from any instance. */
-    @Transactional
-    public void announced(String orderId) {
-        StoredPayment.update("announcedAt = ?1 where orderId = ?2 and announcedAt is null", Instant.now(), orderId);
-    }
-
-    /** Ends a claim, once what it decided is committed (or failed). */
-    public void release(String orderId) {
-        announcing.remove(orderId);
+    public void notAnnounced(String orderId) {
+        StoredPayment.update("announcedAt = null where orderId = ?1", orderId);
     }
 
     @Transactional
@@ -92,11 +81,11 @@ public class Payments {
                 .map(StoredPayment::toPayment).toList();
     }
 
-    /** Inserts the payment unless the order has one already; true when it was inserted. */
+    /** Inserts the payment, to be announced now, unless the order has one already; true when it was inserted. */
     private static boolean insert(Payment p) {
         return StoredPayment.getEntityManager().createNativeQuery("""
-                        insert into payments (order_id, id, amount, currency, status, reason, charged_at)
-                        values (?1, ?2, ?3, ?4, ?5, nullif(?6, ''), ?7)
+                        insert into payments (order_id, id, amount, currency, status, reason, charged_at, announced_at)
+                        values (?1, ?2, ?3, ?4, ?5, nullif(?6, ''), ?7, ?7)
                         on conflict (order_id) do nothing""")
                 .setParameter(1, p.orderId())
                 .setParameter(2, p.id())

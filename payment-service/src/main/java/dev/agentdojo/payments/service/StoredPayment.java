@@ -27,7 +27,7 @@ public class StoredPayment extends PanacheEntityBase {
     public String reason;
     @Column(name = "charged_at")
     public Instant chargedAt;
-    /** When the payment's outcome was acknowledged by the event log; null until then. */
+    /** When the payment's outcome was last handed to the event log; null while it must still be announced. */
     @Column(name = "announced_at")
     public Instant announcedAt;
 

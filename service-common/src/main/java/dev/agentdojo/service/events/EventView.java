@@ -1,6 +1,7 @@
 package dev.agentdojo.service.events;
 
 import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.LoggedEvent;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
@@ -9,16 +10,20 @@ import java.util.List;
 /**
  * An event as the REST API shows it. Args that are exceptions (those of {@code error} events)
  * are shown as their message, never as a stack trace.
+ *
+ * @param instance the instance of {@code source} that emitted it; null when unknown
  */
 @RegisterForReflection
-public record EventView(String id, String name, List<Object> args, Instant timestamp, String source,
+public record EventView(String id, String name, List<Object> args, Instant timestamp, String source, String instance,
                         String correlationId, String causationId) {
 
-    public static EventView of(Event e) {
+    public static EventView of(LoggedEvent logged) {
+        Event e = logged.event();
         List<Object> args = e.args().stream().anyMatch(a -> a instanceof Throwable || a instanceof Event)
                 ? e.args().stream().map(EventView::safe).toList()
                 : e.args();
-        return new EventView(e.id(), e.name(), args, e.timestamp(), e.source(), e.correlationId(), e.causationId());
+        return new EventView(e.id(), e.name(), args, e.timestamp(), e.source(), logged.instance(), e.correlationId(),
+                e.causationId());
     }
 
     private static Object safe(Object arg) {

@@ -1,11 +1,9 @@
 package dev.agentdojo.service.events;
 
-import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
-import dev.agentdojo.bus.Subscription;
+import dev.agentdojo.bus.EventLog;
 import dev.agentdojo.service.rest.QueryLimit;
 import io.smallrye.mutiny.Multi;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -20,9 +18,10 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.util.List;
 
 /**
- * The service's event log: {@code GET /events} (its history) and {@code GET /events/stream} (events
- * as they happen, as server-sent events). Each service has its own: what it emitted and what it
- * received from the others.
+ * The event log: {@code GET /events} (the latest events) and {@code GET /events/stream} (events as
+ * they happen, as server-sent events). With Kafka, both show the events of every instance of every
+ * service, read from the topic, each with the instance that emitted it; on the in-memory connector
+ * of tests, the events of this service's own bus.
  */
 @Path("/events")
 public class EventsResource {
@@ -32,35 +31,44 @@ public class EventsResource {
     /** Events a stream client may lag behind; one that lags more is disconnected (its EventSource reconnects). */
     static final int STREAM_BUFFER = 1_024;
 
-    @Inject
-    EventBus bus;
+    private final EventBus bus;
+    private final EventLog log;
+
+    EventsResource(EventBus bus, EventLog log) {
+        this.bus = bus;
+        this.log = log;
+    }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The latest events of this service, oldest first",
+    @Operation(summary = "The latest events on the event log, oldest first",
             description = "event: only events of this exact name; limit: at most this many of the latest (1–1000)")
     public List<EventView> history(@QueryParam("event") String event, @QueryParam("limit") @DefaultValue("100") String limit) {
         int max = QueryLimit.parse(limit);
-        List<Event> events;
-        try {
-            events = event == null ? bus.getHistory() : bus.getHistory(event);
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException("query parameter 'event': " + e.getMessage());
+        if (event != null) {
+            try {
+                bus.getHistory(event); // checks the name
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException("query parameter 'event': " + e.getMessage());
+            }
         }
-        return events.subList(Math.max(0, events.size() - max), events.size()).stream().map(EventView::of).toList();
+        List<EventView> events = log.latest(QueryLimit.MAX).stream()
+                .filter(e -> event == null || e.event().name().equals(event))
+                .map(EventView::of).toList();
+        return events.subList(Math.max(0, events.size() - max), events.size());
     }
 
     @GET
     @Path("/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Every event of this service as it happens (server-sent events)",
-            description = "A client that falls more than 1024 events behind is disconnected rather than grow the server's memory.")
-    public Multi<EventView> stream() {
-        return Multi.createFrom().<EventView>emitter(emitter -> {
-                    Subscription subscription = bus.on(EventBus.ALL, e -> emitter.emit(EventView.of(e)));
-                    emitter.onTermination(subscription::close);
-                }, STREAM_BUFFER)
+    @Operation(summary = "Every event on the event log as it happens (server-sent events)",
+            description = "latest: first send this many of the latest events (0–1000, default 0). A client that falls "
+                    + "more than 1024 events behind is disconnected rather than grow the server's memory.")
+    public Multi<EventView> stream(@QueryParam("latest") @DefaultValue("0") String latest) {
+        int first = latest.equals("0") ? 0 : QueryLimit.parse(latest, "latest");
+        return log.follow(first).map(EventView::of)
+                .onOverflow().buffer(STREAM_BUFFER)
                 .onFailure().invoke(f -> LOG.debugf("Disconnected a stream client that fell behind: %s", f.getMessage()))
                 .onFailure().recoverWithCompletion();
     }

@@ -17,6 +17,11 @@ public final class QueryLimit {
      * @throws BadRequestException (a 400 problem) naming the parameter and the accepted range
      */
     public static int parse(String value) {
+        return parse(value, "limit");
+    }
+
+    /** {@code value} of query parameter {@code name} as a whole number from 1 to {@value #MAX}; see {@link #parse(String)}. */
+    public static int parse(String value, String name) {
         try {
             int limit = Integer.parseInt(value.trim());
             if (limit >= 1 && limit <= MAX) {
@@ -25,7 +30,7 @@ public final class QueryLimit {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new BadRequestException("query parameter 'limit' must be a whole number from 1 to " + MAX
+        throw new BadRequestException("query parameter '" + name + "' must be a whole number from 1 to " + MAX
                 + ", was '" + Problem.echo(value, 20) + "'");
     }
 }

@@ -73,6 +73,9 @@ public class EventBridge implements Bridge {
 
     private static final Logger LOG = Logger.getLogger(EventBridge.class);
 
+    /** The Kafka header that names the instance (event-bus.bridge.instance-id) that sent an event. */
+    public static final String INSTANCE_HEADER = "agent-dojo-instance";
+
     private final LocalEventBus bus;
     private final Emitter<String> out;
     private final Multi<Message<String>> in;
@@ -86,6 +89,7 @@ public class EventBridge implements Bridge {
     private final Outbox outbox;
     private final Vertx vertx;
     private final int warmUpRounds;
+    private final byte[] instanceId;
     private volatile Cancellable consuming;
     private volatile boolean ready;
 
@@ -112,6 +116,7 @@ public class EventBridge implements Bridge {
         this.replayed = replayed;
         this.vertx = vertx;
         this.warmUpRounds = config.bridge().warmUpRounds();
+        this.instanceId = config.bridge().instanceId().getBytes(StandardCharsets.UTF_8);
         this.outbox = new Outbox(config.bridge().maxPending(), config.bridge().sendTimeout(), producerDeliveryTimeout(),
                 new Outbox.Timers() {
                     @Override
@@ -198,8 +203,9 @@ public class EventBridge implements Bridge {
     private void handOn(Event event, String json) {
         Message<String> message = Message.of(json, Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(event.correlationId())
-                        .withHeaders(new RecordHeaders().add(EnvelopeSerializer.EVENT_ID_HEADER,
-                                event.id().getBytes(StandardCharsets.UTF_8)))
+                        .withHeaders(new RecordHeaders()
+                                .add(EnvelopeSerializer.EVENT_ID_HEADER, event.id().getBytes(StandardCharsets.UTF_8))
+                                .add(INSTANCE_HEADER, instanceId))
                         .build()))
                 .withAck(() -> {
                     outbox.acknowledged(event.id());

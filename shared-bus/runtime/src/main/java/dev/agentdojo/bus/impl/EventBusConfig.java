@@ -14,6 +14,9 @@ public interface EventBusConfig {
     @WithDefault("100")
     int historySize();
 
+    /** This machine's host name (given by {@link HostConfigSource}; set it to name the host otherwise). */
+    String host();
+
     /** The bridge that carries events between services. */
     Bridge bridge();
 
@@ -78,6 +81,17 @@ public interface EventBusConfig {
          */
         @WithDefault("15s")
         Duration readyPollWithin();
+
+        /**
+         * This instance among the application's instances: its Kafka static member id
+         * ({@code group.instance.id}) and the {@code agent-dojo-instance} header of every event it
+         * sends. Must differ between instances; by default {@code <application>-<host>-<http port>}.
+         */
+        String instanceId();
+
+        /** How many of the latest events on the log the {@code EventLog} keeps in memory (per topic partition on start). */
+        @WithDefault("500")
+        int logTailSize();
 
         /** How long the start-up replay may take, the broker's first answer included. */
         @WithDefault("60s")

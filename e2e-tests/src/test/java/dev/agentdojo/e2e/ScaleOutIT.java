@@ -1,0 +1,130 @@
+package dev.agentdojo.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two instances of each service, started with nothing but another HTTP port: they share the topic's
+ * partitions instead of fencing each other, survive a payment-service instance killed with SIGKILL
+ * and an order-service instance restarted mid-stream, and answer the same for every order.
+ */
+class ScaleOutIT extends EndToEndTest {
+
+    private static final int ORDERS = 1_000;
+
+    @Test
+    void twoInstancesOfEachServiceShareTheWorkAndLoseNothingWhenOneIsKilledAndOneRestarted() throws Exception {
+        ServiceProcess orders2 = env.another("order-service", "order-service-2");
+        ServiceProcess payments2 = env.another("payment-service", "payment-service-2");
+        try {
+            payments2.start();
+            orders2.start();
+            Api first = api;
+            Api second = new Api(orders2, payments2);
+            await("each service's six partitions shared by its two instances").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> shared(env.orders, orders2) && shared(env.payments, payments2));
+            assertThat(env.orders.ready()).as("a sibling on another port fences nobody").isTrue();
+
+            List<String> accepted = new CopyOnWriteArrayList<>();
+            Semaphore inFlight = new Semaphore(16);
+            long killedAt = 0;
+            for (int i = 0; i < ORDERS; i++) {
+                if (i == ORDERS * 3 / 10) {
+                    payments2.kill9();
+                    killedAt = System.nanoTime();
+                }
+                if (i == ORDERS * 6 / 10) { // restart one order-service instance, its requests answered first
+                    inFlight.acquire(16);
+                    inFlight.release(16);
+                    orders2.stop();
+                    orders2.start();
+                }
+                inFlight.acquire();
+                Api to = i % 2 == 0 ? first : second;
+                to.placeOrder("scale-" + i, new BigDecimal(i % 10 == 0 ? "12000" : "20.00"))
+                        .whenComplete((reply, failure) -> {
+                            inFlight.release();
+                            if (reply != null && reply.status() == 202) {
+                                accepted.add(reply.text("id"));
+                            }
+                        });
+            }
+            inFlight.acquire(16);
+            inFlight.release(16);
+            long kill = killedAt;
+            await("the surviving payment-service takes over the killed one's partitions").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> api.partitions(env.payments) == 6);
+            long takeOverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - kill);
+            assertThat(accepted).as("every order is accepted: two instances take them").hasSize(ORDERS);
+
+            await("every accepted order final").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> pendingIn(accepted) == 0);
+            for (String id : accepted) {
+                JsonNode one = first.getOrder(id).body();
+                JsonNode other = second.getOrder(id).body();
+                assertThat(other).as("order %s on both order-service instances", id).isEqualTo(one);
+                assertThat(one.path("status").asText()).isIn("CONFIRMED", "PAYMENT_FAILED");
+            }
+            assertThat(paymentRows(accepted)).as("one payment row per order").isEqualTo(accepted.size());
+            Map<String, Long> outcomes = EventLog.outcomesPerOrder(env.kafka.bootstrapServers());
+            assertThat(accepted).allSatisfy(id -> assertThat(outcomes.get(id)).as("outcome events of order " + id).isEqualTo(1L));
+            for (String id : accepted.subList(0, 50)) {
+                assertThat(first.chain(id).body().path("hops").findValuesAsText("event"))
+                        .containsExactly("order:created", "payment:process",
+                                first.getOrder(id).text("status").equals("CONFIRMED") ? "order:confirmed" : "payment:failed");
+            }
+            System.out.printf("two instances of each service: %d orders, all final and the same on both order-service instances, "
+                    + "each charged and announced once; the surviving payment-service had all 6 partitions %d ms after the "
+                    + "other's kill -9%n", accepted.size(), takeOverMs);
+        } finally {
+            orders2.stop();
+            payments2.stop();
+        }
+    }
+
+    private static boolean shared(ServiceProcess one, ServiceProcess other) {
+        int a = api.partitions(one);
+        int b = api.partitions(other);
+        return a > 0 && b > 0 && a + b == 6;
+    }
+
+    /** How many of the orders the order-service database does not have final (yet). */
+    private static long pendingIn(List<String> ids) {
+        return ids.size() - query("orders", "select count(*) from orders where id = any(?) and status <> 'PENDING'", ids);
+    }
+
+    private static long paymentRows(List<String> ids) {
+        return query("payments", "select count(*) from payments where order_id = any(?)", ids);
+    }
+
+    private static long query(String database, String sql, List<String> ids) {
+        try (Connection c = DriverManager.getConnection(env.postgres.jdbcUrl(database), "postgres", "");
+             PreparedStatement statement = c.prepareStatement(sql)) {
+            Array array = c.createArrayOf("varchar", ids.toArray());
+            statement.setArray(1, array);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

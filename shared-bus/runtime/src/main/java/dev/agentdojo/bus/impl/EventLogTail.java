@@ -1,0 +1,222 @@
+package dev.agentdojo.bus.impl;
+
+import dev.agentdojo.bus.Bridge;
+import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.EventBus;
+import dev.agentdojo.bus.EventLog;
+import dev.agentdojo.bus.LoggedEvent;
+import io.quarkus.arc.properties.IfBuildProperty;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@link EventLog} of an application with the bridge. On Kafka: a thread of its own polls the
+ * topic with a consumer of no group (assigned every partition, starting at the latest
+ * {@code event-bus.bridge.log-tail-size} records of each), started on first use. On any other
+ * connector: this instance's bus, its history and its events.
+ */
+@ApplicationScoped
+@IfBuildProperty(name = "event-bus.bridge.enabled", stringValue = "true")
+public class EventLogTail implements EventLog {
+
+    private static final Logger LOG = Logger.getLogger(EventLogTail.class);
+    /** How long a first reader waits for the latest events to be read. */
+    private static final Duration FIRST_READ_WITHIN = Duration.ofSeconds(3);
+
+    private final LocalEventBus bus;
+    private final String instance;
+    private final int keep;
+    private final boolean kafka;
+    private final ArrayDeque<LoggedEvent> latest = new ArrayDeque<>();
+    private final List<MultiEmitter<? super LoggedEvent>> followers = new CopyOnWriteArrayList<>();
+    private final CountDownLatch firstRead = new CountDownLatch(1);
+    private Thread thread;
+    private volatile boolean stopped;
+    private volatile KafkaConsumer<String, String> consumer;
+
+    EventLogTail(LocalEventBus bus, EventBusConfig config) {
+        this.bus = bus;
+        this.instance = config.bridge().instanceId();
+        this.keep = config.bridge().logTailSize();
+        Config mp = ConfigProvider.getConfig();
+        this.kafka = mp.getOptionalValue("mp.messaging.incoming." + Bridge.INCOMING + ".connector", String.class)
+                .orElse("").equals("smallrye-kafka");
+    }
+
+    @Override
+    public List<LoggedEvent> latest(int max) {
+        if (!kafka) {
+            List<Event> history = bus.getHistory();
+            return history.subList(Math.max(0, history.size() - max), history.size()).stream()
+                    .map(e -> new LoggedEvent(e, instance)).toList();
+        }
+        start();
+        synchronized (this) {
+            List<LoggedEvent> all = new ArrayList<>(latest);
+            return List.copyOf(all.subList(Math.max(0, all.size() - max), all.size()));
+        }
+    }
+
+    @Override
+    public Multi<LoggedEvent> follow(int withLatest) {
+        if (!kafka) {
+            return Multi.createFrom().emitter(emitter -> {
+                latest(withLatest).forEach(emitter::emit);
+                var subscription = bus.on(EventBus.ALL, e -> emitter.emit(new LoggedEvent(e, instance)));
+                emitter.onTermination(subscription::close);
+            });
+        }
+        return Multi.createFrom().emitter(emitter -> {
+            start();
+            synchronized (this) { // the latest and what follows them, with nothing lost or shown twice between
+                List<LoggedEvent> all = new ArrayList<>(latest);
+                all.subList(Math.max(0, all.size() - withLatest), all.size()).forEach(emitter::emit);
+                followers.add(emitter);
+            }
+            emitter.onTermination(() -> followers.remove(emitter));
+        });
+    }
+
+    private synchronized void start() {
+        if (thread == null && !stopped) {
+            thread = new Thread(this::tail, "agent-dojo-events-log-tail");
+            thread.setDaemon(true);
+            thread.start();
+        }
+        if (firstRead.getCount() > 0) {
+            try {
+                firstRead.await(FIRST_READ_WITHIN.toMillis(), TimeUnit.MILLISECONDS); // not on an event loop: wait() is out
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void tail() {
+        Config config = ConfigProvider.getConfig();
+        String prefix = "mp.messaging.incoming." + Bridge.INCOMING + ".";
+        String topic = config.getOptionalValue(prefix + "topic", String.class).orElse(Bridge.INCOMING);
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getOptionalValue(prefix + "bootstrap.servers", String.class)
+                .or(() -> config.getOptionalValue("kafka.bootstrap.servers", String.class)).orElse("localhost:9092"));
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "agent-dojo-log-tail-" + instance);
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
+            consumer = c;
+            if (stopped) {
+                return;
+            }
+            assign(c, topic);
+            while (!stopped) {
+                List<LoggedEvent> batch = new ArrayList<>();
+                for (ConsumerRecord<String, String> record : c.poll(Duration.ofMillis(500))) {
+                    try {
+                        batch.add(new LoggedEvent(Envelope.decode(record.value()), instanceOf(record)));
+                    } catch (IllegalArgumentException notAnEvent) {
+                        // skipped here as the bridge skips it (and logs it)
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    batch.sort(Comparator.comparing(e -> e.event().timestamp()));
+                    publish(batch);
+                }
+                if (c.assignment().isEmpty()) {
+                    assign(c, topic);
+                } else {
+                    firstRead.countDown();
+                }
+            }
+        } catch (WakeupException stopping) {
+            // stop() woke the consumer up
+        } catch (RuntimeException e) {
+            LOG.warnf("The tail of the event log stopped: %s", e.toString());
+        } finally {
+            firstRead.countDown();
+        }
+    }
+
+    /** Assigns every partition of the topic, each from its latest {@code keep} records; none while the topic does not exist. */
+    private void assign(KafkaConsumer<String, String> c, String topic) {
+        List<PartitionInfo> partitions;
+        try {
+            partitions = c.partitionsFor(topic, Duration.ofSeconds(5));
+        } catch (org.apache.kafka.common.errors.TimeoutException brokerAway) {
+            return;
+        }
+        if (partitions == null || partitions.isEmpty()) {
+            firstRead.countDown(); // nothing to read yet
+            return;
+        }
+        List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        c.assign(assigned);
+        Map<TopicPartition, Long> begin = c.beginningOffsets(assigned);
+        Map<TopicPartition, Long> end = c.endOffsets(assigned);
+        for (TopicPartition p : assigned) {
+            c.seek(p, Math.max(begin.get(p), end.get(p) - keep));
+        }
+    }
+
+    private synchronized void publish(List<LoggedEvent> batch) {
+        for (LoggedEvent e : batch) {
+            latest.addLast(e);
+            if (latest.size() > keep) {
+                latest.removeFirst();
+            }
+            for (MultiEmitter<? super LoggedEvent> follower : followers) {
+                follower.emit(e);
+            }
+        }
+    }
+
+    private static String instanceOf(ConsumerRecord<String, String> record) {
+        Header header = record.headers().lastHeader(EventBridge.INSTANCE_HEADER);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    @PreDestroy
+    void stop() {
+        stopped = true;
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
