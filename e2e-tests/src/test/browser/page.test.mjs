@@ -106,6 +106,19 @@ try {
   await page.click('#submit');
   await page.waitForFunction(() => document.querySelector('#orders tbody tr.selected td.status')?.textContent === 'CONFIRMED');
   ok('after reconnecting, a new order still turns CONFIRMED live');
+
+  // 8. A page opened later shows the latest events at once, each with the instance that emitted it.
+  const later = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  later.setDefaultTimeout(TIMEOUT);
+  await later.goto(`${base}/`);
+  await later.waitForFunction((id) => [...document.querySelectorAll('#log tbody tr')]
+    .filter((r) => r.dataset.order === id).length === 3, orderId);
+  ok('a page opened later shows the earlier order\'s three events without waiting for new ones');
+  const instances = await later.evaluate((id) => [...document.querySelectorAll('#log tbody tr')]
+    .filter((r) => r.dataset.order === id).map((r) => r.cells[2].textContent), orderId);
+  if (instances.some((i) => !/-\d+$/.test(i))) throw new Error(`events without their instance (host-port): ${instances}`);
+  ok(`each event names the instance that emitted it (${[...new Set(instances)].join(', ')})`);
+  await later.close();
 } catch (e) {
   console.error(`not ok - ${e.message}`);
   process.exitCode = 1;

@@ -8,6 +8,7 @@ import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.OrderCreated;
 import dev.agentdojo.service.chain.PaymentFailed;
 import dev.agentdojo.service.chain.PaymentRequested;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
@@ -30,11 +31,14 @@ public class OrderWorkflow {
 
     private static final Logger LOG = Logger.getLogger(OrderWorkflow.class);
     private static final int MAX_RETRIES_PER_SWEEP = 500;
+    private static final String SWEEP = OrderWorkflow.class.getName() + "#askAgainForStalledPayments";
 
     private final EventBus bus;
     private final Orders orders;
     private final Scheduler scheduler;
     private final Duration retryAfter;
+    /** Set when the application stops: a sweep must not start on a database that is closing. */
+    private volatile boolean stopping;
 
     OrderWorkflow(EventBus bus, Orders orders, Scheduler scheduler, OrdersConfig config) {
         this.bus = bus;
@@ -45,7 +49,7 @@ public class OrderWorkflow {
 
     void start(@Observes StartupEvent started) {
         // The scheduler stops this job with the application, so a dev-mode reload leaves no timer behind.
-        scheduler.newJob(OrderWorkflow.class.getName() + "#askAgainForStalledPayments")
+        scheduler.newJob(SWEEP)
                 .setInterval(Duration.ofMillis(Math.max(1, retryAfter.toMillis() / 2)).toString())
                 .setConcurrentExecution(ConcurrentExecution.SKIP)
                 // not at once: after a restart, the outcomes that arrived meanwhile are consumed first
@@ -98,6 +102,9 @@ public class OrderWorkflow {
      * however often it is asked, so asking again is always safe.
      */
     void askAgainForStalledPayments() {
+        if (stopping) {
+            return;
+        }
         for (Orders.Stalled stalled : orders.stalled(Instant.now().minus(retryAfter), MAX_RETRIES_PER_SWEEP)) {
             Order order = stalled.order();
             LOG.infof("Order %s is still pending after %d s: asking for its payment again", order.id(), retryAfter.toSeconds());

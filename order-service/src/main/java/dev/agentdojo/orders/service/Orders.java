@@ -11,10 +11,12 @@ import dev.agentdojo.service.chain.OrderCreated;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
@@ -50,6 +52,8 @@ public class Orders {
     private final ObjectMapper json;
     private final int maxChainEvents;
     private final Map<OrderStatus, AtomicLong> byStatus = new EnumMap<>(OrderStatus.class);
+    /** Set when the application stops: no count starts on a database that is closing. */
+    private volatile boolean stopping;
 
     /**
      * A pending order whose payment must be asked for again.
@@ -163,8 +167,17 @@ public class Orders {
         return out;
     }
 
+    void stop(@Observes ShutdownEvent stopped) {
+        stopping = true;
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
     /** Refreshes the {@code agentdojo.orders{status}} gauges from the database. */
-    @Scheduled(every = "${orders.count-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${orders.count-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Orders.Stopping.class)
     @Transactional
     void countByStatus() {
         Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
@@ -174,6 +187,21 @@ public class Orders {
             counts.put((OrderStatus) row[0], (Long) row[1]);
         }
         byStatus.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0L)));
+    }
+
+    /** Skips the count while the application stops. */
+    @jakarta.inject.Singleton
+    static class Stopping implements Scheduled.SkipPredicate {
+        private final Orders orders;
+
+        Stopping(Orders orders) {
+            this.orders = orders;
+        }
+
+        @Override
+        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
+            return orders.isStopping(); // a method, not the field: orders is a client proxy
+        }
     }
 
     private void settle(Event outcome, String id, OrderStatus to, String paymentId, String reason) {

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 
 /** The {@code payment.*} settings. */
 @ConfigMapping(prefix = "payment")
@@ -12,4 +13,13 @@ public interface PaymentConfig {
     /** Charges above this amount (in any currency) are declined. */
     @WithDefault("10000")
     BigDecimal limit();
+
+    /**
+     * When order-service asks again for an order whose outcome was announced at least this long ago,
+     * the outcome is announced again: it may never have reached the event log (the instance that
+     * announced it crashed first). Must exceed {@code event-bus.bridge.send-timeout}, the time an
+     * announcement takes to reach the log or fail.
+     */
+    @WithDefault("15s")
+    Duration reannounceAfter();
 }

@@ -1,11 +1,13 @@
 package dev.agentdojo.payments.service;
 
+import dev.agentdojo.payments.config.PaymentConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -25,19 +27,22 @@ public class Payments {
 
     private final PaymentGateway gateway;
     private final MeterRegistry registry;
+    private final Duration reannounceAfter;
 
-    Payments(PaymentGateway gateway, MeterRegistry registry) {
+    Payments(PaymentGateway gateway, MeterRegistry registry, PaymentConfig config) {
         this.gateway = gateway;
         this.registry = registry;
+        this.reannounceAfter = config.reannounceAfter();
     }
 
     /**
      * Charges the order unless it was charged before, and decides whether the caller announces
      * the outcome: yes for the first charge; for an earlier one, yes when nobody announced it yet
-     * (or the last announcement failed), or when {@code again}: order-service asks again because no
-     * outcome reached it. The decision is recorded ({@code announced_at}) before the caller emits,
-     * so a redelivered request never announces twice; the caller reports a failed emit with
-     * {@link #notAnnounced}.
+     * (or the last announcement failed), or when {@code again} (order-service asks again: no outcome
+     * reached it) and the last announcement is older than {@code payment.reannounce-after}, so it
+     * cannot be on its way any more. The decision is recorded ({@code announced_at}) before the
+     * caller emits, so a redelivered request never announces twice; the caller reports a failed
+     * emit with {@link #notAnnounced}.
      */
     public Decision charge(String orderId, BigDecimal amount, String currency, boolean again) {
         Optional<StoredPayment> earlier = QuarkusTransaction.requiringNew().call(() -> StoredPayment.<StoredPayment>findByIdOptional(orderId));
@@ -50,8 +55,10 @@ public class Payments {
             // another thread or instance charged it between the look-up and the insert
         }
         Payment charged = QuarkusTransaction.requiringNew().call(() -> StoredPayment.<StoredPayment>findById(orderId)).toPayment();
+        Instant now = Instant.now();
+        Instant staleBefore = again ? now.minus(reannounceAfter) : Instant.EPOCH; // nothing is older than the epoch
         boolean announce = QuarkusTransaction.requiringNew().call(() -> StoredPayment.update(
-                "announcedAt = ?1 where orderId = ?2 and (announcedAt is null or ?3 = true)", Instant.now(), orderId, again) == 1);
+                "announcedAt = ?1 where orderId = ?2 and (announcedAt is null or announcedAt < ?3)", now, orderId, staleBefore) == 1);
         return new Decision(charged, false, announce);
     }
 
