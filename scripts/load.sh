@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Load harness over the real broker: a fresh broker and both services, then OrderLoad posts orders
-# at a fixed rate and reports POST -> 202 and POST -> final-state latency (the outcome's record on
-# the topic) and sustained orders/s. Loopback only; stops by itself and stops everything it started.
+# Load harness over the real broker and database: a fresh broker, a fresh PostgreSQL and both
+# services, then OrderLoad posts orders at a fixed rate and reports POST -> 202 and POST -> final-state
+# latency (the outcome's record on the topic) and sustained orders/s. Loopback only; stops by itself
+# and stops everything it started.
 #
 #   scripts/load.sh                   # 2000 orders/s for 60 s
 #   RATE=500 SECONDS_=20 scripts/load.sh
+#   INSTANCES=2 scripts/load.sh       # two instances of each service; the orders go to both order-services in turn
+#   WRK=1 scripts/load.sh             # instead of OrderLoad: wrk -t2 -c32 -d30s on POST /orders (WRK_ARGS to change)
 #   IN_FLIGHT=512 CONNECTIONS=64      # the client's bounds (these are the defaults)
 #   AUDIT_LOG=1 scripts/load.sh       # keep the services' one-line-per-event audit log (off by default here)
 #   COLD=1 RATE=20 SECONDS_=15 scripts/load.sh
@@ -20,6 +23,7 @@ duration="${SECONDS_:-60}"
 in_flight="${IN_FLIGHT:-512}"
 connections="${CONNECTIONS:-64}"
 cold="${COLD:-0}"
+instances="${INSTANCES:-1}"
 work="$root/target/load"
 rm -rf "$work" && mkdir -p "$work"
 pids=()
@@ -27,30 +31,45 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   KAFKA_DIR="$work/kafka" KAFKA_PORT=19092 scripts/kafka.sh stop >/dev/null || true
+  PG_DIR="$work/postgres" PG_PORT=15432 scripts/postgres.sh stop >/dev/null || true
 }
 trap cleanup INT TERM EXIT
 
-./mvnw -q -B package -DskipTests ${BUILD_ARGS:-} -pl kafka-broker,order-service,payment-service,benchmarks -am
+./mvnw -q -B package -DskipTests ${BUILD_ARGS:-} -pl kafka-broker,postgres-server,order-service,payment-service,benchmarks -am
 KAFKA_DIR="$work/kafka" KAFKA_PORT=19092 scripts/kafka.sh start
-opts=(-Xmx1g -Dkafka.bootstrap.servers=127.0.0.1:19092 ${SERVICE_OPTS:-})
+PG_DIR="$work/postgres" PG_PORT=15432 scripts/postgres.sh start
+opts=(-Xmx1g -Dkafka.bootstrap.servers=127.0.0.1:19092 -DPG_PORT=15432 ${SERVICE_OPTS:-})
 if [[ "${AUDIT_LOG:-0}" != 1 ]]; then
   # The audit log writes a line per event and service; off for the measurement (see BENCHMARKS.md).
   opts+=(-Dquarkus.log.category.\"dev.agentdojo\".level=WARN)
 fi
-echo "Settings: RATE=$rate SECONDS_=$duration IN_FLIGHT=$in_flight CONNECTIONS=$connections AUDIT_LOG=${AUDIT_LOG:-0} COLD=$cold; services: ${opts[*]}"
-start_service() { # name port; uses the service's AppCDS archive when the build made one
+echo "Settings: RATE=$rate SECONDS_=$duration IN_FLIGHT=$in_flight CONNECTIONS=$connections AUDIT_LOG=${AUDIT_LOG:-0} COLD=$cold INSTANCES=$instances WRK=${WRK:-0}; services: ${opts[*]}"
+start_service() { # name port log; uses the service's AppCDS archive when the build made one
   local app="$root/$1/target/quarkus-app" cds=()
   [[ -f "$app/app-cds.jsa" ]] && cds=(-XX:SharedArchiveFile=app-cds.jsa)
-  (cd "$app" && exec java "${opts[@]}" "${cds[@]}" -Dquarkus.http.port="$2" -jar quarkus-run.jar) > "$work/$1.log" 2>&1 &
+  (cd "$app" && exec java "${opts[@]}" "${cds[@]}" -Dquarkus.http.port="$2" -jar quarkus-run.jar) > "$work/$3.log" 2>&1 &
   pids+=($!)
 }
-start_service payment-service 18081
-start_service order-service 18080
-for port in 18080 18081; do
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 0.5; done
+urls=()
+for k in $(seq 0 $((instances - 1))); do
+  start_service payment-service $((18081 + 2 * k)) "payment-service-$k"
+  start_service order-service $((18080 + 2 * k)) "order-service-$k"
+  urls+=("http://127.0.0.1:$((18080 + 2 * k))")
 done
-load=(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.OrderLoad --url http://127.0.0.1:18080
-  --kafka 127.0.0.1:19092 --in-flight "$in_flight" --connections "$connections")
+for k in $(seq 0 $((instances - 1))); do
+  for port in $((18080 + 2 * k)) $((18081 + 2 * k)); do
+    for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 0.5; done
+  done
+done
+if [[ "${WRK:-0}" == 1 ]]; then
+  # what a user would try first: wrk on POST /orders, after the same warm-up
+  printf 'wrk.method = "POST"\nwrk.body = "{\\"customer\\":\\"wrk\\",\\"amount\\":19.99}"\nwrk.headers["Content-Type"] = "application/json"\n' > "$work/post.lua"
+  wrk -t2 -c32 -d10s -s "$work/post.lua" "${urls[0]}/orders" > "$work/warmup.txt"
+  wrk ${WRK_ARGS:--t2 -c32 -d30s} --latency -s "$work/post.lua" "${urls[0]}/orders"
+  exit 0
+fi
+load=(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.OrderLoad
+  --url "$(IFS=,; echo "${urls[*]}")" --kafka 127.0.0.1:19092 --in-flight "$in_flight" --connections "$connections")
 if [[ "$cold" == 1 ]]; then
   echo "== cold: right after the services became ready"
   "${load[@]}" --rate "$rate" --seconds "$duration"

@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -47,6 +48,9 @@ import java.util.regex.Pattern;
  *      --url http://127.0.0.1:8080 --kafka 127.0.0.1:9092 --rate 2000 --seconds 60 --in-flight 512 --connections 64
  * </pre>
  *
+ * <p>{@code --url} may list several order-service instances, comma-separated: the orders go to
+ * each in turn, each instance with its own pool of {@code --connections}.
+ *
  * Uses Vert.x's HTTP client with a pool of {@code --connections} keep-alive connections (a request
  * beyond them waits for one, and that wait counts in its latency). Bounded: at most
  * {@code --in-flight} requests at once (a send that would exceed it is counted as not sent), the run
@@ -61,13 +65,14 @@ public final class OrderLoad {
     private static final int CHAINS = 300;
     private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
 
-    private final URI url;
+    private final List<URI> urls;
     private final String kafka;
     private final int rate;
     private final int seconds;
     private final int maxInFlight;
     private final int connections;
     private final Vertx vertx = Vertx.vertx();
+    private final List<HttpClient> clients;
     private final HttpClient http;
     private final AtomicLong inFlight = new AtomicLong();
     /** Accepted orders: when each was posted (epoch ms, the clock of the records' timestamps). */
@@ -81,15 +86,17 @@ public final class OrderLoad {
     private volatile boolean reading = true;
     private long sent;
 
-    private OrderLoad(URI url, String kafka, int rate, int seconds, int maxInFlight, int connections) {
-        this.url = url;
+    private OrderLoad(List<URI> urls, String kafka, int rate, int seconds, int maxInFlight, int connections) {
+        this.urls = urls;
         this.kafka = kafka;
         this.rate = rate;
         this.seconds = seconds;
         this.maxInFlight = maxInFlight;
         this.connections = connections;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost(url.getHost())
-                .setDefaultPort(url.getPort()), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(maxInFlight));
+        this.clients = urls.stream().map(url -> vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+                .setDefaultHost(url.getHost()).setDefaultPort(url.getPort()),
+                new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(maxInFlight))).toList();
+        this.http = clients.get(0);
     }
 
     public static void main(String[] args) throws Exception {
@@ -97,7 +104,8 @@ public final class OrderLoad {
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        OrderLoad load = new OrderLoad(URI.create(options.getOrDefault("url", "http://127.0.0.1:8080")),
+        OrderLoad load = new OrderLoad(Arrays.stream(options.getOrDefault("url", "http://127.0.0.1:8080").split(","))
+                        .map(String::trim).map(URI::create).toList(),
                 options.getOrDefault("kafka", "127.0.0.1:9092"),
                 Integer.parseInt(options.getOrDefault("rate", "2000")),
                 Integer.parseInt(options.getOrDefault("seconds", "60")),
@@ -111,7 +119,7 @@ public final class OrderLoad {
         Thread reader = followOutcomesOnTheTopic();
         warmOwnClient();
         System.out.printf(Locale.ROOT, "Posting %d orders/s for %d s to %s (at most %d in flight over %d connections); "
-                + "final states read from topic %s on %s%n", rate, seconds, url, maxInFlight, connections, TOPIC, kafka);
+                + "final states read from topic %s on %s%n", rate, seconds, urls, maxInFlight, connections, TOPIC, kafka);
         long start = System.nanoTime();
         long total = (long) rate * seconds;
         CompletableFuture<Void> allSent = new CompletableFuture<>();
@@ -143,8 +151,8 @@ public final class OrderLoad {
      * ({@code /q/health/live}) first, so that its warm-up does not count in the service's latency.
      */
     private void warmOwnClient() throws Exception {
-        for (int i = 0; i < 300; i++) {
-            http.request(HttpMethod.GET, "/q/health/live").compose(r -> r.send()).compose(r -> r.body())
+        for (int i = 0; i < 300 * clients.size(); i++) {
+            clients.get(i % clients.size()).request(HttpMethod.GET, "/q/health/live").compose(r -> r.send()).compose(r -> r.body())
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
@@ -158,7 +166,7 @@ public final class OrderLoad {
         String body = "{\"customer\":\"load-" + n + "\",\"amount\":" + (n % 20 == 0 ? "20000" : "19.99") + "}";
         long t0 = System.nanoTime();
         long postedMillis = System.currentTimeMillis();
-        http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/orders")
+        clients.get((int) (n % clients.size())).request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/orders")
                         .putHeader("Content-Type", "application/json"))
                 .compose(request -> request.send(Buffer.buffer(body)))
                 .compose(response -> response.body().map(b -> new Object[] {response.statusCode(), b.toString()}))

@@ -139,6 +139,36 @@ class PaymentServiceTest {
     }
 
     @Test
+    void anOutcomeReadBackFromTheLogIsNeverAnnouncedAgainHoweverLateTheRequest() {
+        String order = UUID.randomUUID().toString();
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",8,\"EUR\",false]", "c"));
+        await().atMost(WAIT).until(() -> outcomesOf(order) == 1);
+
+        // the outcome comes back from the log (as every record of the topic does), then order-service,
+        // lagging behind the log, asks again long after
+        String outcome = sent.received().stream().map(Message::getPayload).filter(p -> p.contains(order)).findFirst().orElseThrow();
+        received.send(outcome);
+        await().atMost(WAIT).until(() -> loggedAt(order) != null);
+        await().pollDelay(Duration.ofMillis(1_100)).atMost(WAIT).until(() -> true);
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",8,\"EUR\",true]", "c"));
+        String marker = UUID.randomUUID().toString();
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + marker + "\",1,\"EUR\",false]", "c"));
+
+        await().atMost(WAIT).until(() -> outcomesOf(marker) == 1);
+        assertThat(outcomesOf(order)).isEqualTo(1);
+    }
+
+    private Object loggedAt(String order) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
+             PreparedStatement query = c.prepareStatement("select logged_at from payments where order_id = ?")) {
+            query.setString(1, order);
+            try (var rs = query.executeQuery()) {
+                return rs.next() ? rs.getObject(1) : null;
+            }
+        }
+    }
+
+    @Test
     void anOrderChargedByAnotherInstanceIsNotChargedHereTheDatabaseDecides() throws Exception {
         String order = UUID.randomUUID().toString();
         // another instance charged it and was killed before announcing: its row is all there is

@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The order side of the chain: {@code order:created → payment:process}, and the payment's outcome
@@ -105,7 +106,17 @@ public class OrderWorkflow {
         if (stopping) {
             return;
         }
-        for (Orders.Stalled stalled : orders.stalled(Instant.now().minus(retryAfter), MAX_RETRIES_PER_SWEEP)) {
+        List<Orders.Stalled> due;
+        try {
+            due = orders.stalled(Instant.now().minus(retryAfter), MAX_RETRIES_PER_SWEEP);
+        } catch (RuntimeException e) {
+            if (stopping) {
+                return; // the application stopped while this sweep ran: the database is closing, nothing is lost
+            }
+            LOG.warnf("Could not look for stalled orders (tried again in %d s): %s", retryAfter.toSeconds() / 2, e.toString());
+            return;
+        }
+        for (Orders.Stalled stalled : due) {
             Order order = stalled.order();
             LOG.infof("Order %s is still pending after %d s: asking for its payment again", order.id(), retryAfter.toSeconds());
             PaymentRequested request = new PaymentRequested(order.id(), order.amount(), order.currency(), true);

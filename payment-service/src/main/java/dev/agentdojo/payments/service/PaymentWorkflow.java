@@ -3,21 +3,23 @@ package dev.agentdojo.payments.service;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.OnEvent;
+import dev.agentdojo.bus.OwnEventLogged;
 import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.PaymentFailed;
 import dev.agentdojo.service.chain.PaymentRequested;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
 import org.jboss.logging.Logger;
 
 /**
  * The payment side of the chain: {@link PaymentRequested} ({@code payment:process}) charges the
  * order and announces {@link OrderConfirmed} ({@code order:confirmed}) or {@link PaymentFailed}
  * ({@code payment:failed}). An order already charged is not charged again; its outcome is
- * announced once, and again only if announcing it failed or order-service asks again (no outcome
- * reached it). Both decisions are the database's (see {@link Payments#charge}), so they hold across
- * instances and restarts.
+ * announced once, and again only if announcing it failed, or order-service asks again while the
+ * outcome was never read back from the log. These decisions are the database's (see
+ * {@link Payments#charge}), so they hold across instances and restarts.
  *
  * <p>The database work runs on worker threads; the request's message is acknowledged only once the
  * outcome is on the log (or needs no announcing), so after a crash the request is handled again, by
@@ -64,6 +66,20 @@ public class PaymentWorkflow {
                     payments.notAnnounced(orderId);
                     return null;
                 }));
+    }
+
+    /**
+     * An outcome read back from the event log (this instance's or a sibling's) is on the log for
+     * sure: recorded, so that asking again never repeats it. Runs on a worker thread; the record is
+     * acknowledged after it.
+     */
+    void logged(@ObservesAsync OwnEventLogged logged) {
+        Event e = logged.event();
+        if (e.name().equals(OrderConfirmed.NAME)) {
+            payments.logged(e.as(OrderConfirmed.class).orderId());
+        } else if (e.name().equals(PaymentFailed.NAME)) {
+            payments.logged(e.as(PaymentFailed.class).orderId());
+        }
     }
 
     private static <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {

@@ -39,10 +39,11 @@ public class Payments {
      * Charges the order unless it was charged before, and decides whether the caller announces
      * the outcome: yes for the first charge; for an earlier one, yes when nobody announced it yet
      * (or the last announcement failed), or when {@code again} (order-service asks again: no outcome
-     * reached it) and the last announcement is older than {@code payment.reannounce-after}, so it
-     * cannot be on its way any more. The decision is recorded ({@code announced_at}) before the
-     * caller emits, so a redelivered request never announces twice; the caller reports a failed
-     * emit with {@link #notAnnounced}.
+     * reached it), the outcome was never read back from the event log ({@link #logged}) and the last
+     * announcement is older than {@code payment.reannounce-after}, so it cannot be on its way any
+     * more: the instance that announced it crashed before it reached the log. The decision is
+     * recorded ({@code announced_at}) before the caller emits, so a redelivered request never
+     * announces twice; the caller reports a failed emit with {@link #notAnnounced}.
      */
     public Decision charge(String orderId, BigDecimal amount, String currency, boolean again) {
         Optional<StoredPayment> earlier = QuarkusTransaction.requiringNew().call(() -> StoredPayment.<StoredPayment>findByIdOptional(orderId));
@@ -58,7 +59,8 @@ public class Payments {
         Instant now = Instant.now();
         Instant staleBefore = again ? now.minus(reannounceAfter) : Instant.EPOCH; // nothing is older than the epoch
         boolean announce = QuarkusTransaction.requiringNew().call(() -> StoredPayment.update(
-                "announcedAt = ?1 where orderId = ?2 and (announcedAt is null or announcedAt < ?3)", now, orderId, staleBefore) == 1);
+                "announcedAt = ?1 where orderId = ?2 and (announcedAt is null or (announcedAt < ?3 and loggedAt is null))",
+                now, orderId, staleBefore) == 1);
         return new Decision(charged, false, announce);
     }
 
@@ -69,6 +71,12 @@ public class Payments {
      * @param announce true when the caller must announce the outcome
      */
     public record Decision(Payment payment, boolean isNew, boolean announce) {
+    }
+
+    /** The order's outcome was read back from the event log: it is there, and is never announced again. */
+    @Transactional
+    public void logged(String orderId) {
+        StoredPayment.update("loggedAt = ?1 where orderId = ?2 and loggedAt is null", Instant.now(), orderId);
     }
 
     /** The outcome could not be announced: the next request for this order announces it. */

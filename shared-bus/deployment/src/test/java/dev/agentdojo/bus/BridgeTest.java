@@ -141,6 +141,27 @@ class BridgeTest {
     }
 
     @Test
+    void ownEventsComingBackAreReportedAsLoggedToTheirObserversBeforeTheyAreAcknowledged() {
+        received.send(envelope("own-2", "order:confirmed", "bus-under-test", "corr-5", "[\"o-5\"]"));
+        received.send(envelope("other-2", "order:confirmed", "payment-service", "corr-5", "[\"o-5\"]"));
+
+        await().atMost(WAIT).until(() -> LoggedOwnEvents.seen.stream().anyMatch(e -> e.id().equals("own-2")));
+        assertThat(LoggedOwnEvents.seen).extracting(Event::id).doesNotContain("other-2");
+        assertThat(LoggedOwnEvents.threads).as("observed off the event loop").noneMatch(t -> t.contains("eventloop"));
+    }
+
+    @jakarta.enterprise.context.ApplicationScoped
+    static class LoggedOwnEvents {
+        static final List<Event> seen = new CopyOnWriteArrayList<>();
+        static final List<String> threads = new CopyOnWriteArrayList<>();
+
+        void logged(@jakarta.enterprise.event.ObservesAsync OwnEventLogged logged) {
+            seen.add(logged.event());
+            threads.add(Thread.currentThread().getName());
+        }
+    }
+
+    @Test
     void garbageAndMalformedEnvelopesAreSkippedAndLaterEventsStillArrive() {
         List<Event> seen = new CopyOnWriteArrayList<>();
         bus.on("*", seen::add);

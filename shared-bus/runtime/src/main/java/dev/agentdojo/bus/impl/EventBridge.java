@@ -3,6 +3,7 @@ package dev.agentdojo.bus.impl;
 import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventNotSentException;
+import dev.agentdojo.bus.OwnEventLogged;
 import dev.agentdojo.bus.ReplayedEvent;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -17,6 +18,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -53,7 +55,9 @@ import java.util.concurrent.CompletionStage;
  * <h2>In</h2>
  * Each received envelope is delivered to the local bus as if emitted here, so its listeners run
  * and what they emit names it as the cause, and is acknowledged only when those listeners have
- * completed: delivery is at-least-once. Events from this service itself are skipped; so is a
+ * completed: delivery is at-least-once. Events from this service itself (any of its instances) are
+ * not delivered — their listeners ran where they were emitted — but reported as
+ * {@link OwnEventLogged} to its observers, if any; so is a
  * duplicate (an id seen within the last {@code event-bus.bridge.dedupe-window} ids). A message that
  * is not a valid envelope is logged and skipped; it never stops the consumer. Up to
  * {@code event-bus.bridge.concurrency} received events are handled at once.
@@ -86,6 +90,8 @@ public class EventBridge implements Bridge {
     private final boolean replay;
     private final Duration replayTimeout;
     private final jakarta.enterprise.event.Event<ReplayedEvent> replayed;
+    private final jakarta.enterprise.event.Event<OwnEventLogged> ownLogged;
+    private final boolean ownLoggedObserved;
     private final Outbox outbox;
     private final Vertx vertx;
     private final int warmUpRounds;
@@ -97,7 +103,8 @@ public class EventBridge implements Bridge {
     EventBridge(LocalEventBus bus, EventBusConfig config,
                 @Channel(OUTGOING) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384) Emitter<String> out,
                 @Channel(INCOMING) Multi<Message<String>> in,
-                jakarta.enterprise.event.Event<ReplayedEvent> replayed, Vertx vertx) {
+                jakarta.enterprise.event.Event<ReplayedEvent> replayed,
+                jakarta.enterprise.event.Event<OwnEventLogged> ownLogged, BeanManager beans, Vertx vertx) {
         this.bus = bus;
         this.out = out;
         this.in = in;
@@ -114,6 +121,8 @@ public class EventBridge implements Bridge {
         this.replay = config.bridge().replay();
         this.replayTimeout = config.bridge().replayTimeout();
         this.replayed = replayed;
+        this.ownLogged = ownLogged;
+        this.ownLoggedObserved = !beans.resolveObserverMethods(new OwnEventLogged(null)).isEmpty();
         this.vertx = vertx;
         this.warmUpRounds = config.bridge().warmUpRounds();
         this.instanceId = config.bridge().instanceId().getBytes(StandardCharsets.UTF_8);
@@ -233,7 +242,13 @@ public class EventBridge implements Bridge {
             return acknowledge(message);
         }
         if (event.source().equals(bus.source())) {
-            return acknowledge(message);
+            if (!ownLoggedObserved) {
+                return acknowledge(message);
+            }
+            return Uni.createFrom().completionStage(() -> ownLogged.fireAsync(new OwnEventLogged(event)))
+                    .onFailure().invoke(e -> LOG.errorf(e, "An observer of OwnEventLogged failed on event %s ('%s')", event.id(), event.name()))
+                    .onFailure().recoverWithNull()
+                    .chain(() -> acknowledge(message));
         }
         if (!delivered.firstTime(event.id())) {
             LOG.debugf("Skipped duplicate of event %s ('%s')", event.id(), event.name());
