@@ -15,9 +15,9 @@ public interface PaymentConfig {
     BigDecimal limit();
 
     /**
-     * When order-service asks again for an order whose outcome was announced at least this long ago,
-     * the outcome is announced again: it may never have reached the event log (the instance that
-     * announced it crashed first). Must exceed {@code event-bus.bridge.send-timeout}, the time an
+     * When order-service asks again for an order whose outcome was announced at least this long ago
+     * and never read back from the event log, the outcome is announced again: the instance that
+     * announced it crashed before it reached the log. Must exceed {@code event-bus.bridge.send-timeout}, the time an
      * announcement takes to reach the log or fail.
      */
     @WithDefault("15s")
