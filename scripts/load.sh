@@ -8,6 +8,9 @@
 #   RATE=500 SECONDS_=20 scripts/load.sh
 #   INSTANCES=2 scripts/load.sh       # two instances of each service; the orders go to both order-services in turn
 #   WRK=1 scripts/load.sh             # instead of OrderLoad: wrk -t2 -c32 -d30s on POST /orders (WRK_ARGS to change)
+#   RESTART=1 RATE=500 SECONDS_=200 scripts/load.sh
+#                                     # time to ready of both services on an empty topic and database, then
+#                                     # after RATE*SECONDS_ orders (stopped cleanly, started again)
 #   IN_FLIGHT=512 CONNECTIONS=64      # the client's bounds (these are the defaults)
 #   AUDIT_LOG=1 scripts/load.sh       # keep the services' one-line-per-event audit log (off by default here)
 #   COLD=1 RATE=20 SECONDS_=15 scripts/load.sh
@@ -50,6 +53,11 @@ start_service() { # name port log; uses the service's AppCDS archive when the bu
   (cd "$app" && exec java "${opts[@]}" "${cds[@]}" -Dquarkus.http.port="$2" -jar quarkus-run.jar) > "$work/$3.log" 2>&1 &
   pids+=($!)
 }
+ready_after() { # port start (ns): prints the ms from start until /q/health/ready answers 200
+  for _ in $(seq 1 1800); do curl -sf "http://127.0.0.1:$1/q/health/ready" >/dev/null && break; sleep 0.1; done
+  echo $(( ($(date +%s%N) - $2) / 1000000 ))
+}
+started_at=$(date +%s%N)
 urls=()
 for k in $(seq 0 $((instances - 1))); do
   start_service payment-service $((18081 + 2 * k)) "payment-service-$k"
@@ -61,6 +69,7 @@ for k in $(seq 0 $((instances - 1))); do
     for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 0.5; done
   done
 done
+fresh="payment-service $(ready_after 18081 "$started_at") ms, order-service $(ready_after 18080 "$started_at") ms"
 if [[ "${WRK:-0}" == 1 ]]; then
   # what a user would try first: wrk on POST /orders, after the same warm-up
   printf 'wrk.method = "POST"\nwrk.body = "{\\"customer\\":\\"wrk\\",\\"amount\\":19.99}"\nwrk.headers["Content-Type"] = "application/json"\n' > "$work/post.lua"
@@ -70,7 +79,16 @@ if [[ "${WRK:-0}" == 1 ]]; then
 fi
 load=(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.OrderLoad
   --url "$(IFS=,; echo "${urls[*]}")" --kafka 127.0.0.1:19092 --in-flight "$in_flight" --connections "$connections")
-if [[ "$cold" == 1 ]]; then
+if [[ "${RESTART:-0}" == 1 ]]; then
+  echo "== start to ready on an empty topic and database: $fresh"
+  "${load[@]}" --rate "$rate" --seconds "$duration" | tee "$work/orders.txt" | grep -E 'accepted|sent'
+  for pid in "${pids[@]:0:2}"; do kill "$pid"; done
+  for pid in "${pids[@]:0:2}"; do wait "$pid" 2>/dev/null || true; done
+  restarted_at=$(date +%s%N)
+  start_service payment-service 18081 payment-service-0-restarted
+  start_service order-service 18080 order-service-0-restarted
+  echo "== start to ready after these orders: payment-service $(ready_after 18081 "$restarted_at") ms, order-service $(ready_after 18080 "$restarted_at") ms"
+elif [[ "$cold" == 1 ]]; then
   echo "== cold: right after the services became ready"
   "${load[@]}" --rate "$rate" --seconds "$duration"
   "${load[@]}" --rate "$rate" --seconds 60 > "$work/warmup.txt"

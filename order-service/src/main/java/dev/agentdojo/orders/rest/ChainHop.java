@@ -5,6 +5,8 @@ import dev.agentdojo.bus.Event;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -24,10 +26,22 @@ public record ChainHop(String event, String id, String service, List<String> han
      * @param settledBy the id of the outcome event that {@code settler} settled the order on, or null
      */
     static List<ChainHop> of(List<Event> chain, String settledBy, String settler) {
-        List<Event> ordered = chain.stream().sorted(Comparator.comparing(Event::timestamp)).toList();
+        // by time, and a cause before its effects when both have the same millisecond
+        Map<String, Event> byId = chain.stream().collect(Collectors.toMap(Event::id, e -> e, (a, b) -> a));
+        List<Event> ordered = chain.stream()
+                .sorted(Comparator.comparing(Event::timestamp).thenComparingInt(e -> depth(e, byId))).toList();
         Instant first = ordered.isEmpty() ? Instant.EPOCH : ordered.get(0).timestamp();
         return ordered.stream().map(e -> new ChainHop(e.name(), e.id(), e.source(), handlers(e, ordered, settledBy, settler),
                 e.timestamp(), e.timestamp().toEpochMilli() - first.toEpochMilli(), e.causationId())).toList();
+    }
+
+    /** How many of the chain's events lead to this one through their causes (0 for the first). */
+    private static int depth(Event e, Map<String, Event> byId) {
+        int depth = 0;
+        for (Event cause = byId.get(e.causationId()); cause != null && depth < byId.size(); cause = byId.get(cause.causationId())) {
+            depth++;
+        }
+        return depth;
     }
 
     private static List<String> handlers(Event e, List<Event> chain, String settledBy, String settler) {

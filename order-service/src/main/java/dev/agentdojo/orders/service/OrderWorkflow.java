@@ -110,7 +110,7 @@ public class OrderWorkflow {
         try {
             due = orders.stalled(Instant.now().minus(retryAfter), MAX_RETRIES_PER_SWEEP);
         } catch (RuntimeException e) {
-            if (stopping) {
+            if (stopping || orders.closing(e)) {
                 return; // the application stopped while this sweep ran: the database is closing, nothing is lost
             }
             LOG.warnf("Could not look for stalled orders (tried again in %d s): %s", retryAfter.toSeconds() / 2, e.toString());

@@ -175,6 +175,20 @@ public class Orders {
         return stopping;
     }
 
+    /**
+     * Whether a failure only means the application is stopping: the database closes as the
+     * application stops, sometimes before {@code ShutdownEvent} is observed, and a sweep or count
+     * running then fails on it. Nothing is lost; there is nothing to tell anyone.
+     */
+    boolean closing(RuntimeException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IllegalStateException && t.getMessage() != null && t.getMessage().contains("is closed")) {
+                return true;
+            }
+        }
+        return stopping;
+    }
+
     /** Refreshes the {@code agentdojo.orders{status}} gauges from the database. */
     @Scheduled(every = "${orders.count-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Orders.Stopping.class)
@@ -185,7 +199,7 @@ public class Orders {
                     .createQuery("select o.status, count(o) from StoredOrder o group by o.status", Object[].class)
                     .getResultList().forEach(row -> counts.put((OrderStatus) row[0], (Long) row[1])));
         } catch (RuntimeException e) {
-            if (!stopping) { // while the application stops, the database may close under a count: nothing to say
+            if (!closing(e)) {
                 LOG.warnf("Could not count the orders by status (tried again soon): %s", e.getMessage());
             }
             return;

@@ -7,6 +7,7 @@ import dev.agentdojo.bus.EventLog;
 import dev.agentdojo.bus.LoggedEvent;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -99,7 +100,7 @@ public class EventLogTail implements EventLog {
                 followers.add(emitter);
             }
             emitter.onTermination(() -> followers.remove(emitter));
-        });
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()); // the first reader may wait for the first read: never on an event loop
     }
 
     private synchronized void start() {
