@@ -92,7 +92,7 @@ public class EventLogTail implements EventLog {
                 emitter.onTermination(subscription::close);
             });
         }
-        return Multi.createFrom().emitter(emitter -> {
+        return Multi.createFrom().<LoggedEvent>emitter(emitter -> {
             start();
             synchronized (this) { // the latest and what follows them, with nothing lost or shown twice between
                 List<LoggedEvent> all = new ArrayList<>(latest);
