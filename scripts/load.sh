@@ -8,9 +8,9 @@
 #   RATE=500 SECONDS_=20 scripts/load.sh
 #   INSTANCES=2 scripts/load.sh       # two instances of each service; the orders go to both order-services in turn
 #   WRK=1 scripts/load.sh             # instead of OrderLoad: wrk -t2 -c32 -d30s on POST /orders (WRK_ARGS to change)
-#   RESTART=1 RATE=500 SECONDS_=200 scripts/load.sh
+#   RESTART=1 ORDERS=100000 scripts/load.sh
 #                                     # time to ready of both services on an empty topic and database, then
-#                                     # after RATE*SECONDS_ orders (stopped cleanly, started again)
+#                                     # with ORDERS settled orders in the databases and on the topic (FillState)
 #   IN_FLIGHT=512 CONNECTIONS=64      # the client's bounds (these are the defaults)
 #   AUDIT_LOG=1 scripts/load.sh       # keep the services' one-line-per-event audit log (off by default here)
 #   COLD=1 RATE=20 SECONDS_=15 scripts/load.sh
@@ -81,13 +81,14 @@ load=(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp bench
   --url "$(IFS=,; echo "${urls[*]}")" --kafka 127.0.0.1:19092 --in-flight "$in_flight" --connections "$connections")
 if [[ "${RESTART:-0}" == 1 ]]; then
   echo "== start to ready on an empty topic and database: $fresh"
-  "${load[@]}" --rate "$rate" --seconds "$duration" | tee "$work/orders.txt" | grep -E 'accepted|sent'
   for pid in "${pids[@]:0:2}"; do kill "$pid"; done
   for pid in "${pids[@]:0:2}"; do wait "$pid" 2>/dev/null || true; done
+  java -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.FillState --orders "${ORDERS:-100000}" \
+    --postgres 127.0.0.1:15432 --kafka 127.0.0.1:19092
   restarted_at=$(date +%s%N)
   start_service payment-service 18081 payment-service-0-restarted
   start_service order-service 18080 order-service-0-restarted
-  echo "== start to ready after these orders: payment-service $(ready_after 18081 "$restarted_at") ms, order-service $(ready_after 18080 "$restarted_at") ms"
+  echo "== start to ready with these orders and events: payment-service $(ready_after 18081 "$restarted_at") ms, order-service $(ready_after 18080 "$restarted_at") ms"
 elif [[ "$cold" == 1 ]]; then
   echo "== cold: right after the services became ready"
   "${load[@]}" --rate "$rate" --seconds "$duration"

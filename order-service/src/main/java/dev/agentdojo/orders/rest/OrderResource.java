@@ -6,7 +6,6 @@ import dev.agentdojo.orders.service.Order;
 import dev.agentdojo.orders.service.Orders;
 import dev.agentdojo.service.rest.Problem;
 import dev.agentdojo.service.rest.QueryLimit;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -41,7 +40,6 @@ public class OrderResource {
     }
 
     @POST
-    @Blocking // the order is stored (JDBC) before its event is emitted
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Place an order", description = "Answers once order:created is on the event log; "
             + "the order is PENDING until payment-service's answer arrives.")

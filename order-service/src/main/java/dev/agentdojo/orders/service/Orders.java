@@ -23,8 +23,8 @@ import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,14 +73,18 @@ public class Orders {
     }
 
     /**
-     * Stores a new {@code PENDING} order and emits {@code order:created}; completes with the order
-     * once the event is on the event log. When the log cannot take it, fails with
-     * {@link EventNotSentException} and the order is deleted again. Call it on a worker thread.
+     * Stores a new {@code PENDING} order (on a worker thread) and emits {@code order:created};
+     * completes with the order once the event is on the event log. When the log cannot take it,
+     * fails with {@link EventNotSentException} and the order is deleted again.
      */
     public Uni<Order> place(String customer, BigDecimal amount, String currency) {
         Order order = Order.pending(UUID.randomUUID().toString(), customer, amount, currency, Instant.now());
-        QuarkusTransaction.requiringNew().run(() -> StoredOrder.of(order).persist());
-        return Uni.createFrom().deferred(() -> bus.emit(new OrderCreated(order.id(), customer, amount, currency)))
+        return Uni.createFrom().item(() -> {
+                    QuarkusTransaction.requiringNew().run(() -> StoredOrder.of(order).persist());
+                    return order;
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()) // JDBC: on a worker, the request stays on its event loop
+                .chain(stored -> bus.emit(new OrderCreated(order.id(), customer, amount, currency)))
                 .onFailure(EventNotSentException.class).call(() -> Uni.createFrom()
                         .item(() -> QuarkusTransaction.requiringNew().call(() -> StoredOrder.deleteById(order.id())))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
@@ -158,13 +162,13 @@ public class Orders {
                 .setParameter(2, max)
                 .setParameter(3, Instant.now())
                 .getResultList();
-        List<Stalled> out = new ArrayList<>(due.size());
-        for (StoredOrder order : due) {
-            Event created = StoredEvent.<StoredEvent>find("orderId = ?1 and name = ?2", order.id, OrderCreated.NAME)
-                    .firstResultOptional().map(this::toEvent).orElse(null);
-            out.add(new Stalled(order.toOrder(), created));
+        if (due.isEmpty()) {
+            return List.of();
         }
-        return out;
+        Map<String, Event> created = new HashMap<>();
+        StoredEvent.<StoredEvent>find("orderId in ?1 and name = ?2", due.stream().map(o -> o.id).toList(), OrderCreated.NAME)
+                .stream().forEach(e -> created.putIfAbsent(e.orderId, toEvent(e)));
+        return due.stream().map(order -> new Stalled(order.toOrder(), created.get(order.id))).toList();
     }
 
     void stop(@Observes ShutdownEvent stopped) {

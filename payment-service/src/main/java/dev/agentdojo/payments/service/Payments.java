@@ -46,14 +46,17 @@ public class Payments {
      * announces twice; the caller reports a failed emit with {@link #notAnnounced}.
      */
     public Decision charge(String orderId, BigDecimal amount, String currency, boolean again) {
-        Optional<StoredPayment> earlier = QuarkusTransaction.requiringNew().call(() -> StoredPayment.<StoredPayment>findByIdOptional(orderId));
-        if (earlier.isEmpty()) {
-            Payment payment = gateway.charge(orderId, amount, currency);
-            if (QuarkusTransaction.requiringNew().call(() -> insert(payment))) {
-                registry.counter("agentdojo.payments", "outcome", payment.status().name()).increment();
-                return new Decision(payment, true, true);
+        // one transaction for the usual case: not charged yet, so charge (the gateway is called only then) and insert
+        Payment fresh = QuarkusTransaction.requiringNew().call(() -> {
+            if (StoredPayment.findById(orderId) != null) {
+                return null;
             }
-            // another thread or instance charged it between the look-up and the insert
+            Payment payment = gateway.charge(orderId, amount, currency);
+            return insert(payment) ? payment : null; // nothing inserted: another instance charged it meanwhile
+        });
+        if (fresh != null) {
+            registry.counter("agentdojo.payments", "outcome", fresh.status().name()).increment();
+            return new Decision(fresh, true, true);
         }
         Payment charged = QuarkusTransaction.requiringNew().call(() -> StoredPayment.<StoredPayment>findById(orderId)).toPayment();
         Instant now = Instant.now();

@@ -12,6 +12,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
@@ -31,6 +32,7 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -79,6 +81,8 @@ public class EventBridge implements Bridge {
 
     /** The Kafka header that names the instance (event-bus.bridge.instance-id) that sent an event. */
     public static final String INSTANCE_HEADER = "agent-dojo-instance";
+    /** The Kafka header that names the application (the event's source) that sent an event. */
+    public static final String SOURCE_HEADER = "agent-dojo-source";
 
     private final LocalEventBus bus;
     private final Emitter<String> out;
@@ -96,6 +100,7 @@ public class EventBridge implements Bridge {
     private final Vertx vertx;
     private final int warmUpRounds;
     private final byte[] instanceId;
+    private final byte[] source;
     private volatile Cancellable consuming;
     private volatile boolean ready;
 
@@ -126,6 +131,7 @@ public class EventBridge implements Bridge {
         this.vertx = vertx;
         this.warmUpRounds = config.bridge().warmUpRounds();
         this.instanceId = config.bridge().instanceId().getBytes(StandardCharsets.UTF_8);
+        this.source = bus.source().getBytes(StandardCharsets.UTF_8);
         this.outbox = new Outbox(config.bridge().maxPending(), config.bridge().sendTimeout(), producerDeliveryTimeout(),
                 new Outbox.Timers() {
                     @Override
@@ -214,7 +220,8 @@ public class EventBridge implements Bridge {
                         .withKey(event.correlationId())
                         .withHeaders(new RecordHeaders()
                                 .add(EnvelopeSerializer.EVENT_ID_HEADER, event.id().getBytes(StandardCharsets.UTF_8))
-                                .add(INSTANCE_HEADER, instanceId))
+                                .add(INSTANCE_HEADER, instanceId)
+                                .add(SOURCE_HEADER, source))
                         .build()))
                 .withAck(() -> {
                     outbox.acknowledged(event.id());
@@ -233,6 +240,9 @@ public class EventBridge implements Bridge {
     }
 
     private Uni<Void> receive(Message<String> message) {
+        if (!ownLoggedObserved && sentHere(message)) {
+            return acknowledge(message); // its listeners ran where it was emitted: not even parsed
+        }
         Event event;
         try {
             event = Envelope.decode(message.getPayload());
@@ -265,6 +275,15 @@ public class EventBridge implements Bridge {
         }
         // a listener failure is the application's (already logged or routed to 'error'), not the transport's
         return handled.onFailure().recoverWithNull().chain(() -> acknowledge(message));
+    }
+
+    /** Whether a Kafka record's source header names this application (a record without one is read in full). */
+    @SuppressWarnings("unchecked")
+    private boolean sentHere(Message<String> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(metadata -> ((IncomingKafkaRecordMetadata<String, String>) metadata).getHeaders().lastHeader(SOURCE_HEADER))
+                .map(header -> Arrays.equals(header.value(), source))
+                .orElse(false);
     }
 
     private static Uni<Void> acknowledge(Message<String> message) {
