@@ -83,7 +83,7 @@ if [[ "${RESTART:-0}" == 1 ]]; then
   echo "== start to ready on an empty topic and database: $fresh"
   for pid in "${pids[@]:0:2}"; do kill "$pid"; done
   for pid in "${pids[@]:0:2}"; do wait "$pid" 2>/dev/null || true; done
-  java -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.FillState --orders "${ORDERS:-100000}" \
+  java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.FillState --orders "${ORDERS:-100000}" \
     --postgres 127.0.0.1:15432 --kafka 127.0.0.1:19092
   restarted_at=$(date +%s%N)
   start_service payment-service 18081 payment-service-0-restarted
