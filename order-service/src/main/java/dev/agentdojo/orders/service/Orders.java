@@ -8,6 +8,7 @@ import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.EventNotSentException;
 import dev.agentdojo.orders.config.OrdersConfig;
 import dev.agentdojo.service.chain.OrderCreated;
+import dev.agentdojo.service.lifecycle.Stopping;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -179,23 +180,14 @@ public class Orders {
         return stopping;
     }
 
-    /**
-     * Whether a failure only means the application is stopping: the database closes as the
-     * application stops, sometimes before {@code ShutdownEvent} is observed, and a sweep or count
-     * running then fails on it. Nothing is lost; there is nothing to tell anyone.
-     */
+    /** Whether a failure only means the application is stopping (see {@link Stopping}). */
     boolean closing(RuntimeException failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof IllegalStateException && t.getMessage() != null && t.getMessage().contains("is closed")) {
-                return true;
-            }
-        }
-        return stopping;
+        return stopping || Stopping.explains(failure);
     }
 
     /** Refreshes the {@code agentdojo.orders{status}} gauges from the database. */
     @Scheduled(every = "${orders.count-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Orders.Stopping.class)
+            skipExecutionIf = Orders.WhileStopping.class)
     void countByStatus() {
         Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
         try {
@@ -213,10 +205,10 @@ public class Orders {
 
     /** Skips the count while the application stops. */
     @jakarta.inject.Singleton
-    static class Stopping implements Scheduled.SkipPredicate {
+    static class WhileStopping implements Scheduled.SkipPredicate {
         private final Orders orders;
 
-        Stopping(Orders orders) {
+        WhileStopping(Orders orders) {
             this.orders = orders;
         }
 

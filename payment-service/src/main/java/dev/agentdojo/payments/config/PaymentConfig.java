@@ -22,4 +22,13 @@ public interface PaymentConfig {
      */
     @WithDefault("15s")
     Duration reannounceAfter();
+
+    /**
+     * Asked again for an order whose outcome was read back from the event log at least this long
+     * ago, payment-service announces it again all the same: order-service evidently did not apply it
+     * (it stopped while handling it). Long, so that an order-service that merely lags behind the log
+     * does not get the outcome twice.
+     */
+    @WithDefault("60s")
+    Duration reannounceLoggedAfter();
 }

@@ -7,6 +7,7 @@ import dev.agentdojo.bus.OwnEventLogged;
 import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.PaymentFailed;
 import dev.agentdojo.service.chain.PaymentRequested;
+import dev.agentdojo.service.lifecycle.Stopping;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -75,10 +76,16 @@ public class PaymentWorkflow {
      */
     void logged(@ObservesAsync OwnEventLogged logged) {
         Event e = logged.event();
-        if (e.name().equals(OrderConfirmed.NAME)) {
-            payments.logged(e.as(OrderConfirmed.class).orderId());
-        } else if (e.name().equals(PaymentFailed.NAME)) {
-            payments.logged(e.as(PaymentFailed.class).orderId());
+        try {
+            if (e.name().equals(OrderConfirmed.NAME)) {
+                payments.logged(e.as(OrderConfirmed.class).orderId());
+            } else if (e.name().equals(PaymentFailed.NAME)) {
+                payments.logged(e.as(PaymentFailed.class).orderId());
+            }
+        } catch (RuntimeException failure) {
+            if (!Stopping.explains(failure)) { // stopping: unrecorded, the outcome at worst is announced once more
+                throw failure;
+            }
         }
     }
 

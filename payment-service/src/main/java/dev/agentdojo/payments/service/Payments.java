@@ -28,20 +28,23 @@ public class Payments {
     private final PaymentGateway gateway;
     private final MeterRegistry registry;
     private final Duration reannounceAfter;
+    private final Duration reannounceLoggedAfter;
 
     Payments(PaymentGateway gateway, MeterRegistry registry, PaymentConfig config) {
         this.gateway = gateway;
         this.registry = registry;
         this.reannounceAfter = config.reannounceAfter();
+        this.reannounceLoggedAfter = config.reannounceLoggedAfter();
     }
 
     /**
      * Charges the order unless it was charged before, and decides whether the caller announces
      * the outcome: yes for the first charge; for an earlier one, yes when nobody announced it yet
      * (or the last announcement failed), or when {@code again} (order-service asks again: no outcome
-     * reached it), the outcome was never read back from the event log ({@link #logged}) and the last
-     * announcement is older than {@code payment.reannounce-after}, so it cannot be on its way any
-     * more: the instance that announced it crashed before it reached the log. The decision is
+     * reached it), the last announcement is older than {@code payment.reannounce-after} (so it cannot
+     * be on its way any more) and the outcome was never read back from the event log ({@link #logged}:
+     * the instance that announced it crashed before it reached the log) or was read back longer than
+     * {@code payment.reannounce-logged-after} ago (order-service did not apply it). The decision is
      * recorded ({@code announced_at}) before the caller emits, so a redelivered request never
      * announces twice; the caller reports a failed emit with {@link #notAnnounced}.
      */
@@ -61,9 +64,11 @@ public class Payments {
         Payment charged = QuarkusTransaction.requiringNew().call(() -> StoredPayment.<StoredPayment>findById(orderId)).toPayment();
         Instant now = Instant.now();
         Instant staleBefore = again ? now.minus(reannounceAfter) : Instant.EPOCH; // nothing is older than the epoch
+        Instant loggedBefore = again ? now.minus(reannounceLoggedAfter) : Instant.EPOCH;
         boolean announce = QuarkusTransaction.requiringNew().call(() -> StoredPayment.update(
-                "announcedAt = ?1 where orderId = ?2 and (announcedAt is null or (announcedAt < ?3 and loggedAt is null))",
-                now, orderId, staleBefore) == 1);
+                "announcedAt = ?1 where orderId = ?2 and (announcedAt is null"
+                        + " or (announcedAt < ?3 and (loggedAt is null or loggedAt < ?4)))",
+                now, orderId, staleBefore, loggedBefore) == 1);
         return new Decision(charged, false, announce);
     }
 

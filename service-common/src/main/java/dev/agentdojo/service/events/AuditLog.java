@@ -3,6 +3,7 @@ package dev.agentdojo.service.events;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.OnEvent;
+import dev.agentdojo.service.lifecycle.Stopping;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -13,7 +14,8 @@ import org.jboss.logging.Logger;
  * customer data). Category {@code dev.agentdojo.audit}, level INFO.
  *
  * <p>Also the service's {@code error} listener: a failed listener is logged at ERROR with its stack
- * trace and the id of the event it failed on, and no emit fails because of it.
+ * trace and the id of the event it failed on, and no emit fails because of it; one cut short by the
+ * application stopping (its database closed under it, see {@link Stopping}) only at DEBUG.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -36,6 +38,11 @@ public class AuditLog {
 
     @OnEvent(EventBus.ERROR)
     void failed(Event e) {
-        LOG.errorf(e.arg(0, Throwable.class), "[%s] a listener of event %s failed", here, e.arg(1, Event.class).id());
+        Throwable failure = e.arg(0, Throwable.class);
+        if (Stopping.explains(failure)) { // made good after the next start (see Stopping)
+            LOG.debugf("[%s] a listener of event %s was cut short by the application stopping", here, e.arg(1, Event.class).id());
+            return;
+        }
+        LOG.errorf(failure, "[%s] a listener of event %s failed", here, e.arg(1, Event.class).id());
     }
 }

@@ -8,6 +8,7 @@ import dev.agentdojo.bus.ReplayedEvent;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import io.quarkus.arc.properties.IfBuildProperty;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -182,6 +183,11 @@ public class EventBridge implements Bridge {
     @Override
     public boolean isReady() {
         return ready;
+    }
+
+    /** The application stops: take no more events, before the application's own beans and resources close. */
+    void stopConsuming(@Observes ShutdownEvent stopping) {
+        stop();
     }
 
     @PreDestroy
