@@ -110,10 +110,8 @@ follower=$!
 sleep 0.5
 
 orders="http://127.0.0.1:$order_port/orders"
-placed=0
-place() { # customer amount currency: on the order-service instances in turn
-  local port="${order_ports[$((placed % instances))]}"
-  placed=$((placed + 1))
+place() { # customer amount currency: on the order-service instances in turn (runs in $(…): counts by ids)
+  local port="${order_ports[$(( ${#ids[@]} % instances ))]}"
   curl -s -X POST "http://127.0.0.1:$port/orders" -H 'Content-Type: application/json' \
     -d "{\"customer\":\"$1\",\"amount\":$2,\"currency\":\"$3\"}" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4
 }
