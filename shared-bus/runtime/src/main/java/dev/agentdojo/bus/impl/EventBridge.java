@@ -185,7 +185,7 @@ public class EventBridge implements Bridge {
         return ready;
     }
 
-    /** The application stops: take no more events, before the application's own beans and resources close. */
+    /** The application stops: take no more events from the moment it is told (some resources may already be closing). */
     void stopConsuming(@Observes ShutdownEvent stopping) {
         stop();
     }
