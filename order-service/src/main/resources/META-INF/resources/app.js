@@ -4,6 +4,7 @@
   'use strict';
   const CHAIN_EVENTS = new Set(['order:created', 'payment:process', 'order:confirmed', 'payment:failed']);
   const MAX_LOG_ROWS = 500;
+  const OUTCOMES = new Set(['order:confirmed', 'payment:failed']);
   const LATEST_ON_OPEN = 50; // the page opens with the latest events of the log, then follows it
   const seen = new Set(); // ids of the events shown: a reconnection sends the latest ones again
   const seenOrder = [];
@@ -68,10 +69,16 @@
     loadChain(id);
   }
 
-  async function loadChain(id) {
+  async function loadChain(id, attempt = 0) {
     const response = await fetch(`/orders/${encodeURIComponent(id)}/events`);
     if (!response.ok || id !== selected) return;
     const chain = await response.json();
+    // the live log can show an outcome before the order-service instance that handles it has stored it
+    const entry = orders.get(id);
+    const finalHere = entry && entry.order && entry.order.status !== 'PENDING';
+    if (finalHere && !chain.hops.some((hop) => OUTCOMES.has(hop.event)) && attempt < 40) {
+      setTimeout(() => loadChain(id, attempt + 1), 250);
+    }
     const list = $('#chain');
     list.replaceChildren(...chain.hops.map((hop) => {
       const li = document.createElement('li');

@@ -103,13 +103,15 @@ public class EventLogTail implements EventLog {
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()); // the first reader may wait for the first read: never on an event loop
     }
 
-    private synchronized void start() {
-        if (thread == null && !stopped) {
-            thread = new Thread(this::tail, "agent-dojo-events-log-tail");
-            thread.setDaemon(true);
-            thread.start();
+    private void start() {
+        synchronized (this) {
+            if (thread == null && !stopped) {
+                thread = new Thread(this::tail, "agent-dojo-events-log-tail");
+                thread.setDaemon(true);
+                thread.start();
+            }
         }
-        if (firstRead.getCount() > 0) {
+        if (firstRead.getCount() > 0) { // outside the lock: the first read publishes under it
             try {
                 firstRead.await(FIRST_READ_WITHIN.toMillis(), TimeUnit.MILLISECONDS); // not on an event loop: wait() is out
             } catch (InterruptedException e) {
