@@ -60,15 +60,12 @@ public class OrderWorkflow {
     }
 
     /**
-     * Every order and payment event this service sees goes into the chain of the order it is about;
-     * an outcome only when it settles the order ({@link #confirm}, {@link #fail}), so a repeated
-     * outcome is not part of the chain.
+     * The order's own events go into its chain as they are emitted; an outcome only when it settles
+     * the order ({@link #confirm}, {@link #fail}), so a repeated outcome is not part of the chain.
      */
-    @OnEvent(value = {"order:*", "payment:*"}, blocking = true)
+    @OnEvent(value = {OrderCreated.NAME, PaymentRequested.NAME}, blocking = true)
     void recordInChain(Event event) {
-        if (!event.name().equals(OrderConfirmed.NAME) && !event.name().equals(PaymentFailed.NAME)) {
-            orders.recordInChain(event);
-        }
+        orders.recordInChain(event);
     }
 
     @OnEvent(value = OrderConfirmed.NAME, blocking = true)
