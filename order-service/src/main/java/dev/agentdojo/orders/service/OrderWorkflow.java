@@ -63,21 +63,22 @@ public class OrderWorkflow {
      * The order's own events go into its chain as they are emitted; an outcome only when it settles
      * the order ({@link #confirm}, {@link #fail}), so a repeated outcome is not part of the chain.
      */
-    @OnEvent(value = {OrderCreated.NAME, PaymentRequested.NAME}, blocking = true)
-    void recordInChain(Event event) {
-        orders.recordInChain(event);
+    @OnEvent({OrderCreated.NAME, PaymentRequested.NAME})
+    Uni<Void> recordInChain(Event event) {
+        return orders.recordInChain(event);
     }
 
-    @OnEvent(value = OrderConfirmed.NAME, blocking = true)
-    void confirm(Event outcome) {
+    /** Completes once the order is updated: only then is the outcome's record acknowledged. */
+    @OnEvent(OrderConfirmed.NAME)
+    Uni<Void> confirm(Event outcome) {
         OrderConfirmed confirmed = outcome.as(OrderConfirmed.class);
-        orders.confirm(outcome, confirmed.orderId(), confirmed.paymentId());
+        return orders.confirm(outcome, confirmed.orderId(), confirmed.paymentId());
     }
 
-    @OnEvent(value = PaymentFailed.NAME, blocking = true)
-    void fail(Event outcome) {
+    @OnEvent(PaymentFailed.NAME)
+    Uni<Void> fail(Event outcome) {
         PaymentFailed failed = outcome.as(PaymentFailed.class);
-        orders.fail(outcome, failed.orderId(), failed.reason());
+        return orders.fail(outcome, failed.orderId(), failed.reason());
     }
 
     /**

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.EventNotSentException;
-import dev.agentdojo.orders.config.OrdersConfig;
 import dev.agentdojo.service.chain.OrderCreated;
 import dev.agentdojo.service.lifecycle.Stopping;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Every change is one statement or one transaction, safe when several instances and threads
  * change the same order: an outcome moves an order only while it is {@code PENDING}, so a
  * redelivered or late outcome changes nothing; an event is stored once however often it arrives.
- * Blocking (JDBC): called on worker threads, never on an event loop. The gauge
+ * The writes of every order (its insert, its chain, its outcome) are asynchronous and batched with
+ * other orders' ({@link OrderWrites}); the reads and the rare writes are blocking (Hibernate ORM):
+ * call those on worker threads, never on an event loop. The gauge
  * {@code agentdojo.orders{status}} counts the orders in the database by status, refreshed every
  * {@code orders.count-every}.
  */
@@ -50,8 +51,8 @@ public class Orders {
     private static final TypeReference<List<Object>> ARGS = new TypeReference<>() { };
 
     private final EventBus bus;
+    private final OrderWrites writes;
     private final ObjectMapper json;
-    private final int maxChainEvents;
     private final Map<OrderStatus, AtomicLong> byStatus = new EnumMap<>(OrderStatus.class);
     /** Set when the application stops: no count starts on a database that is closing. */
     private volatile boolean stopping;
@@ -64,27 +65,24 @@ public class Orders {
     public record Stalled(Order order, Event created) {
     }
 
-    Orders(EventBus bus, ObjectMapper json, OrdersConfig config, MeterRegistry registry) {
+    Orders(EventBus bus, OrderWrites writes, ObjectMapper json, MeterRegistry registry) {
         this.bus = bus;
+        this.writes = writes;
         this.json = json;
-        this.maxChainEvents = config.maxChainEvents();
         for (OrderStatus status : OrderStatus.values()) {
             byStatus.put(status, registry.gauge("agentdojo.orders", Tags.of("status", status.name()), new AtomicLong()));
         }
     }
 
     /**
-     * Stores a new {@code PENDING} order (on a worker thread) and emits {@code order:created};
-     * completes with the order once the event is on the event log. When the log cannot take it,
-     * fails with {@link EventNotSentException} and the order is deleted again.
+     * Stores a new {@code PENDING} order and emits {@code order:created}; completes with the order
+     * once the event is on the event log. When the log cannot take it, fails with
+     * {@link EventNotSentException} and the order is deleted again; when too many orders wait for
+     * the database, fails with {@link java.util.concurrent.RejectedExecutionException} and nothing is stored.
      */
     public Uni<Order> place(String customer, BigDecimal amount, String currency) {
         Order order = Order.pending(UUID.randomUUID().toString(), customer, amount, currency, Instant.now());
-        return Uni.createFrom().item(() -> {
-                    QuarkusTransaction.requiringNew().run(() -> StoredOrder.of(order).persist());
-                    return order;
-                })
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()) // JDBC: on a worker, the request stays on its event loop
+        return Uni.createFrom().completionStage(() -> writes.insert(order))
                 .chain(stored -> bus.emit(new OrderCreated(order.id(), customer, amount, currency)))
                 .onFailure(EventNotSentException.class).call(() -> Uni.createFrom()
                         .item(() -> QuarkusTransaction.requiringNew().call(() -> StoredOrder.deleteById(order.id())))
@@ -123,27 +121,25 @@ public class Orders {
      * Moves a pending order to {@code CONFIRMED} and adds the outcome to its chain; ignored (and
      * logged) if the order is unknown or already final.
      */
-    @Transactional
-    public void confirm(Event outcome, String id, String paymentId) {
-        settle(outcome, id, OrderStatus.CONFIRMED, paymentId, null);
+    public Uni<Void> confirm(Event outcome, String id, String paymentId) {
+        return settle(outcome, id, OrderStatus.CONFIRMED, paymentId, null);
     }
 
     /** Moves a pending order to {@code PAYMENT_FAILED}, as {@link #confirm} does. */
-    @Transactional
-    public void fail(Event outcome, String id, String reason) {
-        settle(outcome, id, OrderStatus.PAYMENT_FAILED, null, reason);
+    public Uni<Void> fail(Event outcome, String id, String reason) {
+        return settle(outcome, id, OrderStatus.PAYMENT_FAILED, null, reason);
     }
 
     /**
      * Adds an event to the chain of the order it is about (its first arg is the order id): once,
      * however often it arrives, and at most {@code orders.max-chain-events} per order.
      */
-    @Transactional
-    public void recordInChain(Event event) {
+    public Uni<Void> recordInChain(Event event) {
         if (event.args().isEmpty() || !(event.arg(0) instanceof String id)) {
-            return;
+            return Uni.createFrom().voidItem();
         }
-        insertEvent(id, event);
+        OrderWrites.ChainEvent chained = chained(id, event);
+        return Uni.createFrom().completionStage(() -> writes.record(chained));
     }
 
     /**
@@ -218,40 +214,23 @@ public class Orders {
         }
     }
 
-    private void settle(Event outcome, String id, OrderStatus to, String paymentId, String reason) {
-        Instant now = Instant.now();
-        int moved = StoredOrder.update("status = ?1, paymentId = ?2, reason = ?3, updatedAt = ?4, settledBy = ?5 "
-                + "where id = ?6 and status = ?7", to, paymentId, reason, now, outcome.id(), id, OrderStatus.PENDING);
-        if (moved == 1) {
-            insertEvent(id, outcome);
-            LOG.infof("Order %s is %s", id, to);
-            return;
-        }
-        Optional<StoredOrder> order = StoredOrder.findByIdOptional(id);
-        if (order.isEmpty()) {
-            LOG.warnf("Outcome %s for unknown order %s ignored", to, id);
-        } else {
-            LOG.warnf("Outcome %s for order %s ignored: it is already %s", to, id, order.get().status);
-        }
+    private Uni<Void> settle(Event outcome, String id, OrderStatus to, String paymentId, String reason) {
+        OrderWrites.Outcome applying = new OrderWrites.Outcome(chained(id, outcome), to, paymentId, reason, Instant.now());
+        return Uni.createFrom().completionStage(() -> writes.settle(applying))
+                .invoke(settled -> {
+                    if (settled.moved()) {
+                        LOG.infof("Order %s is %s", id, to);
+                    } else if (settled.found() == null) {
+                        LOG.warnf("Outcome %s for unknown order %s ignored", to, id);
+                    } else {
+                        LOG.warnf("Outcome %s for order %s ignored: it is already %s", to, id, settled.found());
+                    }
+                })
+                .replaceWithVoid();
     }
 
-    private void insertEvent(String orderId, Event event) {
-        StoredEvent.getEntityManager().createNativeQuery("""
-                        insert into order_events (id, order_id, name, args, emitted_at, source, correlation_id, causation_id)
-                        select ?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, '')
-                        where exists (select 1 from orders where id = ?2)
-                          and (select count(*) from order_events where order_id = ?2) < ?9
-                        on conflict (id) do nothing""")
-                .setParameter(1, event.id())
-                .setParameter(2, orderId)
-                .setParameter(3, event.name())
-                .setParameter(4, argsJson(event))
-                .setParameter(5, event.timestamp())
-                .setParameter(6, event.source())
-                .setParameter(7, event.correlationId())
-                .setParameter(8, event.causationId() == null ? "" : event.causationId())
-                .setParameter(9, maxChainEvents)
-                .executeUpdate();
+    private OrderWrites.ChainEvent chained(String orderId, Event event) {
+        return new OrderWrites.ChainEvent(orderId, event, argsJson(event));
     }
 
     private String argsJson(Event event) {

@@ -42,7 +42,7 @@ public class PaymentWorkflow {
     @OnEvent(PaymentRequested.NAME)
     Uni<Void> process(Event requested) {
         PaymentRequested request = requested.as(PaymentRequested.class);
-        return onWorker(() -> payments.charge(request.orderId(), request.amount(), request.currency(), request.again()))
+        return payments.charge(request.orderId(), request.amount(), request.currency(), request.again())
                 .chain(decision -> announce(requested, decision));
     }
 

@@ -3,6 +3,8 @@ package dev.agentdojo.payments.service;
 import dev.agentdojo.payments.config.PaymentConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -19,19 +21,20 @@ import java.util.Optional;
  * charged once. The database enforces it: the order id is the table's key, and the insert of a
  * second charge inserts nothing.
  *
- * <p>Blocking (JDBC): call it on worker threads. The counter {@code agentdojo.payments{outcome}}
- * counts the charges this process made, by outcome.
+ * <p>{@link #charge} is asynchronous, and the first charge of each order is batched with other
+ * orders' ({@link PaymentWrites}); everything else is blocking (JDBC): call it on worker threads. The
+ * counter {@code agentdojo.payments{outcome}} counts the charges this process made, by outcome.
  */
 @ApplicationScoped
 public class Payments {
 
-    private final PaymentGateway gateway;
+    private final PaymentWrites writes;
     private final MeterRegistry registry;
     private final Duration reannounceAfter;
     private final Duration reannounceLoggedAfter;
 
-    Payments(PaymentGateway gateway, MeterRegistry registry, PaymentConfig config) {
-        this.gateway = gateway;
+    Payments(PaymentWrites writes, MeterRegistry registry, PaymentConfig config) {
+        this.writes = writes;
         this.registry = registry;
         this.reannounceAfter = config.reannounceAfter();
         this.reannounceLoggedAfter = config.reannounceLoggedAfter();
@@ -48,19 +51,21 @@ public class Payments {
      * recorded ({@code announced_at}) before the caller emits, so a redelivered request never
      * announces twice; the caller reports a failed emit with {@link #notAnnounced}.
      */
-    public Decision charge(String orderId, BigDecimal amount, String currency, boolean again) {
-        // one transaction for the usual case: not charged yet, so charge (the gateway is called only then) and insert
-        Payment fresh = QuarkusTransaction.requiringNew().call(() -> {
-            if (StoredPayment.findById(orderId) != null) {
-                return null;
-            }
-            Payment payment = gateway.charge(orderId, amount, currency);
-            return insert(payment) ? payment : null; // nothing inserted: another instance charged it meanwhile
-        });
-        if (fresh != null) {
-            registry.counter("agentdojo.payments", "outcome", fresh.status().name()).increment();
-            return new Decision(fresh, true, true);
-        }
+    public Uni<Decision> charge(String orderId, BigDecimal amount, String currency, boolean again) {
+        // the usual case, batched with other orders': not charged yet, so charge (the gateway is called only then) and insert
+        return Uni.createFrom().completionStage(() -> writes.chargeFirstTime(new PaymentWrites.Charge(orderId, amount, currency)))
+                .chain(fresh -> {
+                    if (fresh != null) {
+                        registry.counter("agentdojo.payments", "outcome", fresh.status().name()).increment();
+                        return Uni.createFrom().item(new Decision(fresh, true, true));
+                    }
+                    return Uni.createFrom().item(() -> chargedBefore(orderId, again))
+                            .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+                });
+    }
+
+    /** {@link #charge} for an order charged before: whether to announce its outcome again (blocking). */
+    private Decision chargedBefore(String orderId, boolean again) {
         Payment charged = QuarkusTransaction.requiringNew().call(() -> StoredPayment.<StoredPayment>findById(orderId)).toPayment();
         Instant now = Instant.now();
         Instant staleBefore = again ? now.minus(reannounceAfter) : Instant.EPOCH; // nothing is older than the epoch
@@ -82,9 +87,8 @@ public class Payments {
     }
 
     /** The order's outcome was read back from the event log: it is there, and is never announced again. */
-    @Transactional
     public void logged(String orderId) {
-        StoredPayment.update("loggedAt = ?1 where orderId = ?2 and loggedAt is null", Instant.now(), orderId);
+        writes.logged(orderId); // batched with other outcomes read back meanwhile
     }
 
     /** The outcome could not be announced: the next request for this order announces it. */
@@ -102,21 +106,5 @@ public class Payments {
     public List<Payment> newest(int limit) {
         return StoredPayment.<StoredPayment>find("order by chargedAt desc").page(0, limit).stream()
                 .map(StoredPayment::toPayment).toList();
-    }
-
-    /** Inserts the payment, to be announced now, unless the order has one already; true when it was inserted. */
-    private static boolean insert(Payment p) {
-        return StoredPayment.getEntityManager().createNativeQuery("""
-                        insert into payments (order_id, id, amount, currency, status, reason, charged_at, announced_at)
-                        values (?1, ?2, ?3, ?4, ?5, nullif(?6, ''), ?7, ?7)
-                        on conflict (order_id) do nothing""")
-                .setParameter(1, p.orderId())
-                .setParameter(2, p.id())
-                .setParameter(3, p.amount())
-                .setParameter(4, p.currency())
-                .setParameter(5, p.status().name())
-                .setParameter(6, p.reason() == null ? "" : p.reason())
-                .setParameter(7, p.chargedAt())
-                .executeUpdate() == 1;
     }
 }

@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
@@ -103,6 +104,14 @@ public class ProblemMappers {
         return Response.fromResponse(Problem.of(503, "the event log cannot take events right now, so nothing was done; "
                         + "try again shortly", uri.getPath(), List.of()).toResponse())
                 .header("Retry-After", "5").build();
+    }
+
+    @ServerExceptionMapper
+    public Response databaseBusy(RejectedExecutionException e, UriInfo uri) {
+        LOG.warnf("Refused a request to %s: %s", uri.getPath(), e.getMessage());
+        return Response.fromResponse(Problem.of(503, "the service has more work waiting for its database than it takes, "
+                        + "so nothing was done; try again shortly", uri.getPath(), List.of()).toResponse())
+                .header("Retry-After", "1").build();
     }
 
     @ServerExceptionMapper

@@ -1,0 +1,224 @@
+package dev.agentdojo.service.db;
+
+import org.jboss.logging.Logger;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Group commit: writes handed in by many threads at once reach the database together, one
+ * transaction per batch, written by one thread at a time. While a batch is being written, the
+ * writes that arrive meanwhile wait and form the next one; so under load a transaction carries many
+ * writes (one round of JDBC batch statements, one commit), and alone a write still goes at once,
+ * without any waiting for company.
+ *
+ * <p>Plain JDBC on a connection of the service's pool, outside JTA: {@link Writer} gets the
+ * connection with auto-commit off and returns one result per item; the batch is committed after
+ * it, and then its items' stages complete, together, on another thread of the executor (so what
+ * follows a write does not hold up the next batch).
+ * When the batch fails on a statement, each of its items is written again alone, so one bad item
+ * fails alone; when no connection can be had, the whole batch fails at once. At most
+ * {@code maxQueued} writes wait; one more is refused with {@link RejectedExecutionException} and
+ * nothing of it is written.
+ *
+ * @param <T> what is written
+ * @param <R> what each write answers
+ */
+public final class GroupCommit<T, R> {
+
+    private static final Logger LOG = Logger.getLogger(GroupCommit.class);
+
+    /** Writes a batch on {@code connection} (auto-commit off; committed by the caller). */
+    @FunctionalInterface
+    public interface Writer<T, R> {
+        /** @return one result per item, in the items' order */
+        List<R> write(Connection connection, List<T> items) throws SQLException;
+    }
+
+    private record Pending<T, R>(T item, CompletableFuture<R> result) {
+    }
+
+    private final String name;
+    private final DataSource dataSource;
+    private final Executor executor;
+    private final int maxBatch;
+    private final int maxQueued;
+    private final Writer<T, R> writer;
+    private final ConcurrentLinkedQueue<Pending<T, R>> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean writing = new AtomicBoolean();
+
+    /**
+     * @param name      what is written, for messages ("orders", "chain events")
+     * @param executor  where batches are written (a worker pool: JDBC blocks)
+     * @param maxBatch  the most items in one transaction
+     * @param maxQueued the most items waiting, beyond which a write is refused
+     */
+    public GroupCommit(String name, DataSource dataSource, Executor executor, int maxBatch, int maxQueued, Writer<T, R> writer) {
+        if (maxBatch < 1 || maxQueued < 1) {
+            throw new IllegalArgumentException("maxBatch and maxQueued must be at least 1, were " + maxBatch + " and " + maxQueued);
+        }
+        this.name = name;
+        this.dataSource = dataSource;
+        this.executor = executor;
+        this.maxBatch = maxBatch;
+        this.maxQueued = maxQueued;
+        this.writer = writer;
+    }
+
+    /** Hands {@code item} in; completes with its result once its batch is committed, or fails. */
+    public CompletionStage<R> submit(T item) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        if (queued.incrementAndGet() > maxQueued) {
+            queued.decrementAndGet();
+            result.completeExceptionally(new RejectedExecutionException(
+                    "too many " + name + " waiting to be written (" + maxQueued + "); try again later"));
+            return result;
+        }
+        queue.add(new Pending<>(item, result));
+        startWriting();
+        return result;
+    }
+
+    /**
+     * {@link #submit} and wait: for a caller already on a worker thread. A failure is thrown as it
+     * came (a {@link RuntimeException}, or an {@link SQLException} wrapped in an {@link IllegalStateException}).
+     */
+    public R write(T item) {
+        try {
+            return submit(item).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("could not write " + name + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    /** How many items wait to be written. */
+    public int waiting() {
+        return queued.get();
+    }
+
+    private void startWriting() {
+        if (!writing.compareAndSet(false, true)) {
+            return; // the thread writing now takes it with its next batch
+        }
+        try {
+            executor.execute(this::writeWhileQueued);
+        } catch (RejectedExecutionException e) {
+            writing.set(false);
+            failQueued(e);
+        }
+    }
+
+    private void writeWhileQueued() {
+        try {
+            List<Pending<T, R>> batch = new ArrayList<>();
+            while (true) {
+                Pending<T, R> next;
+                while (batch.size() < maxBatch && (next = queue.poll()) != null) {
+                    batch.add(next);
+                }
+                if (batch.isEmpty()) {
+                    break;
+                }
+                queued.addAndGet(-batch.size());
+                writeBatch(batch);
+                batch.clear();
+            }
+        } finally {
+            writing.set(false);
+        }
+        if (!queue.isEmpty()) {
+            startWriting(); // handed in between the last poll and the flag's reset
+        }
+    }
+
+    private void writeBatch(List<Pending<T, R>> batch) {
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException | RuntimeException e) {
+            batch.forEach(p -> p.result().completeExceptionally(e));
+            return;
+        }
+        try (connection) {
+            try {
+                List<R> results = inTransaction(connection, batch.stream().map(Pending::item).toList());
+                List<Pending<T, R>> written = List.copyOf(batch);
+                completeElsewhere(() -> {
+                    for (int i = 0; i < written.size(); i++) {
+                        written.get(i).result().complete(results.get(i));
+                    }
+                });
+            } catch (SQLException | RuntimeException e) {
+                if (batch.size() == 1) {
+                    batch.get(0).result().completeExceptionally(e);
+                    return;
+                }
+                LOG.debugf("A batch of %d %s failed (%s); each is written alone", batch.size(), name, e.getMessage());
+                for (Pending<T, R> one : batch) {
+                    try {
+                        one.result().complete(inTransaction(connection, List.of(one.item())).get(0));
+                    } catch (SQLException | RuntimeException alone) {
+                        one.result().completeExceptionally(alone);
+                    }
+                }
+            }
+        } catch (SQLException closing) {
+            LOG.debugf("Closing a connection after writing %s failed: %s", name, closing.getMessage());
+        }
+    }
+
+    /** What follows the writes runs on another thread, so the next batch is written meanwhile. */
+    private void completeElsewhere(Runnable completion) {
+        try {
+            executor.execute(completion);
+        } catch (RejectedExecutionException e) {
+            completion.run();
+        }
+    }
+
+    private List<R> inTransaction(Connection connection, List<T> items) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            List<R> results = writer.write(connection, items);
+            if (results.size() != items.size()) {
+                throw new IllegalStateException("the writer of " + name + " answered " + results.size()
+                        + " results for " + items.size() + " items");
+            }
+            connection.commit();
+            return results;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private void failQueued(Exception cause) {
+        Pending<T, R> next;
+        while ((next = queue.poll()) != null) {
+            queued.decrementAndGet();
+            next.result().completeExceptionally(cause);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.agentdojo.service.db;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The {@code service.group-commit.*} settings: how a service's hot writes are batched (see {@link GroupCommit}). */
+@ConfigMapping(prefix = "service.group-commit")
+public interface GroupCommitConfig {
+
+    /** The most writes of one kind in one transaction. */
+    @WithDefault("200")
+    int maxBatch();
+
+    /** The most writes of one kind waiting for the database; one more is refused (503 for a new order). */
+    @WithDefault("10000")
+    int maxQueued();
+}
