@@ -2,9 +2,7 @@ package dev.agentdojo.payments.service;
 
 import dev.agentdojo.payments.config.PaymentConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -21,8 +19,8 @@ import java.util.Optional;
  * charged once. The database enforces it: the order id is the table's key, and the insert of a
  * second charge inserts nothing.
  *
- * <p>{@link #charge} is asynchronous, and the first charge of each order is batched with other
- * orders' ({@link PaymentWrites}); everything else is blocking (JDBC): call it on worker threads. The
+ * <p>{@link #charge} is asynchronous, and batched with other orders' charges ({@link PaymentWrites});
+ * everything else is blocking (JDBC): call it on worker threads. The
  * counter {@code agentdojo.payments{outcome}} counts the charges this process made, by outcome.
  */
 @ApplicationScoped
@@ -52,29 +50,16 @@ public class Payments {
      * announces twice; the caller reports a failed emit with {@link #notAnnounced}.
      */
     public Uni<Decision> charge(String orderId, BigDecimal amount, String currency, boolean again) {
-        // the usual case, batched with other orders': not charged yet, so charge (the gateway is called only then) and insert
-        return Uni.createFrom().completionStage(() -> writes.chargeFirstTime(new PaymentWrites.Charge(orderId, amount, currency)))
-                .chain(fresh -> {
-                    if (fresh != null) {
-                        registry.counter("agentdojo.payments", "outcome", fresh.status().name()).increment();
-                        return Uni.createFrom().item(new Decision(fresh, true, true));
-                    }
-                    return Uni.createFrom().item(() -> chargedBefore(orderId, again))
-                            .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-                });
-    }
-
-    /** {@link #charge} for an order charged before: whether to announce its outcome again (blocking). */
-    private Decision chargedBefore(String orderId, boolean again) {
-        Payment charged = QuarkusTransaction.requiringNew().call(() -> StoredPayment.<StoredPayment>findById(orderId)).toPayment();
         Instant now = Instant.now();
         Instant staleBefore = again ? now.minus(reannounceAfter) : Instant.EPOCH; // nothing is older than the epoch
         Instant loggedBefore = again ? now.minus(reannounceLoggedAfter) : Instant.EPOCH;
-        boolean announce = QuarkusTransaction.requiringNew().call(() -> StoredPayment.update(
-                "announcedAt = ?1 where orderId = ?2 and (announcedAt is null"
-                        + " or (announcedAt < ?3 and (loggedAt is null or loggedAt < ?4)))",
-                now, orderId, staleBefore, loggedBefore) == 1);
-        return new Decision(charged, false, announce);
+        // batched with other orders' charges: one transaction for many under load
+        return Uni.createFrom().completionStage(() -> writes.charge(new PaymentWrites.Charge(orderId, amount, currency, staleBefore, loggedBefore)))
+                .invoke(decision -> {
+                    if (decision.isNew()) {
+                        registry.counter("agentdojo.payments", "outcome", decision.payment().status().name()).increment();
+                    }
+                });
     }
 
     /**
