@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -82,12 +83,17 @@ public class Orders {
      */
     public Uni<Order> place(String customer, BigDecimal amount, String currency) {
         Order order = Order.pending(UUID.randomUUID().toString(), customer, amount, currency, Instant.now());
-        return Uni.createFrom().completionStage(() -> writes.insert(order))
+        Uni<Order> placing = Uni.createFrom().completionStage(() -> writes.insert(order))
                 .chain(stored -> bus.emit(new OrderCreated(order.id(), customer, amount, currency)))
                 .onFailure(EventNotSentException.class).call(() -> Uni.createFrom()
                         .item(() -> QuarkusTransaction.requiringNew().call(() -> StoredOrder.deleteById(order.id())))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .replaceWith(order);
+        // Once started, an order is placed (or undone) to the end, even when the client stops waiting for it.
+        return Uni.createFrom().deferred(() -> {
+            CompletableFuture<Order> placed = placing.subscribeAsCompletionStage();
+            return Uni.createFrom().completionStage(placed.thenApply(o -> o)); // cancelling this does not cancel placed
+        });
     }
 
     @Transactional

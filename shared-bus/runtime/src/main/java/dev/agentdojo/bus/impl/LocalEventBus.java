@@ -174,7 +174,15 @@ public final class LocalEventBus implements StandaloneEventBus {
         BusMetrics.PerName meters = metrics.of(name);
         CompletionStage<?> sent = publication.emitted(event, meters);
         Uni<Void> handled = failures.settle(event, dispatcher.dispatch(event, registry.snapshot(name), meters, slot));
-        return sent == null ? handled : handled.chain(() -> Uni.createFrom().completionStage(sent).replaceWithVoid());
+        return sent == null ? handled : handled.chain(() -> awaitWithoutCancelling(sent));
+    }
+
+    /**
+     * Waits for the send without owning it: Mutiny cancels a completion stage whose Uni is
+     * cancelled, and an emitter that stops waiting (an HTTP client hanging up) must not stop the event.
+     */
+    private static Uni<Void> awaitWithoutCancelling(CompletionStage<?> sent) {
+        return Uni.createFrom().completionStage(sent.thenApply(ignored -> (Void) null));
     }
 
     @Override
