@@ -18,6 +18,10 @@
 #                                     # then, after a minute of the same load, the same run warm
 #   SERVICE_OPTS="-XX:..." scripts/load.sh   # more JVM options for both services
 #   BUILD_ARGS="-D..." scripts/load.sh       # more Maven options for the build it makes first
+#
+# After a measured run (wrk, or the default one), it prints the CPU time each part of the stack used
+# during it (from /proc/<pid>/stat), per accepted order: on a shared machine a steadier figure than
+# the throughput itself.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -30,6 +34,7 @@ instances="${INSTANCES:-1}"
 work="$root/target/load"
 rm -rf "$work" && mkdir -p "$work"
 pids=()
+names=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -52,6 +57,23 @@ start_service() { # name port log; uses the service's AppCDS archive when the bu
   [[ -f "$app/app-cds.jsa" ]] && cds=(-XX:SharedArchiveFile=app-cds.jsa)
   (cd "$app" && exec java "${opts[@]}" "${cds[@]}" -Dquarkus.http.port="$2" -jar quarkus-run.jar) > "$work/$3.log" 2>&1 &
   pids+=($!)
+  names+=("$1")
+}
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; } # user + system, in clock ticks
+cpu_ticks() { # "part ticks" for every process of the stack (PostgreSQL: the server and its backends)
+  local i pg
+  for i in "${!pids[@]}"; do echo "${names[$i]} $(ticks "${pids[$i]}")"; done
+  echo "kafka-broker $(ticks "$(cat "$work/kafka/broker.pid")")"
+  pg="$(head -1 "$work/postgres/data/postmaster.pid")"
+  for p in "$pg" $(pgrep -P "$pg"); do echo "postgresql $(ticks "$p")"; done
+}
+cpu_report() { # before-file after-file accepted-orders
+  local hz; hz="$(getconf CLK_TCK)"
+  echo "CPU used during the measured run, per accepted order ($3 orders):"
+  awk -v hz="$hz" -v n="$3" 'FNR == NR { before[$1] += $2; next } { after[$1] += $2 }
+    END { for (k in after) { ms = (after[k] - before[k]) * 1000 / hz; all += ms
+            printf "  %-16s %8.0f ms  %6.2f ms/order\n", k, ms, (n > 0 ? ms / n : 0) }
+          printf "  %-16s %8.0f ms  %6.2f ms/order\n", "all", all, (n > 0 ? all / n : 0) }' "$1" "$2"
 }
 ready_after() { # port start (ns): prints the ms from start until /q/health/ready answers 200
   for _ in $(seq 1 1800); do curl -sf "http://127.0.0.1:$1/q/health/ready" >/dev/null && break; sleep 0.1; done
@@ -74,7 +96,10 @@ if [[ "${WRK:-0}" == 1 ]]; then
   # what a user would try first: wrk on POST /orders, after the same warm-up
   printf 'wrk.method = "POST"\nwrk.body = "{\\"customer\\":\\"wrk\\",\\"amount\\":19.99}"\nwrk.headers["Content-Type"] = "application/json"\n' > "$work/post.lua"
   wrk -t2 -c32 -d10s -s "$work/post.lua" "${urls[0]}/orders" > "$work/warmup.txt"
-  wrk ${WRK_ARGS:--t2 -c32 -d30s} --latency -s "$work/post.lua" "${urls[0]}/orders"
+  cpu_ticks > "$work/cpu-before.txt"
+  wrk ${WRK_ARGS:--t2 -c32 -d30s} --latency -s "$work/post.lua" "${urls[0]}/orders" | tee "$work/wrk.txt"
+  cpu_ticks > "$work/cpu-after.txt"
+  cpu_report "$work/cpu-before.txt" "$work/cpu-after.txt" "$(grep -oE '[0-9]+ requests in' "$work/wrk.txt" | cut -d' ' -f1)"
   exit 0
 fi
 load=(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.OrderLoad
@@ -98,5 +123,8 @@ elif [[ "$cold" == 1 ]]; then
 else
   # warm-up, then the measured run
   "${load[@]}" --rate "$((rate / 4))" --seconds 10 > "$work/warmup.txt"
-  "${load[@]}" --rate "$rate" --seconds "$duration"
+  cpu_ticks > "$work/cpu-before.txt"
+  "${load[@]}" --rate "$rate" --seconds "$duration" | tee "$work/measured.txt"
+  cpu_ticks > "$work/cpu-after.txt"
+  cpu_report "$work/cpu-before.txt" "$work/cpu-after.txt" "$(grep -oE '^accepted \(202\) +[0-9]+' "$work/measured.txt" | grep -oE '[0-9]+$')"
 fi
