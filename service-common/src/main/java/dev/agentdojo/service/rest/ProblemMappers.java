@@ -100,18 +100,20 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response brokerUnavailable(EventNotSentException e, UriInfo uri) {
-        LOG.warnf("Refused a request to %s: %s", uri.getPath(), e.getMessage());
-        return Response.fromResponse(Problem.of(503, "the event log cannot take events right now, so nothing was done; "
-                        + "try again shortly", uri.getPath(), List.of()).toResponse())
-                .header("Retry-After", "5").build();
+        return refused(e, uri, "the event log cannot take events right now, so nothing was done; try again shortly", 5);
     }
 
     @ServerExceptionMapper
     public Response databaseBusy(RejectedExecutionException e, UriInfo uri) {
-        LOG.warnf("Refused a request to %s: %s", uri.getPath(), e.getMessage());
-        return Response.fromResponse(Problem.of(503, "the service has more work waiting for its database than it takes, "
-                        + "so nothing was done; try again shortly", uri.getPath(), List.of()).toResponse())
-                .header("Retry-After", "1").build();
+        return refused(e, uri, "the service has more work waiting for its database than it takes, so nothing was done; "
+                + "try again shortly", 1);
+    }
+
+    /** 503 with {@code Retry-After}: the request was refused whole, and may be sent again as it was. */
+    private static Response refused(Exception cause, UriInfo uri, String detail, int retryAfterSeconds) {
+        LOG.warnf("Refused a request to %s: %s", uri.getPath(), cause.getMessage());
+        return Response.fromResponse(Problem.of(503, detail, uri.getPath(), List.of()).toResponse())
+                .header("Retry-After", String.valueOf(retryAfterSeconds)).build();
     }
 
     @ServerExceptionMapper
