@@ -15,6 +15,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -82,18 +85,38 @@ public class Orders {
      * the database, fails with {@link java.util.concurrent.RejectedExecutionException} and nothing is stored.
      */
     public Uni<Order> place(String customer, BigDecimal amount, String currency) {
-        Order order = Order.pending(UUID.randomUUID().toString(), customer, amount, currency, Instant.now());
-        Uni<Order> placing = Uni.createFrom().completionStage(() -> writes.insert(order))
-                .chain(stored -> bus.emit(new OrderCreated(order.id(), customer, amount, currency)))
-                .onFailure(EventNotSentException.class).call(() -> Uni.createFrom()
-                        .item(() -> QuarkusTransaction.requiringNew().call(() -> StoredOrder.deleteById(order.id())))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
-                .replaceWith(order);
-        // Once started, an order is placed (or undone) to the end, even when the client stops waiting for it.
         return Uni.createFrom().deferred(() -> {
-            CompletableFuture<Order> placed = placing.subscribeAsCompletionStage();
-            return Uni.createFrom().completionStage(placed.thenApply(o -> o)); // cancelling this does not cancel placed
+            Context request = Vertx.currentContext(); // the HTTP request's, when called from one
+            Order order = Order.pending(UUID.randomUUID().toString(), customer, amount, currency, Instant.now());
+            // Once started, an order is placed (or undone) to the end, even when the client stops waiting:
+            // cancelling the answer does not cancel the work (a future derived from it is cancelled, not it).
+            Uni<Order> answer = Uni.createFrom().completionStage(placeOrUndo(order).thenApply(placed -> placed));
+            // The answer reaches the request on the request's own thread, so no other thread touches the
+            // request's context while the HTTP layer writes the response.
+            return request == null ? answer : answer.emitOn(task -> request.runOnContext(ignored -> task.run()));
         });
+    }
+
+    /** Stores the order, then emits {@code order:created}; when the event log refuses it, deletes the order and fails. */
+    private CompletableFuture<Order> placeOrUndo(Order order) {
+        return writes.insert(order).toCompletableFuture()
+                .thenCompose(stored -> bus.emit(new OrderCreated(order.id(), order.customer(), order.amount(), order.currency()))
+                        .subscribeAsCompletionStage())
+                .thenApply(sent -> order)
+                .exceptionallyCompose(failure -> {
+                    Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : failure;
+                    if (!(cause instanceof EventNotSentException)) {
+                        return CompletableFuture.failedFuture(cause);
+                    }
+                    return CompletableFuture.runAsync(() -> QuarkusTransaction.requiringNew().run(() -> StoredOrder.deleteById(order.id())),
+                                    Infrastructure.getDefaultWorkerPool())
+                            .handle((deleted, notDeleted) -> {
+                                if (notDeleted != null) {
+                                    cause.addSuppressed(notDeleted);
+                                }
+                                throw new CompletionException(cause);
+                            });
+                });
     }
 
     @Transactional
