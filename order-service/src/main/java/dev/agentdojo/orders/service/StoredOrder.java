@@ -36,21 +36,6 @@ public class StoredOrder extends PanacheEntityBase {
     @Column(name = "settled_by")
     public String settledBy;
 
-    static StoredOrder of(Order order) {
-        StoredOrder row = new StoredOrder();
-        row.id = order.id();
-        row.customer = order.customer();
-        row.amount = order.amount();
-        row.currency = order.currency();
-        row.status = order.status();
-        row.paymentId = order.paymentId();
-        row.reason = order.reason();
-        row.createdAt = order.createdAt();
-        row.updatedAt = order.updatedAt();
-        row.paymentAskedAt = order.createdAt();
-        return row;
-    }
-
     Order toOrder() {
         return new Order(id, customer, amount, currency, status, paymentId, reason, createdAt, updatedAt);
     }
