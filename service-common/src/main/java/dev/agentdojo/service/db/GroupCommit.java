@@ -6,13 +6,17 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,10 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writes (one round of JDBC batch statements, one commit), and alone a write still goes at once,
  * without any waiting for company.
  *
- * <p>Plain JDBC on a connection of the service's pool, outside JTA: {@link Writer} gets the
- * connection with auto-commit off and returns one result per item; the batch is committed after
- * it, and then its items' stages complete, together, on another thread of the executor (so what
- * follows a write does not hold up the next batch).
+ * <p>Plain JDBC on a connection of the service's pool, outside JTA, on a thread of its own
+ * ({@code group-commit-<name>}, started when there is something to write and ended after a few
+ * idle seconds): {@link Writer} gets the connection with auto-commit off and returns one result per
+ * item; the batch is committed after it, and then its items' stages complete, together, on a thread
+ * of the executor (so what follows a write does not hold up the next batch). A caller waiting in
+ * {@link #write} is woken by the writer itself. So however many of the executor's threads wait for
+ * their writes, the writes are still written and the waiters still woken: no deadlock.
  * When the batch fails on a statement, each of its items is written again alone, so one bad item
  * fails alone; when no connection can be had, the whole batch fails at once. At most
  * {@code maxQueued} writes wait; one more is refused with {@link RejectedExecutionException} and
@@ -46,12 +53,16 @@ public final class GroupCommit<T, R> {
         List<R> write(Connection connection, List<T> items) throws SQLException;
     }
 
-    private record Pending<T, R>(T item, CompletableFuture<R> result) {
+    /** An item and its stage; {@code waited} when a caller blocks on it in {@link #write}. */
+    private record Pending<T, R>(T item, CompletableFuture<R> result, boolean waited) {
     }
+
+    private static final long IDLE_SECONDS = 5;
 
     private final String name;
     private final DataSource dataSource;
     private final Executor executor;
+    private final ThreadPoolExecutor writerThread;
     private final int maxBatch;
     private final int maxQueued;
     private final Writer<T, R> writer;
@@ -61,7 +72,7 @@ public final class GroupCommit<T, R> {
 
     /**
      * @param name      what is written, for messages ("orders", "chain events")
-     * @param executor  where batches are written (a worker pool: JDBC blocks)
+     * @param executor  where what follows a write runs (a worker pool)
      * @param maxBatch  the most items in one transaction
      * @param maxQueued the most items waiting, beyond which a write is refused
      */
@@ -72,6 +83,12 @@ public final class GroupCommit<T, R> {
         this.name = name;
         this.dataSource = dataSource;
         this.executor = executor;
+        this.writerThread = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), work -> {
+            Thread thread = new Thread(work, "group-commit-" + name.replace(' ', '-'));
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.writerThread.allowCoreThreadTimeOut(true);
         this.maxBatch = maxBatch;
         this.maxQueued = maxQueued;
         this.writer = writer;
@@ -79,6 +96,10 @@ public final class GroupCommit<T, R> {
 
     /** Hands {@code item} in; completes with its result once its batch is committed, or fails. */
     public CompletionStage<R> submit(T item) {
+        return handIn(item, false);
+    }
+
+    private CompletableFuture<R> handIn(T item, boolean waited) {
         CompletableFuture<R> result = new CompletableFuture<>();
         if (queued.incrementAndGet() > maxQueued) {
             queued.decrementAndGet();
@@ -86,7 +107,7 @@ public final class GroupCommit<T, R> {
                     "too many " + name + " waiting to be written (" + maxQueued + "); try again later"));
             return result;
         }
-        queue.add(new Pending<>(item, result));
+        queue.add(new Pending<>(item, result, waited));
         startWriting();
         return result;
     }
@@ -97,7 +118,7 @@ public final class GroupCommit<T, R> {
      */
     public R write(T item) {
         try {
-            return submit(item).toCompletableFuture().join();
+            return handIn(item, true).join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) {
@@ -117,7 +138,7 @@ public final class GroupCommit<T, R> {
             return; // the thread writing now takes it with its next batch
         }
         try {
-            executor.execute(this::writeWhileQueued);
+            writerThread.execute(this::writeWhileQueued);
         } catch (RejectedExecutionException e) {
             writing.set(false);
             failQueued(e);
@@ -148,47 +169,81 @@ public final class GroupCommit<T, R> {
     }
 
     private void writeBatch(List<Pending<T, R>> batch) {
+        List<Pending<T, R>> written = List.copyOf(batch);
+        Object[] outcomes = new Object[written.size()]; // a result, or the Failure of that item
         Connection connection;
         try {
             connection = dataSource.getConnection();
         } catch (SQLException | RuntimeException e) {
-            batch.forEach(p -> p.result().completeExceptionally(e));
+            Arrays.fill(outcomes, new Failure(e));
+            complete(written, outcomes);
             return;
         }
         try (connection) {
             try {
-                List<R> results = inTransaction(connection, batch.stream().map(Pending::item).toList());
-                List<Pending<T, R>> written = List.copyOf(batch);
-                completeElsewhere(() -> {
-                    for (int i = 0; i < written.size(); i++) {
-                        written.get(i).result().complete(results.get(i));
-                    }
-                });
-            } catch (SQLException | RuntimeException e) {
-                if (batch.size() == 1) {
-                    batch.get(0).result().completeExceptionally(e);
-                    return;
+                List<R> results = inTransaction(connection, written.stream().map(Pending::item).toList());
+                for (int i = 0; i < outcomes.length; i++) {
+                    outcomes[i] = results.get(i);
                 }
-                LOG.debugf("A batch of %d %s failed (%s); each is written alone", batch.size(), name, e.getMessage());
-                for (Pending<T, R> one : batch) {
-                    try {
-                        one.result().complete(inTransaction(connection, List.of(one.item())).get(0));
-                    } catch (SQLException | RuntimeException alone) {
-                        one.result().completeExceptionally(alone);
+            } catch (SQLException | RuntimeException e) {
+                if (written.size() == 1) {
+                    outcomes[0] = new Failure(e);
+                } else {
+                    LOG.debugf("A batch of %d %s failed (%s); each is written alone", written.size(), name, e.getMessage());
+                    for (int i = 0; i < outcomes.length; i++) {
+                        try {
+                            outcomes[i] = inTransaction(connection, List.of(written.get(i).item())).get(0);
+                        } catch (SQLException | RuntimeException alone) {
+                            outcomes[i] = new Failure(alone);
+                        }
                     }
                 }
             }
         } catch (SQLException closing) {
             LOG.debugf("Closing a connection after writing %s failed: %s", name, closing.getMessage());
         }
+        complete(written, outcomes);
     }
 
-    /** What follows the writes runs on another thread, so the next batch is written meanwhile. */
-    private void completeElsewhere(Runnable completion) {
+    private record Failure(Throwable cause) {
+    }
+
+    /**
+     * Wakes the callers waiting in {@link #write} here, and completes the other stages together on
+     * a thread of the executor, so what follows them runs there and the next batch is written meanwhile.
+     */
+    private void complete(List<Pending<T, R>> batch, Object[] outcomes) {
+        boolean elsewhere = false;
+        for (int i = 0; i < outcomes.length; i++) {
+            if (batch.get(i).waited()) {
+                complete(batch.get(i), outcomes[i]);
+            } else {
+                elsewhere = true;
+            }
+        }
+        if (!elsewhere) {
+            return;
+        }
+        Runnable completion = () -> {
+            for (int i = 0; i < outcomes.length; i++) {
+                if (!batch.get(i).waited()) {
+                    complete(batch.get(i), outcomes[i]);
+                }
+            }
+        };
         try {
             executor.execute(completion);
         } catch (RejectedExecutionException e) {
             completion.run();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T, R> void complete(Pending<T, R> pending, Object outcome) {
+        if (outcome instanceof Failure failure) {
+            pending.result().completeExceptionally(failure.cause());
+        } else {
+            pending.result().complete((R) outcome);
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -180,6 +181,32 @@ class GroupCommitTest {
         writer.releaseFirst.countDown();
         CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         assertThat(ids()).containsExactly(0, 1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void writesAreWrittenWhileEveryThreadOfTheExecutorWaitsForOne() throws Exception {
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            ItemWriter writer = new ItemWriter(true);
+            GroupCommit<Item, Integer> commit = new GroupCommit<>("items", dataSource, two, 200, 1000, writer);
+            CountDownLatch bothWaiting = new CountDownLatch(2);
+            List<Future<Integer>> waiters = IntStream.rangeClosed(1, 2).mapToObj(i -> two.submit(() -> {
+                bothWaiting.countDown();
+                return commit.write(new Item(i, "item " + i));
+            })).toList();
+            await(bothWaiting);
+            await(writer.firstStarted);
+            CompletableFuture<Integer> third = commit.submit(new Item(3, "item 3")).toCompletableFuture();
+            writer.releaseFirst.countDown();
+
+            for (int i = 0; i < waiters.size(); i++) {
+                assertThat(waiters.get(i).get(30, TimeUnit.SECONDS)).as("result of item %d", i + 1).isEqualTo((i + 1) * 10);
+            }
+            assertThat(third.get(30, TimeUnit.SECONDS)).isEqualTo(30);
+            assertThat(ids()).containsExactly(1, 2, 3);
+        } finally {
+            two.shutdownNow();
+        }
     }
 
     @Test
