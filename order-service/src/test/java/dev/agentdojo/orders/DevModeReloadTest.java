@@ -102,7 +102,7 @@ class DevModeReloadTest {
 
     @Test
     void aLiveReloadLeavesNoTimerOrListenerOfTheOldApplicationAndLogsNoError() {
-        // an order nobody pays: the retry sweep asks for its payment again every second
+        // an order nobody pays: the retry sweep asks for its payment again after a second
         given().contentType("application/json").body("{\"customer\":\"dev\",\"amount\":5}")
                 .post("/orders").then().statusCode(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> logged("is still pending"));

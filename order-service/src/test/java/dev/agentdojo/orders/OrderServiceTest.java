@@ -3,7 +3,9 @@ package dev.agentdojo.orders;
 import dev.agentdojo.postgres.PostgresTestResource;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.Bridge;
+import dev.agentdojo.orders.service.Order;
 import dev.agentdojo.orders.service.Orders;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,8 +18,16 @@ import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,6 +61,9 @@ class OrderServiceTest {
 
     @Inject
     Orders orders;
+
+    @Inject
+    AgroalDataSource dataSource;
 
     private InMemorySink<String> sent;
     private InMemorySource<String> received;
@@ -155,6 +168,71 @@ class OrderServiceTest {
 
         received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-r\",7,\"EUR\"]", field(created, "id"), null));
         await().atMost(WAIT).until(() -> orders.find(id).orElseThrow().status().isFinal());
+    }
+
+    @Test
+    void eachAskAgainWaitsTwiceAsLongAsTheOneBeforeUpToTheLongestWait() throws SQLException {
+        // an hour ahead, so that the application's own sweep (which asks at the real time) never finds these orders due
+        Instant now = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+        Duration first = Duration.ofSeconds(1);
+        Duration longest = Duration.ofMillis(4_500);
+        Map<String, Object[]> pending = Map.of( // payment asked for n times, the last time t before now
+                "backoff-once-1500ms", new Object[]{1, 1_500},  // waits 1 s: due
+                "backoff-twice-1500ms", new Object[]{2, 1_500}, // waits 2 s: not yet
+                "backoff-3x-4100ms", new Object[]{3, 4_100},    // waits 4 s: due
+                "backoff-3x-3900ms", new Object[]{3, 3_900},    // not yet
+                "backoff-9x-4600ms", new Object[]{9, 4_600},    // waits 256 s, but at most 4.5 s: due
+                "backoff-9x-4400ms", new Object[]{9, 4_400});   // not yet
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement("""
+                insert into orders (id, customer, amount, currency, status, created_at, updated_at, payment_asked_at, payment_asks)
+                values (?, 'backoff', 1, 'EUR', ?, '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z', ?, ?)""")) {
+            pending.forEach((id, asked) -> insertOrder(insert, id, "PENDING", now.minusMillis((Integer) asked[1]), (Integer) asked[0]));
+            insertOrder(insert, "backoff-confirmed", "CONFIRMED", now.minus(Duration.ofDays(1)), 1);
+        }
+        try {
+            assertThat(backoffOrders(orders.stalled(now, first, longest, 500)))
+                    .containsExactlyInAnyOrder("backoff-9x-4600ms", "backoff-3x-4100ms", "backoff-once-1500ms");
+            assertThat(asks()).containsEntry("backoff-once-1500ms", 2).containsEntry("backoff-3x-4100ms", 4)
+                    .containsEntry("backoff-9x-4600ms", 10).containsEntry("backoff-twice-1500ms", 2)
+                    .containsEntry("backoff-3x-3900ms", 3).containsEntry("backoff-confirmed", 1);
+            assertThat(backoffOrders(orders.stalled(now, first, longest, 500))).as("just asked: none is due again at once").isEmpty();
+            assertThat(backoffOrders(orders.stalled(now.plus(longest).plusMillis(1), first, longest, 500)))
+                    .as("at most the longest wait later, every pending one is due")
+                    .containsExactlyInAnyOrderElementsOf(pending.keySet());
+        } finally {
+            try (Connection c = dataSource.getConnection(); Statement delete = c.createStatement()) {
+                delete.executeUpdate("delete from orders where customer = 'backoff'");
+            }
+        }
+    }
+
+    /** The ids of this test's orders among {@code stalled} (earlier tests may have left pending orders too). */
+    private static List<String> backoffOrders(List<Orders.Stalled> stalled) {
+        return stalled.stream().map(Orders.Stalled::order).filter(order -> order.customer().equals("backoff"))
+                .map(Order::id).toList();
+    }
+
+    private static void insertOrder(PreparedStatement insert, String id, String status, Instant askedAt, int asks) {
+        try {
+            insert.setString(1, id);
+            insert.setString(2, status);
+            insert.setObject(3, askedAt.atOffset(ZoneOffset.UTC));
+            insert.setInt(4, asks);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<String, Integer> asks() throws SQLException {
+        Map<String, Integer> asks = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); Statement select = c.createStatement();
+             ResultSet rows = select.executeQuery("select id, payment_asks from orders where customer = 'backoff'")) {
+            while (rows.next()) {
+                asks.put(rows.getString(1), rows.getInt(2));
+            }
+        }
+        return asks;
     }
 
     @Test

@@ -13,9 +13,16 @@ public interface OrdersConfig {
     @WithDefault("16")
     int maxChainEvents();
 
-    /** How long an order may stay pending before its payment is asked for again (and again after as long). */
+    /**
+     * How long an order may stay pending before its payment is asked for again; each later ask
+     * waits twice as long as the one before, up to {@link #paymentRetryMaxWait()}.
+     */
     @WithDefault("10s")
     Duration paymentRetryAfter();
+
+    /** The longest wait between two asks for an order's payment. */
+    @WithDefault("5m")
+    Duration paymentRetryMaxWait();
 
     /** How often the {@code agentdojo.orders{status}} gauges are counted again from the database. */
     @WithDefault("5s")

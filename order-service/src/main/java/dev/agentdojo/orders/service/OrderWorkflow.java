@@ -38,6 +38,7 @@ public class OrderWorkflow {
     private final Orders orders;
     private final Scheduler scheduler;
     private final Duration retryAfter;
+    private final Duration retryMaxWait;
     /** Set when the application stops: a sweep must not start on a database that is closing. */
     private volatile boolean stopping;
 
@@ -46,6 +47,11 @@ public class OrderWorkflow {
         this.orders = orders;
         this.scheduler = scheduler;
         this.retryAfter = config.paymentRetryAfter();
+        this.retryMaxWait = config.paymentRetryMaxWait();
+        if (retryAfter.isNegative() || retryAfter.isZero() || retryMaxWait.compareTo(retryAfter) < 0) {
+            throw new IllegalArgumentException("orders.payment-retry-after must be positive and at most orders.payment-retry-max-wait, were "
+                    + retryAfter + " and " + retryMaxWait);
+        }
     }
 
     void start(@Observes StartupEvent started) {
@@ -98,7 +104,9 @@ public class OrderWorkflow {
      * An order still pending after {@code orders.payment-retry-after} has its payment asked for
      * again, in the same chain: its {@code payment:process} may never have reached the log (the
      * broker was away), or payment-service may be down. payment-service charges an order once
-     * however often it is asked, so asking again is always safe.
+     * however often it is asked, so asking again is always safe. Each later ask waits twice as long
+     * as the one before, up to {@code orders.payment-retry-max-wait}: a long outage, or a chain
+     * that lags behind under load, is not met with a flood of repeated requests.
      */
     void askAgainForStalledPayments() {
         if (stopping) {
@@ -106,7 +114,7 @@ public class OrderWorkflow {
         }
         List<Orders.Stalled> due;
         try {
-            due = orders.stalled(Instant.now().minus(retryAfter), MAX_RETRIES_PER_SWEEP);
+            due = orders.stalled(Instant.now(), retryAfter, retryMaxWait, MAX_RETRIES_PER_SWEEP);
         } catch (RuntimeException e) {
             if (stopping || orders.closing(e)) {
                 return; // the application stopped while this sweep ran: the database is closing, nothing is lost
@@ -116,7 +124,8 @@ public class OrderWorkflow {
         }
         for (Orders.Stalled stalled : due) {
             Order order = stalled.order();
-            LOG.infof("Order %s is still pending after %d s: asking for its payment again", order.id(), retryAfter.toSeconds());
+            LOG.infof("Order %s is still pending after %d s: asking for its payment again", order.id(),
+                    Duration.between(order.createdAt(), Instant.now()).toSeconds());
             PaymentRequested request = new PaymentRequested(order.id(), order.amount(), order.currency(), true);
             try {
                 Uni<Void> sent = stalled.created() == null

@@ -24,6 +24,7 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -172,21 +173,28 @@ public class Orders {
     }
 
     /**
-     * Pending orders whose payment was last asked for before {@code askedBefore}, at most {@code max};
-     * each is marked as asked for now, so that it comes back only after another wait. Safe with
-     * several instances: an order is handed to one of them (rows locked by another are skipped).
+     * Pending orders due to have their payment asked for again at {@code now}: asked for once (when
+     * placed) at least {@code firstWait} ago, or {@code n} times at least {@code firstWait × 2^(n-1)}
+     * (never more than {@code maxWait}) ago; at most {@code max}, the longest-waiting first. Each is
+     * marked as asked for now, once more. Safe with several instances: an order is handed to one of
+     * them (rows locked by another are skipped).
      */
     @Transactional
     @SuppressWarnings("unchecked")
-    public List<Stalled> stalled(Instant askedBefore, int max) {
+    public List<Stalled> stalled(Instant now, Duration firstWait, Duration maxWait, int max) {
         EntityManager em = StoredOrder.getEntityManager();
         List<StoredOrder> due = em.createNativeQuery("""
-                        with due as (select id from orders where status = 'PENDING' and payment_asked_at < ?1
-                                     order by payment_asked_at limit ?2 for update skip locked)
-                        update orders o set payment_asked_at = ?3 from due where o.id = due.id returning o.*""", StoredOrder.class)
-                .setParameter(1, askedBefore)
-                .setParameter(2, max)
-                .setParameter(3, Instant.now())
+                        with due as (select id from orders
+                                     where status = 'PENDING' and payment_asked_at < ?1
+                                       and payment_asked_at < cast(?2 as timestamptz) - make_interval(secs => least(?3 * power(2, least(payment_asks - 1, 30)), ?4))
+                                     order by payment_asked_at limit ?5 for update skip locked)
+                        update orders o set payment_asked_at = ?2, payment_asks = o.payment_asks + 1
+                        from due where o.id = due.id returning o.*""", StoredOrder.class)
+                .setParameter(1, now.minus(firstWait))
+                .setParameter(2, now)
+                .setParameter(3, firstWait.toMillis() / 1000.0)
+                .setParameter(4, maxWait.toMillis() / 1000.0)
+                .setParameter(5, max)
                 .getResultList();
         if (due.isEmpty()) {
             return List.of();
