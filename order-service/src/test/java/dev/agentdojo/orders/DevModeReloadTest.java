@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
@@ -42,11 +44,10 @@ class DevModeReloadTest {
 
     @RegisterExtension
     static final QuarkusDevModeTest DEV = new QuarkusDevModeTest()
-            .withApplicationRoot(jar -> jar
+            .withApplicationRoot(jar -> addMigrations(jar
                     .addPackages(true, "dev.agentdojo.orders.config", "dev.agentdojo.orders.rest", "dev.agentdojo.orders.service")
                     .addClass(DevModeProbe.class)
-                    .addAsResource("db/migration/V1__orders.sql")
-                    .addAsResource(new StringAsset(applicationProperties()), "application.properties"))
+                    .addAsResource(new StringAsset(applicationProperties()), "application.properties")))
             .setLogRecordPredicate(record -> true);
 
     /**
@@ -63,6 +64,16 @@ class DevModeReloadTest {
                     quarkus.http.port=%d
                     quarkus.datasource.jdbc.url=%s
                     """.formatted(PORT, POSTGRES.jdbcUrl("orders"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every Flyway migration of the service, as the application has them. */
+    private static JavaArchive addMigrations(JavaArchive jar) {
+        try (Stream<Path> migrations = Files.list(Path.of("src/main/resources/db/migration"))) {
+            migrations.forEach(migration -> jar.addAsResource(migration.toFile(), "db/migration/" + migration.getFileName()));
+            return jar;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
