@@ -183,6 +183,8 @@ public class Orders {
     @SuppressWarnings("unchecked")
     public List<Stalled> stalled(Instant now, Duration firstWait, Duration maxWait, int max) {
         EntityManager em = StoredOrder.getEntityManager();
+        // "asked before now - firstWait" follows from the back-off test after it; it is there so the
+        // partial index orders_pending bounds the scan to orders waiting at least that long
         List<StoredOrder> due = em.createNativeQuery("""
                         with due as (select id from orders
                                      where status = 'PENDING' and payment_asked_at < ?1
