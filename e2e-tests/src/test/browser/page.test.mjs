@@ -40,6 +40,10 @@ try {
     .filter((r) => r.dataset.order === id).map((r) => r.dataset.event).sort().join(',')
     === 'order:confirmed,order:created,payment:process', orderId);
   ok('its three events arrive in the live log');
+  // the page asks for the latest 50 on opening: the rest of the log's history is not streamed as if new
+  const rows = await page.$$eval('#log tbody tr', (r) => r.length);
+  if (rows > 50 + 3) throw new Error(`the live log shows ${rows} events: more than the latest 50 and this order's 3`);
+  ok(`the live log holds the latest events and this order's, no older history (${rows} rows)`);
   await page.waitForFunction(() => [...document.querySelectorAll('#chain li')].map((li) => li.dataset.event).join(',')
     === 'order:created,payment:process,order:confirmed');
   const chainText = await page.textContent('#chain');

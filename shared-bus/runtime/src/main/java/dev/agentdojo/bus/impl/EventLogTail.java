@@ -38,7 +38,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The {@link EventLog} of an application with the bridge. On Kafka: a thread of its own polls the
  * topic with a consumer of no group (assigned every partition, starting at the latest
- * {@code event-bus.bridge.log-tail-size} records of each), started on first use. On any other
+ * {@code event-bus.bridge.log-tail-size} records of each), started on first use. Those records are
+ * history: read whole and kept in time order before the first reader is answered (it waits up to 3 s),
+ * never sent to followers as if new; what is logged after them is. On any other
  * connector: this instance's bus, its history and its events.
  */
 @ApplicationScoped
@@ -136,7 +138,9 @@ public class EventLogTail implements EventLog {
             if (stopped) {
                 return;
             }
-            assign(c, topic);
+            // What was on the log when the tail started is history, read before anyone follows; not live events.
+            Map<TopicPartition, Long> history = assign(c, topic);
+            List<LoggedEvent> catchingUp = new ArrayList<>();
             while (!stopped) {
                 List<LoggedEvent> batch = new ArrayList<>();
                 for (ConsumerRecord<String, String> record : c.poll(Duration.ofMillis(500))) {
@@ -146,14 +150,20 @@ public class EventLogTail implements EventLog {
                         // skipped here as the bridge skips it (and logs it)
                     }
                 }
-                if (!batch.isEmpty()) {
-                    batch.sort(Comparator.comparing(e -> e.event().timestamp()));
-                    publish(batch);
-                }
+                batch.sort(Comparator.comparing(e -> e.event().timestamp()));
                 if (c.assignment().isEmpty()) {
-                    assign(c, topic);
+                    publish(batch);
+                    history = assign(c, topic);
+                } else if (firstRead.getCount() > 0) {
+                    catchingUp.addAll(batch);
+                    if (readUpTo(c, history)) { // the whole history, in time order, before anyone follows
+                        catchingUp.sort(Comparator.comparing(e -> e.event().timestamp()));
+                        publish(catchingUp);
+                        catchingUp = List.of();
+                        firstRead.countDown();
+                    }
                 } else {
-                    firstRead.countDown();
+                    publish(batch);
                 }
             }
         } catch (WakeupException stopping) {
@@ -165,17 +175,20 @@ public class EventLogTail implements EventLog {
         }
     }
 
-    /** Assigns every partition of the topic, each from its latest {@code keep} records; none while the topic does not exist. */
-    private void assign(KafkaConsumer<String, String> c, String topic) {
+    /**
+     * Assigns every partition of the topic, each from its latest {@code keep} records; none while the
+     * topic does not exist. Answers where each partition ended when assigned (empty when none is).
+     */
+    private Map<TopicPartition, Long> assign(KafkaConsumer<String, String> c, String topic) {
         List<PartitionInfo> partitions;
         try {
             partitions = c.partitionsFor(topic, Duration.ofSeconds(5));
         } catch (org.apache.kafka.common.errors.TimeoutException brokerAway) {
-            return;
+            return Map.of();
         }
         if (partitions == null || partitions.isEmpty()) {
-            firstRead.countDown(); // nothing to read yet
-            return;
+            firstRead.countDown(); // nothing to read yet: what comes later is live
+            return Map.of();
         }
         List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         c.assign(assigned);
@@ -184,16 +197,30 @@ public class EventLogTail implements EventLog {
         for (TopicPartition p : assigned) {
             c.seek(p, Math.max(begin.get(p), end.get(p) - keep));
         }
+        return end;
+    }
+
+    /** Whether the consumer has read every partition up to {@code ends}. */
+    private static boolean readUpTo(KafkaConsumer<String, String> c, Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            if (c.position(end.getKey()) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private synchronized void publish(List<LoggedEvent> batch) {
+        boolean followed = firstRead.getCount() == 0; // the history read first is kept, not sent to followers
         for (LoggedEvent e : batch) {
             latest.addLast(e);
             if (latest.size() > keep) {
                 latest.removeFirst();
             }
-            for (MultiEmitter<? super LoggedEvent> follower : followers) {
-                follower.emit(e);
+            if (followed) {
+                for (MultiEmitter<? super LoggedEvent> follower : followers) {
+                    follower.emit(e);
+                }
             }
         }
     }
