@@ -83,6 +83,35 @@ class DatabaseBusyTest {
         assertThat(count("select count(*) from orders")).isEqualTo(before + 2);
     }
 
+    @Test
+    void aStalledDatabaseIsAnswered503WithinTheDeadlineAndOrdersAreTakenAgainOnceItAnswers() throws Exception {
+        long before = count("select count(*) from orders where customer = 'busy'");
+        List<CompletableFuture<Response>> stalled;
+        List<Long> answeredAfterMs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            try (Statement s = lock.createStatement()) {
+                s.execute("lock table orders in exclusive mode");
+            }
+            // held longer than the statement timeout and the queue's wait together: every request must still be answered
+            stalled = IntStream.range(0, 3).mapToObj(i -> CompletableFuture.supplyAsync(() -> {
+                long start = System.nanoTime();
+                Response response = place();
+                answeredAfterMs.add((System.nanoTime() - start) / 1_000_000);
+                return response;
+            })).toList();
+            await().atMost(WAIT).until(() -> stalled.stream().allMatch(CompletableFuture::isDone));
+            lock.rollback();
+        }
+
+        assertThat(stalled).extracting(f -> f.join().statusCode()).containsOnly(503);
+        assertThat(stalled).allSatisfy(f -> assertThat(f.join().header("Retry-After")).isNotNull());
+        assertThat(answeredAfterMs).as("answered within 20 s").allMatch(ms -> ms < 20_000);
+        System.out.printf("stalled database: answered 503 after %s ms%n", answeredAfterMs);
+        assertThat(count("select count(*) from orders where customer = 'busy'")).isEqualTo(before);
+        assertThat(place().statusCode()).isEqualTo(202);
+    }
+
     private static Response place() {
         return given().contentType(ContentType.JSON)
                 .body("{\"customer\":\"busy\",\"amount\":5.00}")

@@ -3,7 +3,7 @@ package dev.agentdojo.orders;
 import dev.agentdojo.postgres.PostgresTestResource;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.Bridge;
-import dev.agentdojo.orders.service.Order;
+import dev.agentdojo.service.outbox.TransactionalOutbox;
 import dev.agentdojo.orders.service.Orders;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.ResourceArg;
@@ -25,9 +25,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -64,6 +61,9 @@ class OrderServiceTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    TransactionalOutbox outbox;
 
     private InMemorySink<String> sent;
     private InMemorySource<String> received;
@@ -106,7 +106,7 @@ class OrderServiceTest {
         String created = sent.received().get(0).getPayload();
         String process = sent.received().get(1).getPayload();
         assertThat(created).contains("\"name\":\"order:created\"", "\"args\":[\"" + id + "\",\"ada\",99.90,\"EUR\"]");
-        assertThat(process).contains("\"name\":\"payment:process\"", "\"args\":[\"" + id + "\",99.90,\"EUR\",false]");
+        assertThat(process).contains("\"name\":\"payment:process\"", "\"args\":[\"" + id + "\",99.90,\"EUR\"]");
         String createdId = field(created, "id");
         assertThat(field(process, "causationId")).isEqualTo(createdId);
         assertThat(field(process, "correlationId")).isEqualTo(createdId);
@@ -150,89 +150,92 @@ class OrderServiceTest {
     }
 
     @Test
-    void anOrderStillPendingAfterTheRetryDelayHasItsPaymentAskedForAgainInTheSameChain() {
-        String id = place("patient", "7");
+    void anIdempotencyKeySentAgainWithTheSameOrderAnswersTheFirstOrderAndPlacesNothing() {
+        String key = "key-" + UUID.randomUUID();
+        String first = placeWithKey(key, "{\"customer\":\"ada\",\"amount\":3}").then().statusCode(202).extract().path("id");
         await().atMost(WAIT).until(() -> sent.received().size() >= 2);
-        String created = sent.received().get(0).getPayload();
 
-        // payment-service does not answer: order-service asks again after orders.payment-retry-after (2 s in tests)
-        await().atMost(Duration.ofSeconds(10)).until(() -> sent.received().stream()
-                .filter(m -> m.getPayload().contains("\"name\":\"payment:process\"") && m.getPayload().contains(id))
-                .count() >= 2);
-        String retry = sent.received().stream().map(m -> m.getPayload())
-                .filter(p -> p.contains("\"name\":\"payment:process\"") && p.contains(id))
-                .reduce((first, second) -> second).orElseThrow();
-        assertThat(field(retry, "causationId")).isEqualTo(field(created, "id"));
-        assertThat(field(retry, "correlationId")).isEqualTo(field(created, "id"));
-        assertThat(retry).as("marked as asked again").contains("\"args\":[\"" + id + "\",7.00,\"EUR\",true]");
+        placeWithKey(key, "{ \"amount\": 3.00, \"customer\": \"ada\" }").then().statusCode(202)
+                .body("id", equalTo(first))
+                .header("Location", org.hamcrest.Matchers.endsWith("/orders/" + first));
 
-        received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-r\",7,\"EUR\"]", field(created, "id"), null));
-        await().atMost(WAIT).until(() -> orders.find(id).orElseThrow().status().isFinal());
+        assertThat(countRows("select count(*) from orders where customer = 'ada' and id = '" + first + "'")).isEqualTo(1);
+        assertThat(countRows("select count(*) from idempotency_keys where key = '" + key + "'")).isEqualTo(1);
     }
 
     @Test
-    void eachAskAgainWaitsTwiceAsLongAsTheOneBeforeUpToTheLongestWait() throws SQLException {
-        // an hour ahead, so that the application's own sweep (which asks at the real time) never finds these orders due
-        Instant now = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
-        Duration first = Duration.ofSeconds(1);
-        Duration longest = Duration.ofMillis(4_500);
-        Map<String, Object[]> pending = Map.of( // payment asked for n times, the last time t before now
-                "backoff-once-1500ms", new Object[]{1, 1_500},  // waits 1 s: due
-                "backoff-twice-1500ms", new Object[]{2, 1_500}, // waits 2 s: not yet
-                "backoff-3x-4100ms", new Object[]{3, 4_100},    // waits 4 s: due
-                "backoff-3x-3900ms", new Object[]{3, 3_900},    // not yet
-                "backoff-9x-4600ms", new Object[]{9, 4_600},    // waits 256 s, but at most 4.5 s: due
-                "backoff-9x-4400ms", new Object[]{9, 4_400});   // not yet
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement("""
-                insert into orders (id, customer, amount, currency, status, created_at, updated_at, payment_asked_at, payment_asks)
-                values (?, 'backoff', 1, 'EUR', ?, '2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z', ?, ?)""")) {
-            pending.forEach((id, asked) -> insertOrder(insert, id, "PENDING", now.minusMillis((Integer) asked[1]), (Integer) asked[0]));
-            insertOrder(insert, "backoff-confirmed", "CONFIRMED", now.minus(Duration.ofDays(1)), 1);
-        }
+    void anIdempotencyKeySentWithAnotherOrderIsRefusedWith422AndPlacesNothing() {
+        String key = "key-" + UUID.randomUUID();
+        placeWithKey(key, "{\"customer\":\"ada\",\"amount\":3}").then().statusCode(202);
+        long before = countRows("select count(*) from orders");
+
+        placeWithKey(key, "{\"customer\":\"ada\",\"amount\":4}").then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("was used for another request"));
+
+        assertThat(countRows("select count(*) from orders")).isEqualTo(before);
+    }
+
+    @Test
+    void requestsWithOneIdempotencyKeyArrivingTogetherPlaceOneOrder() throws Exception {
+        String key = "key-" + UUID.randomUUID();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
-            assertThat(backoffOrders(orders.stalled(now, first, longest, 500)))
-                    .containsExactlyInAnyOrder("backoff-9x-4600ms", "backoff-3x-4100ms", "backoff-once-1500ms");
-            assertThat(asks()).containsEntry("backoff-once-1500ms", 2).containsEntry("backoff-3x-4100ms", 4)
-                    .containsEntry("backoff-9x-4600ms", 10).containsEntry("backoff-twice-1500ms", 2)
-                    .containsEntry("backoff-3x-3900ms", 3).containsEntry("backoff-confirmed", 1);
-            assertThat(backoffOrders(orders.stalled(now, first, longest, 500))).as("just asked: none is due again at once").isEmpty();
-            assertThat(backoffOrders(orders.stalled(now.plus(longest).plusMillis(1), first, longest, 500)))
-                    .as("at most the longest wait later, every pending one is due")
-                    .containsExactlyInAnyOrderElementsOf(pending.keySet());
-        } finally {
-            try (Connection c = dataSource.getConnection(); Statement delete = c.createStatement()) {
-                delete.executeUpdate("delete from orders where customer = 'backoff'");
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> placeWithKey(key, "{\"customer\":\"together\",\"amount\":5}")
+                        .then().statusCode(202).extract().<String>path("id")));
             }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var answer : answers) {
+                ids.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(countRows("select count(*) from orders where customer = 'together'")).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
         }
     }
 
-    /** The ids of this test's orders among {@code stalled} (earlier tests may have left pending orders too). */
-    private static List<String> backoffOrders(List<Orders.Stalled> stalled) {
-        return stalled.stream().map(Orders.Stalled::order).filter(order -> order.customer().equals("backoff"))
-                .map(Order::id).toList();
+    @Test
+    void anInvalidIdempotencyKeyIsRefusedWith400() {
+        placeWithKey("x".repeat(256), "{\"customer\":\"ada\",\"amount\":3}").then().statusCode(400)
+                .contentType("application/problem+json");
+        placeWithKey("tab\tinside", "{\"customer\":\"ada\",\"amount\":3}").then().statusCode(400);
     }
 
-    private static void insertOrder(PreparedStatement insert, String id, String status, Instant askedAt, int asks) {
-        try {
-            insert.setString(1, id);
-            insert.setString(2, status);
-            insert.setObject(3, askedAt.atOffset(ZoneOffset.UTC));
-            insert.setInt(4, asks);
-            insert.executeUpdate();
+    @Test
+    void eventsOfATransactionThatRollsBackAreNeverRelayedAndThoseOfOneThatCommitsAre() throws SQLException {
+        var rolledBack = outbox.collect(() -> bus.emitSync("test:rolled-back", "never"));
+        var committed = outbox.collect(() -> bus.emitSync("test:committed", "once"));
+        assertThat(rolledBack.events()).hasSize(1);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            outbox.write(c, rolledBack.events());
+            c.rollback();
+            outbox.write(c, committed.events());
+            c.commit();
+            c.setAutoCommit(true);
+        }
+
+        await().atMost(WAIT).until(() -> sent.received().stream().anyMatch(m -> m.getPayload().contains("test:committed")));
+        assertThat(sent.received()).extracting(m -> m.getPayload())
+                .noneMatch(p -> p.contains("test:rolled-back"))
+                .filteredOn(p -> p.contains("test:committed")).hasSize(1);
+        assertThat(countRows("select count(*) from outbox")).as("rows leave the table in the transaction that wrote them").isZero();
+    }
+
+    private long countRows(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement select = c.createStatement(); ResultSet row = select.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private Map<String, Integer> asks() throws SQLException {
-        Map<String, Integer> asks = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); Statement select = c.createStatement();
-             ResultSet rows = select.executeQuery("select id, payment_asks from orders where customer = 'backoff'")) {
-            while (rows.next()) {
-                asks.put(rows.getString(1), rows.getInt(2));
-            }
-        }
-        return asks;
+    private static io.restassured.response.Response placeWithKey(String key, String body) {
+        return given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body).when().post("/orders");
     }
 
     @Test

@@ -133,6 +133,10 @@ public final class LocalPostgres {
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "200")
+                    // the services' outbox relays read committed events from the log (logical decoding)
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "16")
+                    .setServerConfig("max_wal_senders", "16")
                     .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();

@@ -13,16 +13,9 @@ public interface OrdersConfig {
     @WithDefault("16")
     int maxChainEvents();
 
-    /**
-     * How long an order may stay pending before its payment is asked for again; each later ask
-     * waits twice as long as the one before, up to {@link #paymentRetryMaxWait()}.
-     */
-    @WithDefault("10s")
-    Duration paymentRetryAfter();
-
-    /** The longest wait between two asks for an order's payment. */
-    @WithDefault("5m")
-    Duration paymentRetryMaxWait();
+    /** How long an {@code Idempotency-Key} of {@code POST /orders} answers with its first order (at least). */
+    @WithDefault("24h")
+    Duration idempotencyKeyTtl();
 
     /** How often the {@code agentdojo.orders{status}} gauges are counted again from the database. */
     @WithDefault("5s")

@@ -9,9 +9,11 @@ import dev.agentdojo.service.rest.QueryLimit;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,6 +25,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 
@@ -30,6 +33,9 @@ import java.util.List;
 @Path("/orders")
 @Produces(MediaType.APPLICATION_JSON)
 public class OrderResource {
+
+    /** The request header that makes {@code POST /orders} idempotent (IETF httpapi draft "The Idempotency-Key HTTP Header Field"). */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final Orders orders;
     private final String service;
@@ -41,17 +47,27 @@ public class OrderResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Place an order", description = "Answers once order:created is on the event log; "
-            + "the order is PENDING until payment-service's answer arrives.")
+    @Operation(summary = "Place an order", description = "Answers once the order and its events are committed; "
+            + "the order is PENDING until payment-service's answer arrives. With an Idempotency-Key header, "
+            + "a request sent again answers the first one's order.")
     @APIResponse(responseCode = "202", description = "Accepted; Location is the order")
-    @APIResponse(responseCode = "400", description = "Invalid order (problem+json, with the invalid fields)")
-    @APIResponse(responseCode = "503", description = "The event log cannot take the order now; nothing was created")
+    @APIResponse(responseCode = "400", description = "Invalid order or Idempotency-Key (problem+json, with the invalid fields)")
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for another request")
+    @APIResponse(responseCode = "503", description = "The database cannot take the order now; nothing was created")
     public Uni<Response> place(@NotNull(message = "is required: send a JSON object") @Valid PlaceOrderRequest request,
+                               @HeaderParam(IDEMPOTENCY_KEY)
+                               @Pattern(regexp = "[\\x20-\\x7E]{1,255}", message = "must be 1 to 255 printable ASCII characters")
+                               String key,
                                UriInfo uri) {
-        return orders.place(request.customer(), request.amount(), request.currencyOrDefault())
-                .map(order -> Response.accepted(order)
-                        .location(uri.getBaseUriBuilder().path("orders").path(order.id()).build())
+        return orders.place(request.customer(), request.amount(), request.currencyOrDefault(), key)
+                .map(placement -> Response.accepted(placement.order())
+                        .location(uri.getBaseUriBuilder().path("orders").path(placement.order().id()).build())
                         .build());
+    }
+
+    @ServerExceptionMapper
+    public Response keyReused(Orders.KeyReusedException e, UriInfo uri) {
+        return Problem.of(422, e.getMessage(), uri.getPath(), List.of()).toResponse();
     }
 
     @GET

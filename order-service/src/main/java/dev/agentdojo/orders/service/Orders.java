@@ -5,9 +5,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
-import dev.agentdojo.bus.EventNotSentException;
+import dev.agentdojo.orders.config.OrdersConfig;
 import dev.agentdojo.service.chain.OrderCreated;
 import dev.agentdojo.service.lifecycle.Stopping;
+import dev.agentdojo.service.outbox.TransactionalOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -19,21 +20,22 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -57,67 +59,114 @@ public class Orders {
 
     private final EventBus bus;
     private final OrderWrites writes;
+    private final TransactionalOutbox outbox;
     private final ObjectMapper json;
+    private final Duration keyTtl;
     private final Map<OrderStatus, AtomicLong> byStatus = new EnumMap<>(OrderStatus.class);
     /** Set when the application stops: no count starts on a database that is closing. */
     private volatile boolean stopping;
 
     /**
-     * A pending order whose payment must be asked for again.
+     * The answer to a request to place an order.
      *
-     * @param created its {@code order:created} event, so the new request continues its chain (null if not stored)
+     * @param placed false when an earlier request with the same idempotency key placed {@code order}
      */
-    public record Stalled(Order order, Event created) {
+    public record Placement(Order order, boolean placed) {
     }
 
-    Orders(EventBus bus, OrderWrites writes, ObjectMapper json, MeterRegistry registry) {
+    /** An idempotency key sent again with another request than the one it was first used for. */
+    public static class KeyReusedException extends RuntimeException {
+        public KeyReusedException(String key) {
+            super("Idempotency-Key '" + key + "' was used for another request; send a new key for a new order");
+        }
+    }
+
+    Orders(EventBus bus, OrderWrites writes, TransactionalOutbox outbox, ObjectMapper json, MeterRegistry registry,
+           OrdersConfig config) {
         this.bus = bus;
         this.writes = writes;
+        this.outbox = outbox;
         this.json = json;
+        this.keyTtl = config.idempotencyKeyTtl();
         for (OrderStatus status : OrderStatus.values()) {
             byStatus.put(status, registry.gauge("agentdojo.orders", Tags.of("status", status.name()), new AtomicLong()));
         }
     }
 
     /**
-     * Stores a new {@code PENDING} order and emits {@code order:created}; completes with the order
-     * once the event is on the event log. When the log cannot take it, fails with
-     * {@link EventNotSentException} and the order is deleted again; when too many orders wait for
-     * the database, fails with {@link java.util.concurrent.RejectedExecutionException} and nothing is stored.
+     * Places a new {@code PENDING} order: emits {@code order:created} (its synchronous listeners
+     * run now, and ask for the payment), and commits the order, its chain and the events that
+     * cross to payment-service in one transaction; completes once committed. The broker is not
+     * waited for: the outbox relay sends the events on. With an idempotency {@code key}, a request
+     * the key was used for before is answered with that request's order, and nothing is placed;
+     * when that request was another one (another customer, amount or currency), fails with
+     * {@link KeyReusedException}. When too many orders wait for the database, fails with
+     * {@link java.util.concurrent.RejectedExecutionException} and nothing is stored.
      */
-    public Uni<Order> place(String customer, BigDecimal amount, String currency) {
+    public Uni<Placement> place(String customer, BigDecimal amount, String currency, String key) {
         return Uni.createFrom().deferred(() -> {
             Context request = Vertx.currentContext(); // the HTTP request's, when called from one
             Order order = Order.pending(UUID.randomUUID().toString(), customer, amount, currency, Instant.now());
-            // Once started, an order is placed (or undone) to the end, even when the client stops waiting:
+            String fingerprint = key == null ? null : fingerprint(customer, amount, currency);
+            CompletableFuture<Placement> work = key == null
+                    ? placeNew(order, null, null)
+                    : CompletableFuture.supplyAsync(() -> writes.earlier(key), Infrastructure.getDefaultWorkerPool())
+                            .thenCompose(earlier -> earlier.isPresent()
+                                    ? answerEarlier(key, earlier.get(), fingerprint)
+                                    : placeNew(order, key, fingerprint));
+            // Once started, an order is placed to the end, even when the client stops waiting:
             // cancelling the answer does not cancel the work (a future derived from it is cancelled, not it).
-            Uni<Order> answer = Uni.createFrom().completionStage(placeOrUndo(order).thenApply(placed -> placed));
+            Uni<Placement> answer = Uni.createFrom().completionStage(work.thenApply(placed -> placed));
             // The answer reaches the request on the request's own thread, so no other thread touches the
             // request's context while the HTTP layer writes the response.
             return request == null ? answer : answer.emitOn(task -> request.runOnContext(ignored -> task.run()));
         });
     }
 
-    /** Stores the order, then emits {@code order:created}; when the event log refuses it, deletes the order and fails. */
-    private CompletableFuture<Order> placeOrUndo(Order order) {
-        return writes.insert(order).toCompletableFuture()
-                .thenCompose(stored -> bus.emit(new OrderCreated(order.id(), order.customer(), order.amount(), order.currency()))
-                        .subscribeAsCompletionStage())
-                .thenApply(sent -> order)
-                .exceptionallyCompose(failure -> {
-                    Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : failure;
-                    if (!(cause instanceof EventNotSentException)) {
-                        return CompletableFuture.failedFuture(cause);
-                    }
-                    return CompletableFuture.runAsync(() -> QuarkusTransaction.requiringNew().run(() -> StoredOrder.deleteById(order.id())),
-                                    Infrastructure.getDefaultWorkerPool())
-                            .handle((deleted, notDeleted) -> {
-                                if (notDeleted != null) {
-                                    cause.addSuppressed(notDeleted);
-                                }
-                                throw new CompletionException(cause);
-                            });
-                });
+    private CompletableFuture<Placement> placeNew(Order order, String key, String fingerprint) {
+        TransactionalOutbox.Collected<Boolean> emitted = outbox.collect(() ->
+                bus.emitSync(new OrderCreated(order.id(), order.customer(), order.amount(), order.currency())));
+        List<OrderWrites.ChainEvent> chain = emitted.events().stream().map(e -> chained(order.id(), e.event())).toList();
+        return writes.place(new OrderWrites.NewOrder(order, chain, emitted.events(), key, fingerprint)).toCompletableFuture()
+                .thenCompose(placed -> placed.placed()
+                        ? CompletableFuture.completedFuture(new Placement(order, true))
+                        : answerEarlier(key, placed, fingerprint)); // the same key, placed meanwhile by a concurrent request
+    }
+
+    private CompletableFuture<Placement> answerEarlier(String key, OrderWrites.Placed earlier, String fingerprint) {
+        if (!earlier.fingerprint().equals(fingerprint)) {
+            return CompletableFuture.failedFuture(new KeyReusedException(key));
+        }
+        return CompletableFuture.supplyAsync(() -> new Placement(find(earlier.orderId()).orElseThrow(() ->
+                new IllegalStateException("idempotency key " + key + " names order " + earlier.orderId() + ", which does not exist")),
+                false), Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** What identifies a request to place an order, whatever the JSON's spacing or the amount's trailing zeros. */
+    private static String fingerprint(String customer, BigDecimal amount, String currency) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((customer + "\u0000" + amount.stripTrailingZeros().toPlainString()
+                    + "\u0000" + currency).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** Forgets the idempotency keys older than {@code orders.idempotency-key-ttl}. */
+    @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Orders.WhileStopping.class)
+    void expireIdempotencyKeys() {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> StoredOrder.getEntityManager()
+                    .createNativeQuery("delete from idempotency_keys where created_at < ?1")
+                    .setParameter(1, Instant.now().minus(keyTtl))
+                    .executeUpdate());
+        } catch (RuntimeException e) {
+            if (!closing(e)) {
+                LOG.warnf("Could not forget old idempotency keys (tried again later): %s", e.getMessage());
+            }
+        }
     }
 
     @Transactional
@@ -158,53 +207,6 @@ public class Orders {
     /** Moves a pending order to {@code PAYMENT_FAILED}, as {@link #confirm} does. */
     public Uni<Void> fail(Event outcome, String id, String reason) {
         return settle(outcome, id, OrderStatus.PAYMENT_FAILED, null, reason);
-    }
-
-    /**
-     * Adds an event to the chain of the order it is about (its first arg is the order id): once,
-     * however often it arrives, and at most {@code orders.max-chain-events} per order.
-     */
-    public Uni<Void> recordInChain(Event event) {
-        if (event.args().isEmpty() || !(event.arg(0) instanceof String id)) {
-            return Uni.createFrom().voidItem();
-        }
-        OrderWrites.ChainEvent chained = chained(id, event);
-        return Uni.createFrom().completionStage(() -> writes.record(chained));
-    }
-
-    /**
-     * Pending orders due to have their payment asked for again at {@code now}: asked for once (when
-     * placed) at least {@code firstWait} ago, or {@code n} times at least {@code firstWait × 2^(n-1)}
-     * (never more than {@code maxWait}) ago; at most {@code max}, the longest-waiting first. Each is
-     * marked as asked for now, once more. Safe with several instances: an order is handed to one of
-     * them (rows locked by another are skipped).
-     */
-    @Transactional
-    @SuppressWarnings("unchecked")
-    public List<Stalled> stalled(Instant now, Duration firstWait, Duration maxWait, int max) {
-        EntityManager em = StoredOrder.getEntityManager();
-        // "asked before now - firstWait" follows from the back-off test after it; it is there so the
-        // partial index orders_pending bounds the scan to orders waiting at least that long
-        List<StoredOrder> due = em.createNativeQuery("""
-                        with due as (select id from orders
-                                     where status = 'PENDING' and payment_asked_at < ?1
-                                       and payment_asked_at < cast(?2 as timestamptz) - make_interval(secs => least(?3 * power(2, least(payment_asks - 1, 30)), ?4))
-                                     order by payment_asked_at limit ?5 for update skip locked)
-                        update orders o set payment_asked_at = ?2, payment_asks = o.payment_asks + 1
-                        from due where o.id = due.id returning o.*""", StoredOrder.class)
-                .setParameter(1, now.minus(firstWait))
-                .setParameter(2, now)
-                .setParameter(3, firstWait.toMillis() / 1000.0)
-                .setParameter(4, maxWait.toMillis() / 1000.0)
-                .setParameter(5, max)
-                .getResultList();
-        if (due.isEmpty()) {
-            return List.of();
-        }
-        Map<String, Event> created = new HashMap<>();
-        StoredEvent.<StoredEvent>find("orderId in ?1 and name = ?2", due.stream().map(o -> o.id).toList(), OrderCreated.NAME)
-                .stream().forEach(e -> created.putIfAbsent(e.orderId, toEvent(e)));
-        return due.stream().map(order -> new Stalled(order.toOrder(), created.get(order.id))).toList();
     }
 
     void stop(@Observes ShutdownEvent stopped) {

@@ -30,8 +30,7 @@ public class StoredOrder extends PanacheEntityBase {
     public Instant createdAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
-    @Column(name = "payment_asked_at")
-    public Instant paymentAskedAt;
+
     /** The id of the outcome event that made the order final. */
     @Column(name = "settled_by")
     public String settledBy;

@@ -1,6 +1,6 @@
 package dev.agentdojo.payments.service;
 
-/** The outcome of a charge. */
+/** Where a payment stands: {@code CHARGING} from when it is recorded until the gateway answered, then its outcome. */
 public enum PaymentStatus {
-    APPROVED, DECLINED
+    CHARGING, APPROVED, DECLINED
 }

@@ -3,93 +3,95 @@ package dev.agentdojo.payments.service;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.OnEvent;
-import dev.agentdojo.bus.OwnEventLogged;
 import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.PaymentFailed;
 import dev.agentdojo.service.chain.PaymentRequested;
-import dev.agentdojo.service.lifecycle.Stopping;
+import dev.agentdojo.service.outbox.TransactionalOutbox;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.ObservesAsync;
 import org.jboss.logging.Logger;
+
+import java.math.BigDecimal;
 
 /**
  * The payment side of the chain: {@link PaymentRequested} ({@code payment:process}) charges the
  * order and announces {@link OrderConfirmed} ({@code order:confirmed}) or {@link PaymentFailed}
- * ({@code payment:failed}). An order already charged is not charged again; its outcome is
- * announced once, and again only if announcing it failed, or order-service asks again while the
- * outcome was never read back from the log. These decisions are the database's (see
- * {@link Payments#charge}), so they hold across instances and restarts.
- *
- * <p>The database work runs on worker threads; the request's message is acknowledged only once the
- * outcome is on the log (or needs no announcing), so after a crash the request is handled again, by
- * this or another instance.
+ * ({@code payment:failed}) — once per order, whatever happens in between:
+ * <ol>
+ *   <li>the payment is committed as {@code CHARGING} ({@link Payments#begin});</li>
+ *   <li>the gateway is called outside any transaction, with the order id as its idempotency key;</li>
+ *   <li>the outcome and the event that announces it are committed together ({@link Payments#complete}).</li>
+ * </ol>
+ * A crash anywhere leaves the request unacknowledged; when it comes again, a payment still
+ * {@code CHARGING} calls the gateway again with the same key, which answers the first charge's
+ * result, so the order is charged once; a payment already final is left alone.
  */
 @ApplicationScoped
 public class PaymentWorkflow {
 
     private static final Logger LOG = Logger.getLogger(PaymentWorkflow.class);
+    /** The largest amount a payment holds (the database's numeric(9, 2)). */
+    private static final BigDecimal MAX_AMOUNT = new BigDecimal("9999999.99");
 
     private final EventBus bus;
     private final Payments payments;
+    private final PaymentGateway gateway;
+    private final TransactionalOutbox outbox;
 
-    PaymentWorkflow(EventBus bus, Payments payments) {
+    PaymentWorkflow(EventBus bus, Payments payments, PaymentGateway gateway, TransactionalOutbox outbox) {
         this.bus = bus;
         this.payments = payments;
+        this.gateway = gateway;
+        this.outbox = outbox;
     }
 
     @OnEvent(PaymentRequested.NAME)
     Uni<Void> process(Event requested) {
-        PaymentRequested request = requested.as(PaymentRequested.class);
-        return payments.charge(request.orderId(), request.amount(), request.currency(), request.again())
-                .chain(decision -> announce(requested, decision));
+        PaymentRequested request = chargeable(requested.as(PaymentRequested.class));
+        return payments.begin(request.orderId(), request.amount(), request.currency())
+                .chain(payment -> {
+                    if (payment.status() != PaymentStatus.CHARGING) {
+                        LOG.infof("Order %s was charged before (payment %s, %s); not charged again", payment.orderId(),
+                                payment.id(), payment.status());
+                        return Uni.createFrom().voidItem();
+                    }
+                    return gateway.charge(request.orderId(), request.amount(), request.currency())
+                            .chain(result -> announce(requested, request, result));
+                });
     }
 
-    private Uni<Void> announce(Event requested, Payments.Decision decision) {
-        Payment payment = decision.payment();
-        String orderId = payment.orderId();
-        if (decision.isNew()) {
-            LOG.infof("Order %s: payment %s %s", orderId, payment.id(), payment.status());
-        } else {
-            LOG.infof("Order %s was charged before (payment %s); not charged again%s", orderId, payment.id(),
-                    decision.announce() ? ", its outcome announced again" : "");
-        }
-        if (!decision.announce()) {
-            return Uni.createFrom().voidItem();
-        }
-        Record outcome = payment.approved()
-                ? new OrderConfirmed(orderId, payment.id(), payment.amount(), payment.currency())
-                : new PaymentFailed(orderId, payment.reason(), payment.amount(), payment.currency());
-        // the cause is named explicitly: the outcome is emitted after a hop to a worker thread
-        return bus.emitCausedBy(requested, outcome)
-                .onFailure().call(() -> onWorker(() -> {
-                    payments.notAnnounced(orderId);
-                    return null;
-                }));
+    private Uni<Void> announce(Event requested, PaymentRequested request, PaymentGateway.Result result) {
+        String orderId = request.orderId();
+        Record outcome = result.status() == PaymentStatus.APPROVED
+                ? new OrderConfirmed(orderId, result.paymentId(), request.amount(), request.currency())
+                : new PaymentFailed(orderId, result.reason(), request.amount(), request.currency());
+        // emitted now (local listeners run), committed with the payment's outcome; the cause is named explicitly
+        TransactionalOutbox.Collected<Uni<Void>> announced = outbox.collect(() -> bus.emitCausedBy(requested, outcome));
+        return payments.complete(orderId, result, announced.events())
+                .invoke(completed -> LOG.infof(completed ? "Order %s: payment %s %s%s" : "Order %s: payment %s %s%s, completed before by another instance",
+                        orderId, result.paymentId(), result.status(), result.replayed() ? " (the gateway's earlier answer)" : ""))
+                .replaceWithVoid();
     }
 
     /**
-     * An outcome read back from the event log (this instance's or a sibling's) is on the log for
-     * sure: recorded, so that asking again never repeats it. Runs on a worker thread; the record is
-     * acknowledged after it.
+     * The request as it may be charged: a positive amount of at most 9,999,999.99 with at most two
+     * decimals, a currency of three capital letters, an order id of at most 36 characters. A
+     * request that is not is refused with an {@link IllegalArgumentException} — it will never be
+     * chargeable, so the bridge dead-letters it — before anything is recorded or charged.
      */
-    void logged(@ObservesAsync OwnEventLogged logged) {
-        Event e = logged.event();
-        try {
-            if (e.name().equals(OrderConfirmed.NAME)) {
-                payments.logged(e.as(OrderConfirmed.class).orderId());
-            } else if (e.name().equals(PaymentFailed.NAME)) {
-                payments.logged(e.as(PaymentFailed.class).orderId());
-            }
-        } catch (RuntimeException failure) {
-            if (!Stopping.explains(failure)) { // stopping: unrecorded, the outcome at worst is announced once more
-                throw failure;
-            }
+    static PaymentRequested chargeable(PaymentRequested request) {
+        BigDecimal amount = request.amount();
+        if (request.orderId() == null || request.orderId().isEmpty() || request.orderId().length() > 36) {
+            throw new IllegalArgumentException("payment:process needs an order id of 1 to 36 characters");
         }
-    }
-
-    private static <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        if (amount == null || amount.signum() <= 0 || amount.scale() > 2 && amount.stripTrailingZeros().scale() > 2
+                || amount.precision() - amount.scale() > 7 || amount.compareTo(MAX_AMOUNT) > 0) {
+            throw new IllegalArgumentException("payment:process of order " + request.orderId()
+                    + " needs an amount above 0 and at most 9999999.99 with at most 2 decimals");
+        }
+        if (request.currency() == null || !request.currency().matches("[A-Z]{3}")) {
+            throw new IllegalArgumentException("payment:process of order " + request.orderId() + " needs a currency of three capital letters");
+        }
+        return request;
     }
 }

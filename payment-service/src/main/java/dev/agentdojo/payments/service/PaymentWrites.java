@@ -2,12 +2,12 @@ package dev.agentdojo.payments.service;
 
 import dev.agentdojo.service.db.GroupCommit;
 import dev.agentdojo.service.db.GroupCommitConfig;
+import dev.agentdojo.service.outbox.TransactionalOutbox;
 import io.agroal.api.AgroalDataSource;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,158 +17,121 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The writes every payment makes — the charge of an order (or the decision to announce an earlier
- * one again), and the note that its outcome was read back from the event log — in plain JDBC, each kind through a {@link GroupCommit}: under
- * load, one transaction carries the writes of many orders. The database keeps an order to one
- * charge whatever the batches hold (see {@link Payments}).
+ * The writes every payment makes — recording it as {@code CHARGING} before the gateway is called,
+ * and its outcome with the event that announces it after — in plain JDBC, each kind through a
+ * {@link GroupCommit}: under load, one transaction carries the writes of many orders. The database
+ * keeps an order to one payment, and a payment to one outcome, whatever the batches hold (see
+ * {@link Payments}).
  */
 @ApplicationScoped
 class PaymentWrites {
 
-    /**
-     * A request to charge an order.
-     *
-     * @param staleBefore  an earlier announcement is repeated only if made before this
-     * @param loggedBefore ... and only if its outcome was never read back, or read back before this
-     */
-    record Charge(String orderId, BigDecimal amount, String currency, Instant staleBefore, Instant loggedBefore) {
+    /** A payment to record before its charge. */
+    record Charge(String orderId, BigDecimal amount, String currency, Instant at) {
     }
 
-    private static final String CHARGED = "select order_id from payments where order_id = any(?)";
-    private static final String INSERT = """
-            insert into payments (order_id, id, amount, currency, status, reason, charged_at, announced_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?)
+    /** A payment's outcome and the events that announce it (to the outbox, in the same transaction). */
+    record Outcome(String orderId, PaymentGateway.Result result, List<TransactionalOutbox.Outgoing> events) {
+    }
+
+    private static final String BEGIN = """
+            insert into payments (order_id, amount, currency, status, charged_at) values (?, ?, ?, 'CHARGING', ?)
             on conflict (order_id) do nothing""";
-    /** Announces an earlier charge again if it is due (see {@link Payments#charge}); answers the payment and whether. */
-    private static final String CHARGED_BEFORE = """
-            with announcing as (
-                update payments set announced_at = ?
-                where order_id = ? and (announced_at is null or (announced_at < ? and (logged_at is null or logged_at < ?)))
-                returning order_id)
-            select id, order_id, amount, currency, status, reason, charged_at, exists (select 1 from announcing)
-            from payments where order_id = ?""";
-    private static final String LOGGED = "update payments set logged_at = ? where order_id = any(?) and logged_at is null";
+    private static final String FIND = """
+            select id, order_id, amount, currency, status, reason, charged_at from payments where order_id = ?""";
+    private static final String COMPLETE = """
+            update payments set id = ?, status = ?, reason = ?, charged_at = ?
+            where order_id = ? and status = 'CHARGING'""";
 
-    private final PaymentGateway gateway;
-    private final GroupCommit<Charge, Payments.Decision> charges;
-    private final GroupCommit<String, Void> logged;
+    private final TransactionalOutbox outbox;
+    private final GroupCommit<Charge, Payment> charges;
+    private final GroupCommit<Outcome, Boolean> outcomes;
 
-    PaymentWrites(AgroalDataSource dataSource, PaymentGateway gateway, GroupCommitConfig batching) {
-        this.gateway = gateway;
+    PaymentWrites(AgroalDataSource dataSource, TransactionalOutbox outbox, GroupCommitConfig batching) {
+        this.outbox = outbox;
         var workers = Infrastructure.getDefaultWorkerPool();
         this.charges = new GroupCommit<>("charges", dataSource, workers, batching.maxBatch(), batching.maxQueued(),
-                this::charge);
-        this.logged = new GroupCommit<>("read-back outcomes", dataSource, workers, batching.maxBatch(), batching.maxQueued(),
-                PaymentWrites::markLogged);
+                PaymentWrites::begin);
+        this.outcomes = new GroupCommit<>("outcomes", dataSource, workers, batching.maxBatch(), batching.maxQueued(),
+                this::complete);
     }
 
     /**
-     * Charges the order if it was never charged: the gateway is called, and the payment inserted
-     * as announced now. If it was charged before (by this or another instance, in an earlier batch
-     * or earlier in this one), decides whether to announce it again, and records that it is
-     * announced now if so.
+     * Records the order's payment as {@code CHARGING}, unless it has one; completes with the order's
+     * payment as it now stands ({@code CHARGING}: the gateway is to be called; otherwise: charged before).
      */
-    CompletionStage<Payments.Decision> charge(Charge charge) {
+    CompletionStage<Payment> begin(Charge charge) {
         return charges.submit(charge);
     }
 
-    /** Records that the order's outcome was read back from the event log (blocking: call it on a worker). */
-    void logged(String orderId) {
-        logged.write(orderId);
+    /** Completes a {@code CHARGING} payment with its outcome and commits its events; false when it was not charging any more. */
+    CompletionStage<Boolean> complete(Outcome outcome) {
+        return outcomes.submit(outcome);
     }
 
-    private List<Payments.Decision> charge(Connection connection, List<Charge> batch) throws SQLException {
-        Set<String> charged = new HashSet<>();
-        try (PreparedStatement select = connection.prepareStatement(CHARGED)) {
-            select.setArray(1, ids(connection, batch.stream().map(Charge::orderId).toList()));
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    charged.add(rows.getString(1));
-                }
-            }
-        }
-        List<Payments.Decision> decisions = new ArrayList<>(Collections.nCopies(batch.size(), null));
-        List<Integer> inserting = new ArrayList<>();
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (int i = 0; i < batch.size(); i++) {
-                Charge charge = batch.get(i);
-                if (!charged.add(charge.orderId())) {
-                    continue; // charged before, or earlier in this batch: the gateway is not called
-                }
-                Payment payment = gateway.charge(charge.orderId(), charge.amount(), charge.currency());
-                insert.setString(1, payment.orderId());
-                insert.setString(2, payment.id());
-                insert.setBigDecimal(3, payment.amount());
-                insert.setString(4, payment.currency());
-                insert.setString(5, payment.status().name());
-                if (payment.reason() == null) {
-                    insert.setNull(6, Types.VARCHAR);
-                } else {
-                    insert.setString(6, payment.reason());
-                }
-                insert.setObject(7, utc(payment.chargedAt()));
-                insert.setObject(8, utc(payment.chargedAt()));
+    private static List<Payment> begin(Connection connection, List<Charge> batch) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(BEGIN)) {
+            for (Charge charge : batch) {
+                insert.setString(1, charge.orderId());
+                insert.setBigDecimal(2, charge.amount());
+                insert.setString(3, charge.currency());
+                insert.setObject(4, utc(charge.at()));
                 insert.addBatch();
-                inserting.add(i);
-                decisions.set(i, new Payments.Decision(payment, true, true));
             }
-            if (!inserting.isEmpty()) {
-                int[] inserted = insert.executeBatch();
-                for (int k = 0; k < inserting.size(); k++) {
-                    if (inserted[k] != 1) {
-                        decisions.set(inserting.get(k), null); // another instance charged it meanwhile
+            insert.executeBatch();
+        }
+        List<Payment> payments = new ArrayList<>(batch.size());
+        try (PreparedStatement find = connection.prepareStatement(FIND)) {
+            for (Charge charge : batch) {
+                find.setString(1, charge.orderId());
+                try (ResultSet row = find.executeQuery()) {
+                    if (!row.next()) {
+                        throw new IllegalStateException("order " + charge.orderId() + " has no payment, although one was just recorded");
                     }
+                    payments.add(new Payment(row.getString(1), row.getString(2), row.getBigDecimal(3), row.getString(4),
+                            PaymentStatus.valueOf(row.getString(5)), row.getString(6),
+                            row.getObject(7, OffsetDateTime.class).toInstant()));
                 }
             }
         }
+        return payments;
+    }
+
+    private List<Boolean> complete(Connection connection, List<Outcome> batch) throws SQLException {
+        int[] moved;
+        try (PreparedStatement update = connection.prepareStatement(COMPLETE)) {
+            for (Outcome outcome : batch) {
+                PaymentGateway.Result result = outcome.result();
+                update.setString(1, result.paymentId());
+                update.setString(2, result.status().name());
+                if (result.reason() == null) {
+                    update.setNull(3, Types.VARCHAR);
+                } else {
+                    update.setString(3, result.reason());
+                }
+                update.setObject(4, utc(result.chargedAt()));
+                update.setString(5, outcome.orderId());
+                update.addBatch();
+            }
+            moved = update.executeBatch();
+        }
+        List<Boolean> results = new ArrayList<>(batch.size());
+        List<TransactionalOutbox.Outgoing> events = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            if (decisions.get(i) == null) {
-                decisions.set(i, chargedBefore(connection, batch.get(i)));
+            results.add(moved[i] == 1);
+            if (moved[i] == 1) {
+                events.addAll(batch.get(i).events());
             }
         }
-        return decisions;
-    }
-
-    private static Payments.Decision chargedBefore(Connection connection, Charge charge) throws SQLException {
-        try (PreparedStatement announce = connection.prepareStatement(CHARGED_BEFORE)) {
-            announce.setObject(1, utc(Instant.now()));
-            announce.setString(2, charge.orderId());
-            announce.setObject(3, utc(charge.staleBefore()));
-            announce.setObject(4, utc(charge.loggedBefore()));
-            announce.setString(5, charge.orderId());
-            try (ResultSet row = announce.executeQuery()) {
-                if (!row.next()) {
-                    throw new IllegalStateException("order " + charge.orderId() + " has no payment, although it was charged");
-                }
-                Payment payment = new Payment(row.getString(1), row.getString(2), row.getBigDecimal(3), row.getString(4),
-                        PaymentStatus.valueOf(row.getString(5)), row.getString(6),
-                        row.getObject(7, OffsetDateTime.class).toInstant());
-                return new Payments.Decision(payment, false, row.getBoolean(8));
-            }
-        }
-    }
-
-    private static List<Void> markLogged(Connection connection, List<String> orderIds) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(LOGGED)) {
-            update.setObject(1, utc(Instant.now()));
-            update.setArray(2, ids(connection, orderIds));
-            update.executeUpdate();
-        }
-        return Collections.nCopies(orderIds.size(), null);
+        outbox.write(connection, events);
+        return results;
     }
 
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Array ids(Connection connection, List<String> ids) throws SQLException {
-        return connection.createArrayOf("varchar", ids.toArray());
     }
 }

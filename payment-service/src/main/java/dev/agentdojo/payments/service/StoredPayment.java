@@ -27,12 +27,6 @@ public class StoredPayment extends PanacheEntityBase {
     public String reason;
     @Column(name = "charged_at")
     public Instant chargedAt;
-    /** When the payment's outcome was last handed to the event log; null while it must still be announced. */
-    @Column(name = "announced_at")
-    public Instant announcedAt;
-    /** When the payment's outcome was read back from the event log; null until then. */
-    @Column(name = "logged_at")
-    public Instant loggedAt;
 
     Payment toPayment() {
         return new Payment(id, orderId, amount, currency, status, reason, chargedAt);

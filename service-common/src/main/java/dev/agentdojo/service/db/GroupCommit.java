@@ -2,9 +2,12 @@ package dev.agentdojo.service.db;
 
 import org.jboss.logging.Logger;
 
+import dev.agentdojo.bus.impl.PassingFailures;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #write} is woken by the writer itself. So however many of the executor's threads wait for
  * their writes, the writes are still written and the waiters still woken: no deadlock.
  * When the batch fails on a statement, each of its items is written again alone, so one bad item
- * fails alone; when no connection can be had, the whole batch fails at once. At most
+ * fails alone; when no connection can be had, or the database itself fails (it went away, a
+ * timeout), the whole batch fails at once. An item that waited longer than {@code maxWait} when
+ * its batch starts is refused ({@link RejectedExecutionException}) without being written, so a
+ * caller is answered within that wait plus one batch's database timeouts. At most
  * {@code maxQueued} writes wait; one more is refused with {@link RejectedExecutionException} and
  * nothing of it is written.
  *
@@ -53,8 +59,8 @@ public final class GroupCommit<T, R> {
         List<R> write(Connection connection, List<T> items) throws SQLException;
     }
 
-    /** An item and its stage; {@code waited} when a caller blocks on it in {@link #write}. */
-    private record Pending<T, R>(T item, CompletableFuture<R> result, boolean waited) {
+    /** An item and its stage; {@code waited} when a caller blocks on it in {@link #write}; handed in at {@code since} (nanos). */
+    private record Pending<T, R>(T item, CompletableFuture<R> result, boolean waited, long since) {
     }
 
     private static final long IDLE_SECONDS = 5;
@@ -65,6 +71,7 @@ public final class GroupCommit<T, R> {
     private final ThreadPoolExecutor writerThread;
     private final int maxBatch;
     private final int maxQueued;
+    private final long maxWaitNanos;
     private final Writer<T, R> writer;
     private final ConcurrentLinkedQueue<Pending<T, R>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -77,6 +84,24 @@ public final class GroupCommit<T, R> {
      * @param maxQueued the most items waiting, beyond which a write is refused
      */
     public GroupCommit(String name, DataSource dataSource, Executor executor, int maxBatch, int maxQueued, Writer<T, R> writer) {
+        this(name, dataSource, executor, maxBatch, maxQueued, Duration.ofDays(1), writer);
+    }
+
+    /**
+     * A group commit whose settings are the service's ({@code service.group-commit.*}).
+     *
+     * @param name what is written, for messages ("orders", "chain events")
+     */
+    public GroupCommit(String name, DataSource dataSource, Executor executor, GroupCommitConfig config, Writer<T, R> writer) {
+        this(name, dataSource, executor, config.maxBatch(), config.maxQueued(), config.maxWait(), writer);
+    }
+
+    /**
+     * @param maxWait the longest an item may wait for its batch: one that waited longer when its
+     *                batch starts is refused, not written
+     */
+    public GroupCommit(String name, DataSource dataSource, Executor executor, int maxBatch, int maxQueued, Duration maxWait,
+                       Writer<T, R> writer) {
         if (maxBatch < 1 || maxQueued < 1) {
             throw new IllegalArgumentException("maxBatch and maxQueued must be at least 1, were " + maxBatch + " and " + maxQueued);
         }
@@ -91,6 +116,7 @@ public final class GroupCommit<T, R> {
         this.writerThread.allowCoreThreadTimeOut(true);
         this.maxBatch = maxBatch;
         this.maxQueued = maxQueued;
+        this.maxWaitNanos = maxWait.toNanos();
         this.writer = writer;
     }
 
@@ -107,7 +133,7 @@ public final class GroupCommit<T, R> {
                     "too many " + name + " waiting to be written (" + maxQueued + "); try again later"));
             return result;
         }
-        queue.add(new Pending<>(item, result, waited));
+        queue.add(new Pending<>(item, result, waited, System.nanoTime()));
         startWriting();
         return result;
     }
@@ -150,13 +176,24 @@ public final class GroupCommit<T, R> {
             List<Pending<T, R>> batch = new ArrayList<>();
             while (true) {
                 Pending<T, R> next;
+                long now = System.nanoTime();
+                boolean polled = false;
                 while (batch.size() < maxBatch && (next = queue.poll()) != null) {
-                    batch.add(next);
+                    polled = true;
+                    queued.decrementAndGet();
+                    if (now - next.since() > maxWaitNanos) {
+                        next.result().completeExceptionally(new RejectedExecutionException(name + " waited more than "
+                                + Duration.ofNanos(maxWaitNanos).toMillis() + " ms for the database (service.group-commit.max-wait); not written"));
+                    } else {
+                        batch.add(next);
+                    }
                 }
                 if (batch.isEmpty()) {
+                    if (polled) {
+                        continue;
+                    }
                     break;
                 }
-                queued.addAndGet(-batch.size());
                 writeBatch(batch);
                 batch.clear();
             }
@@ -186,8 +223,9 @@ public final class GroupCommit<T, R> {
                     outcomes[i] = results.get(i);
                 }
             } catch (SQLException | RuntimeException e) {
-                if (written.size() == 1) {
-                    outcomes[0] = new Failure(e);
+                if (written.size() == 1 || PassingFailures.passes(e)) {
+                    // alone, or the database itself failed (away, a timeout): each would fail the same way, and slowly
+                    Arrays.fill(outcomes, new Failure(e));
                 } else {
                     LOG.debugf("A batch of %d %s failed (%s); each is written alone", written.size(), name, e.getMessage());
                     for (int i = 0; i < outcomes.length; i++) {

@@ -14,4 +14,12 @@ public interface GroupCommitConfig {
     /** The most writes of one kind waiting for the database; one more is refused (503 for a new order). */
     @WithDefault("10000")
     int maxQueued();
+
+    /**
+     * The longest a write may wait for its batch to start; one that waited longer is refused, not
+     * written (503 for a new order). With the database's timeouts it bounds how long a request waits
+     * when the database is away or stalled.
+     */
+    @WithDefault("5s")
+    java.time.Duration maxWait();
 }

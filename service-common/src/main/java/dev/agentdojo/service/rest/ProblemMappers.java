@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.agentdojo.bus.EventNotSentException;
+import dev.agentdojo.bus.impl.PassingFailures;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -99,8 +100,8 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response brokerUnavailable(EventNotSentException e, UriInfo uri) {
-        return refused(e, uri, "the event log cannot take events right now, so nothing was done; try again shortly", 5);
+    public Response notSent(EventNotSentException e, UriInfo uri) {
+        return refused(e, uri, "the service cannot record events right now, so nothing was done; try again shortly", 5);
     }
 
     @ServerExceptionMapper
@@ -118,6 +119,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (PassingFailures.passes(e)) {
+            return refused(e instanceof Exception exception ? exception : new IllegalStateException(e), uri,
+                    "the service's database does not answer right now, so nothing was done; try again shortly", 5);
+        }
         String reference = UUID.randomUUID().toString();
         LOG.errorf(e, "Request to %s failed (reference %s)", uri.getPath(), reference);
         return Problem.of(500, "the request failed on the server; the log holds the cause under reference " + reference,

@@ -40,7 +40,7 @@ class BridgeTest {
     InMemoryConnector connector;
 
     private InMemorySink<String> sent;
-    private InMemorySource<String> received;
+    private InMemorySource<Object> received;
 
     @BeforeEach
     void connect() {
@@ -141,23 +141,69 @@ class BridgeTest {
     }
 
     @Test
-    void ownEventsComingBackAreReportedAsLoggedToTheirObserversBeforeTheyAreAcknowledged() {
-        received.send(envelope("own-2", "order:confirmed", "bus-under-test", "corr-5", "[\"o-5\"]"));
-        received.send(envelope("other-2", "order:confirmed", "payment-service", "corr-5", "[\"o-5\"]"));
+    void aListenerThatFailsForAPassingReasonGetsTheEventAgainAndTheRecordIsAcknowledgedOnlyAfterItSucceeds() {
+        List<Event> seen = new CopyOnWriteArrayList<>();
+        bus.on("payment:process", e -> {
+            seen.add(e);
+            if (seen.size() < 3) {
+                throw new java.sql.SQLTransientConnectionException("the database is away", "08006");
+            }
+        });
+        Settled record = new Settled();
 
-        await().atMost(WAIT).until(() -> LoggedOwnEvents.seen.stream().anyMatch(e -> e.id().equals("own-2")));
-        assertThat(LoggedOwnEvents.seen).extracting(Event::id).doesNotContain("other-2");
-        assertThat(LoggedOwnEvents.threads).as("observed off the event loop").noneMatch(t -> t.contains("eventloop"));
+        received.send(record.of(envelope("retry-1", "payment:process", "order-service", "corr-6", "[]")));
+
+        await().atMost(WAIT).until(() -> record.acked.get());
+        assertThat(seen).extracting(Event::id).containsExactly("retry-1", "retry-1", "retry-1");
+        assertThat(record.nacked.get()).isFalse();
+        assertThat(bus.getHistory("payment:process")).as("recorded once, however often tried").hasSize(1);
     }
 
-    @jakarta.enterprise.context.ApplicationScoped
-    static class LoggedOwnEvents {
-        static final List<Event> seen = new CopyOnWriteArrayList<>();
-        static final List<String> threads = new CopyOnWriteArrayList<>();
+    @Test
+    void aListenerThatFailsForGoodHasItsRecordDeadLetteredAndTheNextEventsStillArrive() {
+        List<Event> seen = new CopyOnWriteArrayList<>();
+        bus.on("payment:process", e -> {
+            seen.add(e);
+            if (e.id().equals("poison-1")) {
+                throw new IllegalArgumentException("never chargeable");
+            }
+        });
+        Settled poison = new Settled();
+        Settled next = new Settled();
 
-        void logged(@jakarta.enterprise.event.ObservesAsync OwnEventLogged logged) {
-            seen.add(logged.event());
-            threads.add(Thread.currentThread().getName());
+        received.send(poison.of(envelope("poison-1", "payment:process", "order-service", "corr-7", "[]")));
+        received.send(next.of(envelope("next-1", "payment:process", "order-service", "corr-8", "[]")));
+
+        await().atMost(WAIT).until(() -> poison.nacked.get() && next.acked.get());
+        assertThat(poison.acked.get()).isFalse();
+        assertThat(seen).extracting(Event::id).containsExactlyInAnyOrder("poison-1", "next-1");
+    }
+
+    @Test
+    void aRecordThatIsNotAnEventIsDeadLettered() {
+        Settled garbage = new Settled();
+
+        received.send(garbage.of("this is not json"));
+
+        await().atMost(WAIT).until(() -> garbage.nacked.get());
+        assertThat(garbage.acked.get()).isFalse();
+    }
+
+    /** How a record sent to the bridge was settled: acknowledged (handled) or not (dead-lettered). */
+    static final class Settled {
+        final java.util.concurrent.atomic.AtomicBoolean acked = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicBoolean nacked = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Message<String> of(String payload) {
+            return Message.of(payload)
+                    .withAck(() -> {
+                        acked.set(true);
+                        return java.util.concurrent.CompletableFuture.completedFuture(null);
+                    })
+                    .withNack(failure -> {
+                        nacked.set(true);
+                        return java.util.concurrent.CompletableFuture.completedFuture(null);
+                    });
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.agentdojo.bus;
 
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
 /**
  * The bridge that carries this service's events to the other services over SmallRye Reactive
  * Messaging (Kafka in real runs), and theirs to this service's bus. An application has one when it
@@ -14,6 +17,13 @@ public interface Bridge {
     /** The messaging channel events arrive by. */
     String INCOMING = "agent-dojo-in";
 
-    /** True once the start-up replay (if any) and warm-up are done and events are received: the service may take requests. */
+    /** True once the warm-up is done and events are received: the service may take requests. */
     boolean isReady();
+
+    /**
+     * Sends a record to the outgoing channel, as an outbox relay does with a committed event:
+     * {@code envelope} as its value, {@code key} as its key, {@code headers} as its headers.
+     * Completes when the broker has acknowledged it; fails when it did not take it.
+     */
+    CompletionStage<Void> publish(String key, String envelope, Map<String, String> headers);
 }

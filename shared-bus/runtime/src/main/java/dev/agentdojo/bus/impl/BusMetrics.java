@@ -98,6 +98,12 @@ final class BusMetrics {
         }
     }
 
+    void bridgeDeadLettered(String reason) {
+        if (registry != null) {
+            registry.counter("agentdojo.bridge.dead.lettered", "reason", reason).increment();
+        }
+    }
+
     void bridgeSkipped(String reason) {
         if (registry != null) {
             registry.counter("agentdojo.bridge.skipped", "reason", reason).increment();

@@ -3,10 +3,7 @@ package dev.agentdojo.bus.impl;
 import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventNotSentException;
-import dev.agentdojo.bus.OwnEventLogged;
-import dev.agentdojo.bus.ReplayedEvent;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
+import dev.agentdojo.bus.EventOutbox;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -20,7 +17,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -35,8 +32,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Carries events between services over SmallRye Reactive Messaging: Kafka in real runs (one topic,
@@ -45,30 +45,33 @@ import java.util.concurrent.CompletionStage;
  *
  * <h2>Out</h2>
  * Every event emitted here whose name {@code event-bus.bridge.include} matches and
- * {@code event-bus.bridge.exclude} does not (default: all but {@code error}) is written as a JSON
+ * {@code event-bus.bridge.exclude} does not (default: all but {@code error}) crosses as a JSON
  * {@link Envelope}, keyed by its correlation id (so one chain's events stay in order on one
- * partition), before any local listener runs. Args that cannot be written as JSON fail the emit
- * with an {@link IllegalArgumentException} and nothing is emitted. {@code emit}'s {@code Uni}
- * completes only once the broker has acknowledged the event, and fails with
- * {@link EventNotSentException} within {@code event-bus.bridge.send-timeout} of the call when it was
- * not (an event failed so never reaches the log later); beyond {@code event-bus.bridge.max-pending}
- * events waiting for the broker, {@code emit} fails at once. An event caused by one still on its way
- * follows it onto the log, and fails if its cause fails (see {@link Outbox}).
+ * partition). Args that cannot be written as JSON fail the emit with an
+ * {@link IllegalArgumentException} and nothing is emitted. With an {@link EventOutbox} bean (the
+ * services have one), the event goes to the outbox, in the emitter's transaction or one of its own,
+ * and a relay {@linkplain #publish publishes} it once committed; without one, it is sent at emit, and
+ * {@code emit}'s {@code Uni} completes once the broker has acknowledged it (or fails with
+ * {@link EventNotSentException}).
  *
  * <h2>In</h2>
- * Each received envelope is delivered to the local bus as if emitted here, so its listeners run
- * and what they emit names it as the cause, and is acknowledged only when those listeners have
- * completed: delivery is at-least-once. Events from this service itself (any of its instances) are
- * not delivered — their listeners ran where they were emitted — but reported as
- * {@link OwnEventLogged} to its observers, if any; so is a
- * duplicate (an id seen within the last {@code event-bus.bridge.dedupe-window} ids). A message that
- * is not a valid envelope is logged and skipped; it never stops the consumer. Up to
- * {@code event-bus.bridge.concurrency} received events are handled at once.
- *
- * <h2>Replay</h2>
- * With {@code event-bus.bridge.replay=true}, the bridge first reads the whole topic and fires a
- * {@link ReplayedEvent} for each event on it, so the service rebuilds its state before it handles
- * anything new.
+ * Each received envelope is delivered to the local bus as if emitted here, so its listeners run and
+ * what they emit names it as the cause, and the record is acknowledged only when those listeners
+ * have completed: delivery is at-least-once, and listeners must be idempotent (the services make
+ * every effect a database write that a second delivery leaves unchanged). When a listener fails for
+ * a reason that passes ({@link PassingFailures}: the database is away, a timeout), the event is
+ * delivered again after {@code event-bus.bridge.retry-first-wait}, then twice as long each time up
+ * to {@code retry-max-wait}, until it succeeds or the application stops; its record stays
+ * unacknowledged meanwhile, so nothing after it on its partition is committed past it. A record that
+ * is not a valid envelope, or whose listeners fail for a reason that does not pass, is
+ * <em>dead-lettered</em>: logged once (without its content), counted
+ * ({@code agentdojo_bridge_dead_lettered_total{reason}}) and handed to the channel's failure
+ * strategy ({@code dead-letter-queue} on Kafka: the record goes to the topic
+ * {@code agent-dojo.events.dlq} with the reason in its headers), and the partition moves on.
+ * Events from this service itself (any of its instances) are not delivered — their listeners ran
+ * where they were emitted — nor are duplicates (an id seen within the last
+ * {@code event-bus.bridge.dedupe-window} ids). Up to {@code event-bus.bridge.concurrency} received
+ * events are handled at once.
  *
  * <p>{@code @OnEvent} methods see every received event: they are registered when the bus is made,
  * before the bridge exists. So do listeners registered in a {@code StartupEvent} observer of
@@ -84,6 +87,8 @@ public class EventBridge implements Bridge {
     public static final String INSTANCE_HEADER = "agent-dojo-instance";
     /** The Kafka header that names the application (the event's source) that sent an event. */
     public static final String SOURCE_HEADER = "agent-dojo-source";
+    /** The Kafka header with the event's id. */
+    public static final String EVENT_ID_HEADER = "agent-dojo-event-id";
 
     private final LocalEventBus bus;
     private final Emitter<String> out;
@@ -92,25 +97,21 @@ public class EventBridge implements Bridge {
     private final List<String> exclude;
     private final DeliveredIds delivered;
     private final int concurrency;
-    private final boolean replay;
-    private final Duration replayTimeout;
-    private final jakarta.enterprise.event.Event<ReplayedEvent> replayed;
-    private final jakarta.enterprise.event.Event<OwnEventLogged> ownLogged;
-    private final boolean ownLoggedObserved;
-    private final Outbox outbox;
+    private final EventOutbox outbox;
     private final Vertx vertx;
     private final int warmUpRounds;
-    private final byte[] instanceId;
+    private final String instanceId;
     private final byte[] source;
+    private final Duration retryFirstWait;
+    private final Duration retryMaxWait;
     private volatile Cancellable consuming;
     private volatile boolean ready;
+    private volatile boolean stopped;
 
     @Inject
     EventBridge(LocalEventBus bus, EventBusConfig config,
                 @Channel(OUTGOING) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384) Emitter<String> out,
-                @Channel(INCOMING) Multi<Message<String>> in,
-                jakarta.enterprise.event.Event<ReplayedEvent> replayed,
-                jakarta.enterprise.event.Event<OwnEventLogged> ownLogged, BeanManager beans, Vertx vertx) {
+                @Channel(INCOMING) Multi<Message<String>> in, Instance<EventOutbox> outboxes, Vertx vertx) {
         this.bus = bus;
         this.out = out;
         this.in = in;
@@ -124,51 +125,20 @@ public class EventBridge implements Bridge {
                     + config.bridge().concurrency());
         }
         this.concurrency = config.bridge().concurrency();
-        this.replay = config.bridge().replay();
-        this.replayTimeout = config.bridge().replayTimeout();
-        this.replayed = replayed;
-        this.ownLogged = ownLogged;
-        this.ownLoggedObserved = !beans.resolveObserverMethods(new OwnEventLogged(null)).isEmpty();
+        this.retryFirstWait = config.bridge().retryFirstWait();
+        this.retryMaxWait = config.bridge().retryMaxWait();
+        if (retryFirstWait.isNegative() || retryFirstWait.isZero() || retryMaxWait.compareTo(retryFirstWait) < 0) {
+            throw new IllegalArgumentException("event-bus.bridge.retry-first-wait must be positive and at most "
+                    + "event-bus.bridge.retry-max-wait, were " + retryFirstWait + " and " + retryMaxWait);
+        }
+        this.outbox = outboxes.isResolvable() ? outboxes.get() : null;
         this.vertx = vertx;
         this.warmUpRounds = config.bridge().warmUpRounds();
-        this.instanceId = config.bridge().instanceId().getBytes(StandardCharsets.UTF_8);
+        this.instanceId = config.bridge().instanceId();
         this.source = bus.source().getBytes(StandardCharsets.UTF_8);
-        this.outbox = new Outbox(config.bridge().maxPending(), config.bridge().sendTimeout(), producerDeliveryTimeout(),
-                new Outbox.Timers() {
-                    @Override
-                    public long schedule(Duration delay, Runnable task) {
-                        return vertx.setTimer(Math.max(1, delay.toMillis()), id -> task.run());
-                    }
-
-                    @Override
-                    public void cancel(long id) {
-                        vertx.cancelTimer(id);
-                    }
-                });
-    }
-
-    /**
-     * How long the Kafka producer may take to settle an event it was handed: its
-     * {@code delivery.timeout.ms} (Kafka's default 120 s). Other connectors settle at once.
-     */
-    private static Duration producerDeliveryTimeout() {
-        Config config = ConfigProvider.getConfig();
-        String prefix = "mp.messaging.outgoing." + OUTGOING + ".";
-        boolean kafka = config.getOptionalValue(prefix + "connector", String.class).orElse("").equals("smallrye-kafka");
-        return kafka ? Duration.ofMillis(config.getOptionalValue(prefix + "delivery.timeout.ms", Long.class).orElse(120_000L))
-                : Duration.ZERO;
     }
 
     void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent started) {
-        if (replay) {
-            Config config = ConfigProvider.getConfig();
-            String topic = config.getOptionalValue("mp.messaging.incoming." + INCOMING + ".topic", String.class)
-                    .orElse(INCOMING);
-            String servers = config.getOptionalValue("mp.messaging.incoming." + INCOMING + ".bootstrap.servers", String.class)
-                    .or(() -> config.getOptionalValue("kafka.bootstrap.servers", String.class))
-                    .orElse("localhost:9092");
-            new EventLogReplay(servers, topic, replayTimeout).replay(replayed::fire);
-        }
         BridgeWarmUp.run(vertx, warmUpRounds);
         bus.addOutboundHook(this::send);
         consuming = in.onItem().transformToUni(this::receive).merge(concurrency)
@@ -176,8 +146,8 @@ public class EventBridge implements Bridge {
                         ignored -> { },
                         failure -> LOG.errorf(failure, "The bridge stopped receiving events from other services"));
         ready = true;
-        LOG.infof("Bridge of '%s' started: sends %s except %s, receives every other service's events",
-                bus.source(), include, exclude);
+        LOG.infof("Bridge of '%s' started: sends %s except %s %s, receives every other service's events",
+                bus.source(), include, exclude, outbox == null ? "at emit" : "through its transactional outbox");
     }
 
     @Override
@@ -192,6 +162,7 @@ public class EventBridge implements Bridge {
 
     @PreDestroy
     void stop() {
+        stopped = true;
         Cancellable c = consuming;
         if (c != null) {
             c.cancel();
@@ -212,59 +183,61 @@ public class EventBridge implements Bridge {
         return false;
     }
 
+    /** The headers a record of {@code event} carries, whether sent at emit or relayed from an outbox. */
+    public Map<String, String> headers(Event event) {
+        return Map.of(EVENT_ID_HEADER, event.id(), INSTANCE_HEADER, instanceId, SOURCE_HEADER, event.source());
+    }
+
     private CompletionStage<?> send(Event event) {
         if (!crosses(event.name())) {
             return null;
         }
-        String json = Envelope.encode(event); // before anything is tracked: args that cannot be JSON fail here
-        return outbox.open(event, e -> handOn(e, json));
+        String json = Envelope.encode(event); // before anything else: args that cannot be JSON fail here
+        if (outbox != null) {
+            return outbox.add(event, json);
+        }
+        return publish(event.correlationId(), json, headers(event))
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(new EventNotSentException(event, unwrap(failure))));
     }
 
-    /** Hands the envelope to the outgoing channel; the broker's answer settles the event in the outbox. */
-    private void handOn(Event event, String json) {
-        Message<String> message = Message.of(json, Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withKey(event.correlationId())
-                        .withHeaders(new RecordHeaders()
-                                .add(EnvelopeSerializer.EVENT_ID_HEADER, event.id().getBytes(StandardCharsets.UTF_8))
-                                .add(INSTANCE_HEADER, instanceId)
-                                .add(SOURCE_HEADER, source))
+    @Override
+    public CompletionStage<Void> publish(String key, String envelope, Map<String, String> headers) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        RecordHeaders kafkaHeaders = new RecordHeaders();
+        headers.forEach((name, value) -> kafkaHeaders.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        Message<String> message = Message.of(envelope, Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(key)
+                        .withHeaders(kafkaHeaders)
                         .build()))
                 .withAck(() -> {
-                    outbox.acknowledged(event.id());
+                    acknowledged.complete(null);
                     return CompletableFuture.completedFuture(null);
                 })
                 .withNack(failure -> {
-                    outbox.refused(event.id(), failure);
+                    acknowledged.completeExceptionally(failure);
                     return CompletableFuture.completedFuture(null);
                 });
         try {
             out.send(message);
             bus.metrics().bridge("published");
         } catch (RuntimeException e) {
-            outbox.refused(event.id(), e);
+            acknowledged.completeExceptionally(e);
         }
+        return acknowledged;
     }
 
     private Uni<Void> receive(Message<String> message) {
-        if (!ownLoggedObserved && sentHere(message)) {
+        if (sentHere(message)) {
             return acknowledge(message); // its listeners ran where it was emitted: not even parsed
         }
         Event event;
         try {
             event = Envelope.decode(message.getPayload());
         } catch (IllegalArgumentException e) {
-            LOG.warnf("Skipped a message on channel %s: %s", INCOMING, e.getMessage());
-            bus.metrics().bridgeSkipped("invalid");
-            return acknowledge(message);
+            return deadLetter(message, "invalid", "a record that is not an event envelope", e);
         }
         if (event.source().equals(bus.source())) {
-            if (!ownLoggedObserved) {
-                return acknowledge(message);
-            }
-            return Uni.createFrom().completionStage(() -> ownLogged.fireAsync(new OwnEventLogged(event)))
-                    .onFailure().invoke(e -> LOG.errorf(e, "An observer of OwnEventLogged failed on event %s ('%s')", event.id(), event.name()))
-                    .onFailure().recoverWithNull()
-                    .chain(() -> acknowledge(message));
+            return acknowledge(message);
         }
         if (!delivered.firstTime(event.id())) {
             LOG.debugf("Skipped duplicate of event %s ('%s')", event.id(), event.name());
@@ -272,15 +245,67 @@ public class EventBridge implements Bridge {
             return acknowledge(message);
         }
         bus.metrics().bridge("consumed");
-        Uni<Void> handled;
+        return handle(message, event, deliverNow(event, false), retryFirstWait, 1);
+    }
+
+    private Uni<Void> deliverNow(Event event, boolean again) {
         try {
-            handled = bus.deliver(event);
+            return again ? bus.redeliver(event) : bus.deliver(event);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Could not deliver event %s ('%s')", event.id(), event.name());
-            handled = Uni.createFrom().voidItem();
+            return Uni.createFrom().failure(e);
         }
-        // a listener failure is the application's (already logged or routed to 'error'), not the transport's
-        return handled.onFailure().recoverWithNull().chain(() -> acknowledge(message));
+    }
+
+    /** Acknowledges once {@code attempt} succeeded; tries again after a failure that passes; dead-letters the rest. */
+    private Uni<Void> handle(Message<String> message, Event event, Uni<Void> attempt, Duration wait, int tries) {
+        return attempt.onItemOrFailure().transformToUni((ok, failure) -> {
+            if (failure == null) {
+                if (tries > 1) {
+                    LOG.infof("Event %s ('%s') handled after %d tries", event.id(), event.name(), tries);
+                }
+                return acknowledge(message);
+            }
+            Throwable cause = failure instanceof dev.agentdojo.bus.ListenerFailedException && failure.getCause() != null
+                    ? unwrap(failure.getCause()) : unwrap(failure);
+            if (stopped) {
+                return Uni.createFrom().voidItem(); // not acknowledged: handled again after the restart, here or by a sibling
+            }
+            if (!PassingFailures.passes(cause)) {
+                return deadLetter(message, "failed", "event " + event.id() + " ('" + event.name() + "'), whose listeners failed", cause);
+            }
+            if (tries == 1) {
+                LOG.warnf("Event %s ('%s') could not be handled yet, tried again in %d ms and on until it is: %s",
+                        event.id(), event.name(), wait.toMillis(), cause.toString());
+            }
+            Duration next = wait.multipliedBy(2).compareTo(retryMaxWait) > 0 ? retryMaxWait : wait.multipliedBy(2);
+            return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
+                    .chain(() -> stopped ? Uni.createFrom().voidItem()
+                            : handle(message, event, deliverNow(event, true), next, tries + 1));
+        });
+    }
+
+    /** Sets a record aside for good: logged once without its content, counted, handed to the failure strategy. */
+    private Uni<Void> deadLetter(Message<String> message, String reason, String what, Throwable why) {
+        LOG.warnf("Dead-lettered %s (partition %s): %s", what, where(message), why.toString());
+        bus.metrics().bridgeDeadLettered(reason);
+        return Uni.createFrom().completionStage(() -> message.nack(why));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String where(Message<String> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> ((IncomingKafkaRecordMetadata<String, String>) m).getTopic() + "-"
+                        + ((IncomingKafkaRecordMetadata<String, String>) m).getPartition() + "@"
+                        + ((IncomingKafkaRecordMetadata<String, String>) m).getOffset())
+                .orElse("?");
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     /** Whether a Kafka record's source header names this application (a record without one is read in full). */

@@ -46,27 +46,16 @@ public interface EventBusConfig {
         int concurrency();
 
         /**
-         * Whether the service rebuilds its state at start-up by replaying the whole topic as
-         * {@code ReplayedEvent}s (Kafka only), before it handles new events.
+         * How long the bridge waits before it hands a received event to its listeners again, after
+         * they failed for a reason that passes (the database is away, a timeout); each further try
+         * waits twice as long, up to {@link #retryMaxWait}. The record is not acknowledged meanwhile.
          */
-        @WithDefault("false")
-        boolean replay();
+        @WithDefault("200ms")
+        Duration retryFirstWait();
 
-        /**
-         * How long an emit that crosses to other services may take, from the call to the broker's
-         * acknowledgement: waiting behind other events, for its cause, and in the producer. Past it
-         * the emit's {@code Uni} fails with {@code EventNotSentException} and the event never
-         * reaches the log. Must exceed the producer's {@code delivery.timeout.ms}.
-         */
+        /** The longest wait between two tries of a received event (see {@link #retryFirstWait}). */
         @WithDefault("10s")
-        Duration sendTimeout();
-
-        /**
-         * How many emitted events may wait for the broker at once; one more fails at once with
-         * {@code EventNotSentException} (a service answers 503 without queueing the request).
-         */
-        @WithDefault("4096")
-        int maxPending();
+        Duration retryMaxWait();
 
         /**
          * How many times the in-process part of an event's trip runs on a scratch bus at start-up,
@@ -93,8 +82,5 @@ public interface EventBusConfig {
         @WithDefault("500")
         int logTailSize();
 
-        /** How long the start-up replay may take, the broker's first answer included. */
-        @WithDefault("60s")
-        Duration replayTimeout();
     }
 }

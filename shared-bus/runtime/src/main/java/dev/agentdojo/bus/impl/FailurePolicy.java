@@ -34,8 +34,35 @@ final class FailurePolicy {
 
     /** The outcome of an {@code emit}: completes when every listener has, failing as described above. */
     Uni<Void> settle(Event event, Dispatcher.Outcome outcome) {
+        if (outcome.pending == null && outcome.failures == null) {
+            return DONE;
+        }
+        return failuresOf(event, outcome).chain(list -> list.isEmpty() ? DONE : settleLater(event, list));
+    }
+
+    /**
+     * The outcome of delivering a received event: as {@link #settle}, except that the {@code Uni}
+     * fails with a {@link ListenerFailedException} whenever a listener failed, also after the
+     * failures went to the {@value EventBus#ERROR} listeners, so the bridge can retry the event
+     * or set it aside instead of acknowledging it as handled.
+     */
+    Uni<Void> settleDelivered(Event event, Dispatcher.Outcome outcome) {
+        if (outcome.pending == null && outcome.failures == null) {
+            return DONE;
+        }
+        return failuresOf(event, outcome).chain(list -> {
+            if (list.isEmpty()) {
+                return DONE;
+            }
+            ListenerFailedException failed = failed(event, list);
+            return settleLater(event, list).onItemOrFailure().transformToUni((ok, unhandled) -> Uni.createFrom().failure(failed));
+        });
+    }
+
+    /** Every failure of the emit's listeners, once all have completed. */
+    private Uni<List<Throwable>> failuresOf(Event event, Dispatcher.Outcome outcome) {
         if (outcome.pending == null) {
-            return outcome.failures == null ? DONE : settleLater(event, outcome.failures);
+            return Uni.createFrom().item(outcome.failures == null ? List.of() : outcome.failures);
         }
         CompletableFuture<?>[] all = outcome.pending.toArray(CompletableFuture[]::new);
         CompletableFuture<List<Throwable>> failures = CompletableFuture.allOf(all).thenApply(ignored -> {
@@ -49,8 +76,7 @@ final class FailurePolicy {
             }
             return out;
         });
-        return Uni.createFrom().completionStage(failures)
-                .chain(list -> list.isEmpty() ? DONE : settleLater(event, list));
+        return Uni.createFrom().completionStage(failures);
     }
 
     /**
@@ -104,13 +130,18 @@ final class FailurePolicy {
         }
     }
 
+    private static ListenerFailedException failed(Event event, List<Throwable> failures) {
+        ListenerFailedException e = new ListenerFailedException(event, failures.get(0));
+        failures.stream().skip(1).forEach(e::addSuppressed);
+        return e;
+    }
+
     private boolean routesToErrorListeners(Event event) {
         return !event.name().equals(EventBus.ERROR) && !bus.isClosed() && registry.hasListeners(EventBus.ERROR);
     }
 
     private static ListenerFailedException unhandled(Event event, List<Throwable> failures) {
-        ListenerFailedException e = new ListenerFailedException(event, failures.get(0));
-        failures.stream().skip(1).forEach(e::addSuppressed);
+        ListenerFailedException e = failed(event, failures);
         LOG.warnf(e, "%d listener(s) of '%s' failed (event %s) and no '%s' listener is registered",
                 failures.size(), event.name(), event.id(), EventBus.ERROR);
         return e;

@@ -214,13 +214,24 @@ public final class LocalEventBus implements StandaloneEventBus {
     /**
      * Delivers an event made elsewhere (received from another service) as if emitted here: it is
      * recorded and dispatched, and events its listeners emit name it as their cause. It is not
-     * handed to the outbound hooks again.
+     * handed to the outbound hooks again. The {@code Uni} fails with a {@link
+     * dev.agentdojo.bus.ListenerFailedException} when a listener failed, even when the failure
+     * went to the {@code error} listeners: the bridge decides whether to try it again.
      */
     Uni<Void> deliver(Event event) {
         ensureOpen();
         BusMetrics.PerName meters = metrics.of(event.name());
         publication.received(event, meters);
-        return failures.settle(event, dispatcher.dispatch(event, registry.snapshot(event.name()), meters, Causation.slot()));
+        return failures.settleDelivered(event, dispatcher.dispatch(event, registry.snapshot(event.name()), meters, Causation.slot()));
+    }
+
+    /**
+     * Delivers a received event again, after its listeners failed for a reason that passes: it is
+     * dispatched as {@link #deliver} does, but not recorded or counted again.
+     */
+    Uni<Void> redeliver(Event event) {
+        ensureOpen();
+        return failures.settleDelivered(event, dispatcher.dispatch(event, registry.snapshot(event.name()), metrics.of(event.name()), Causation.slot()));
     }
 
     /**

@@ -1,0 +1,26 @@
+package dev.agentdojo.service.outbox;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** The {@code service.outbox.*} settings: how committed events are relayed to the broker (see {@link OutboxRelay}). */
+@ConfigMapping(prefix = "service.outbox")
+public interface OutboxConfig {
+
+    /** Whether this instance runs a relay (one of a service's instances relays at a time; the others stand by). */
+    @WithDefault("true")
+    boolean relay();
+
+    /** How long the relay waits for more committed events before it sends what it has (Debezium's {@code poll.interval.ms}). */
+    @WithDefault("5ms")
+    Duration pollInterval();
+
+    /**
+     * How long a standing-by relay waits before it tries again to take over the replication slot,
+     * and a relay waits before it starts again after the database went away.
+     */
+    @WithDefault("1s")
+    Duration retryWait();
+}
