@@ -73,7 +73,7 @@ class PaymentServiceTest {
         String order = UUID.randomUUID().toString();
         String processId = UUID.randomUUID().toString();
 
-        received.send(envelope(processId, "payment:process", "[\"" + order + "\",99.90,\"EUR\",false]", "corr-" + order));
+        received.send(envelope(processId, "payment:process", "[\"" + order + "\",99.90,\"EUR\"]", "corr-" + order));
 
         await().atMost(WAIT).until(() -> sent.received().size() == 1);
         String confirmed = sent.received().get(0).getPayload();
@@ -90,7 +90,7 @@ class PaymentServiceTest {
     void anAmountAboveTheLimitIsDeclinedWithAReason() {
         String order = UUID.randomUUID().toString();
 
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",10000.01,\"USD\",false]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",10000.01,\"USD\"]", "c"));
 
         await().atMost(WAIT).until(() -> sent.received().size() == 1);
         assertThat(sent.received().get(0).getPayload()).contains("\"name\":\"payment:failed\"",
@@ -101,14 +101,14 @@ class PaymentServiceTest {
     @Test
     void anOrderIsChargedAtMostOnceWhateverIsRedelivered() {
         String order = UUID.randomUUID().toString();
-        String first = envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",5,\"EUR\",false]", "c");
+        String first = envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",5,\"EUR\"]", "c");
         double chargesBefore = chargesMade();
 
         received.send(first);
         received.send(first);
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",5,\"EUR\",false]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",5,\"EUR\"]", "c"));
         String marker = UUID.randomUUID().toString();
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + marker + "\",1,\"EUR\",false]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + marker + "\",1,\"EUR\"]", "c"));
 
         await().atMost(WAIT).until(() -> sent.received().stream().map(Message::getPayload).anyMatch(p -> p.contains(marker)));
         assertThat(chargesMade() - chargesBefore).isEqualTo(2.0);
@@ -116,62 +116,68 @@ class PaymentServiceTest {
     }
 
     @Test
-    void askedAgainLongAfterTheOutcomeWasAnnouncedItIsAnnouncedAgainWithoutASecondCharge() {
+    void aPaymentLeftChargingAfterTheGatewayChargedIsCompletedWithTheFirstChargeNotASecond() throws Exception {
         String order = UUID.randomUUID().toString();
-        double chargesBefore = chargesMade();
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",7,\"EUR\",false]", "c"));
+        // a crash between the gateway's answer and the outcome's commit: the payment is CHARGING, the provider charged it
+        sql("insert into payments (order_id, amount, currency, status, charged_at) values ('" + order + "', 6.00, 'EUR', 'CHARGING', now())");
+        sql("insert into gateway_charges (idempotency_key, payment_id, amount, currency, status, charged_at) "
+                + "values ('" + order + "', 'pay-before-crash', 6.00, 'EUR', 'APPROVED', now())");
+        double charged = gatewayCalls("charged");
+        double replayed = gatewayCalls("replayed");
+
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",6,\"EUR\"]", "c"));
+
         await().atMost(WAIT).until(() -> outcomesOf(order) == 1);
-
-        // asked again at once: the outcome may still be on its way to order-service, so it is not repeated
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",7,\"EUR\",true]", "c"));
-        String marker = UUID.randomUUID().toString();
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + marker + "\",1,\"EUR\",false]", "c"));
-        await().atMost(WAIT).until(() -> outcomesOf(marker) == 1);
-        assertThat(outcomesOf(order)).isEqualTo(1);
-
-        // asked again after payment.reannounce-after (1 s in tests): it never reached order-service, so it is announced again
-        await().pollDelay(Duration.ofMillis(1_100)).atMost(WAIT).until(() -> true);
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",7,\"EUR\",true]", "c"));
-        await().atMost(WAIT).until(() -> outcomesOf(order) == 2);
-        assertThat(chargesMade() - chargesBefore).isEqualTo(2.0); // the order and the marker, nothing more
         assertThat(sent.received()).extracting(Message::getPayload).filteredOn(p -> p.contains(order))
-                .allSatisfy(p -> assertThat(p).contains(payments.forOrder(order).orElseThrow().id()));
+                .singleElement().asString().contains("\"name\":\"order:confirmed\"", "pay-before-crash");
+        given().when().get("/payments/" + order).then().body("status", equalTo("APPROVED")).body("id", equalTo("pay-before-crash"));
+        assertThat(gatewayCalls("charged") - charged).isZero();
+        assertThat(gatewayCalls("replayed") - replayed).isEqualTo(1.0);
     }
 
     @Test
-    void anOutcomeReadBackFromTheLogIsNeverAnnouncedAgainHoweverLateTheRequest() {
+    void aPaymentLeftChargingBeforeTheGatewayWasCalledIsChargedOnce() throws Exception {
         String order = UUID.randomUUID().toString();
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",8,\"EUR\",false]", "c"));
+        sql("insert into payments (order_id, amount, currency, status, charged_at) values ('" + order + "', 4.00, 'EUR', 'CHARGING', now())");
+        double charged = gatewayCalls("charged");
+
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",4,\"EUR\"]", "c"));
+
         await().atMost(WAIT).until(() -> outcomesOf(order) == 1);
-
-        // the outcome comes back from the log (as every record of the topic does), then order-service,
-        // lagging behind the log, asks again long after
-        String outcome = sent.received().stream().map(Message::getPayload).filter(p -> p.contains(order)).findFirst().orElseThrow();
-        received.send(outcome);
-        await().atMost(WAIT).until(() -> loggedAt(order) != null);
-        await().pollDelay(Duration.ofMillis(1_100)).atMost(WAIT).until(() -> true);
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",8,\"EUR\",true]", "c"));
-        String marker = UUID.randomUUID().toString();
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + marker + "\",1,\"EUR\",false]", "c"));
-
-        await().atMost(WAIT).until(() -> outcomesOf(marker) == 1);
-        assertThat(outcomesOf(order)).isEqualTo(1);
+        assertThat(gatewayCalls("charged") - charged).isEqualTo(1.0);
+        given().when().get("/payments/" + order).then().body("status", equalTo("APPROVED"));
     }
 
-    private Object loggedAt(String order) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
-             PreparedStatement query = c.prepareStatement("select logged_at from payments where order_id = ?")) {
-            query.setString(1, order);
-            try (var rs = query.executeQuery()) {
-                return rs.next() ? rs.getObject(1) : null;
-            }
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"1e999999999", "-50", "0", "0.001", "\"NaN\"", "12345678.00"})
+    void aRequestThatCanNeverBeChargedIsRecordedNowhereAndTheNextOrdersAreCharged(String amount) {
+        String poison = UUID.randomUUID().toString();
+        double charged = gatewayCalls("charged");
+
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + poison + "\"," + amount + ",\"EUR\"]", "c"));
+        String next = UUID.randomUUID().toString();
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + next + "\",2,\"EUR\"]", "c"));
+
+        await().atMost(WAIT).until(() -> outcomesOf(next) == 1);
+        assertThat(payments.forOrder(poison)).isEmpty();
+        assertThat(outcomesOf(poison)).isZero();
+        assertThat(gatewayCalls("charged") - charged).isEqualTo(1.0);
+    }
+
+    private void sql(String statement) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", ""); var s = c.createStatement()) {
+            s.executeUpdate(statement);
         }
+    }
+
+    private double gatewayCalls(String result) {
+        return registry.find("agentdojo.gateway.calls").tag("result", result).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     @Test
     void anOrderChargedByAnotherInstanceIsNotChargedHereTheDatabaseDecides() throws Exception {
         String order = UUID.randomUUID().toString();
-        // another instance charged it and was killed before announcing: its row is all there is
+        // another instance charged it: its outcome was committed, and relayed, with the payment
         try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
              PreparedStatement insert = c.prepareStatement("insert into payments (order_id, id, amount, currency, status, charged_at) "
                      + "values (?, 'pay-elsewhere', 3.00, 'EUR', 'APPROVED', now())")) {
@@ -180,21 +186,22 @@ class PaymentServiceTest {
         }
         double chargesBefore = chargesMade();
 
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",3,\"EUR\",false]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",3,\"EUR\"]", "c"));
+        String marker = UUID.randomUUID().toString();
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + marker + "\",1,\"EUR\"]", "c"));
 
-        await().atMost(WAIT).until(() -> outcomesOf(order) == 1);
-        assertThat(chargesMade() - chargesBefore).isZero();
-        assertThat(sent.received()).extracting(Message::getPayload).filteredOn(p -> p.contains(order))
-                .singleElement().asString().contains("\"name\":\"order:confirmed\"", "pay-elsewhere");
+        await().atMost(WAIT).until(() -> outcomesOf(marker) == 1);
+        assertThat(chargesMade() - chargesBefore).isEqualTo(1.0); // the marker only
+        assertThat(outcomesOf(order)).as("announced with its charge, not again").isZero();
     }
 
     @Test
-    void aPaymentProcessWithBadArgsIsLoggedAndDoesNotStopLaterEvents() {
+    void aPaymentProcessWithBadArgsIsDeadLetteredAndDoesNotStopLaterEvents() {
         String order = UUID.randomUUID().toString();
 
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"x\",\"not a number\",\"EUR\",false]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"x\",\"not a number\",\"EUR\"]", "c"));
         received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[]", "c"));
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",1,\"EUR\",false]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",1,\"EUR\"]", "c"));
 
         await().atMost(WAIT).until(() -> payments.forOrder(order).isPresent());
         assertThat(payments.forOrder("x")).isEmpty();
@@ -220,11 +227,12 @@ class PaymentServiceTest {
     @Test
     void metricsCountPaymentsByOutcome() {
         String order = UUID.randomUUID().toString();
-        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",50000,\"EUR\",false]", "c"));
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",50000,\"EUR\"]", "c"));
         await().atMost(WAIT).until(() -> payments.forOrder(order).isPresent());
 
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("agentdojo_payments_total{outcome=\"DECLINED\"", "agentdojo_events_received_total{event=\"payment:process\"");
+        assertThat(metrics).contains("agentdojo_payments_total{outcome=\"DECLINED\"", "agentdojo_events_received_total{event=\"payment:process\"",
+                "agentdojo_gateway_calls_total{result=\"declined\"");
     }
 
     @Test
