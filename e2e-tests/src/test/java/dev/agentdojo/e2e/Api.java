@@ -46,6 +46,20 @@ final class Api {
         return -1;
     }
 
+    /** {@code /q/health/ready} of a service: whether its outbox relay runs there (false while it stands by, or is down). */
+    boolean relaying(ServiceProcess service) {
+        Reply ready = get(service.baseUrl() + "/q/health/ready");
+        if (ready.body() == null) {
+            return false;
+        }
+        for (JsonNode check : ready.body().path("checks")) {
+            if (check.path("data").has("relaying")) {
+                return check.path("data").path("relaying").asBoolean();
+            }
+        }
+        return false;
+    }
+
     /** Posts an order; completes with the response (status and JSON body). */
     CompletableFuture<Reply> placeOrder(String customer, BigDecimal amount) {
         String body = "{\"customer\":\"" + customer + "\",\"amount\":" + amount.toPlainString() + "}";

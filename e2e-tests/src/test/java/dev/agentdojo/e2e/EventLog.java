@@ -21,19 +21,34 @@ import java.util.stream.Collectors;
 final class EventLog {
 
     static final String TOPIC = "agent-dojo.events";
+    static final String DEAD_LETTERS = "agent-dojo.events.dlq";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EventLog() {
     }
 
-    /** How many payment outcomes ({@code order:confirmed}, {@code payment:failed}) each order has on the topic. */
+    /**
+     * How many payment outcomes ({@code order:confirmed}, {@code payment:failed}) each order has on
+     * the topic: distinct events, by id (the relay delivers at least once, so one event may be on
+     * the topic twice; two outcomes of one order would be two ids).
+     */
     static Map<String, Long> outcomesPerOrder(String bootstrapServers) {
         return readAll(bootstrapServers).stream()
                 .filter(e -> e.path("source").asText().equals("payment-service"))
                 .filter(e -> List.of("order:confirmed", "payment:failed").contains(e.path("name").asText()))
-                .map(e -> e.path("args").get(0).asText())
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+                .collect(Collectors.groupingBy(e -> e.path("args").get(0).asText(),
+                        Collectors.mapping(e -> e.path("id").asText(), Collectors.collectingAndThen(Collectors.toSet(), ids -> (long) ids.size()))));
+    }
+
+    /** The records on the dead-letter topic: each one's value, with its dead-letter-reason header. */
+    static Map<String, String> deadLettered(String bootstrapServers) {
+        Map<String, String> reasons = new java.util.LinkedHashMap<>();
+        read(bootstrapServers, DEAD_LETTERS, record -> {
+            var reason = record.headers().lastHeader("dead-letter-reason");
+            reasons.put(record.value(), reason == null ? null : new String(reason.value(), java.nio.charset.StandardCharsets.UTF_8));
+        });
+        return reasons;
     }
 
     /** The orders whose payment was asked for ({@code payment:process} on the topic), by order id, with their customer. */
@@ -51,28 +66,35 @@ final class EventLog {
 
     /** Every envelope on the topic, in order, parsed. */
     static List<JsonNode> readAll(String bootstrapServers) {
+        List<JsonNode> events = new ArrayList<>();
+        read(bootstrapServers, TOPIC, record -> {
+            try {
+                events.add(JSON.readTree(record.value()));
+            } catch (IOException notAnEnvelope) {
+                // a garbage record some test put there on purpose
+            }
+        });
+        return events;
+    }
+
+    /** Hands every record of {@code topic} to {@code each}, partition by partition. */
+    private static void read(String bootstrapServers, String topic, java.util.function.Consumer<ConsumerRecord<String, String>> each) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<JsonNode> events = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(TOPIC, p.partition())).toList();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    try {
-                        events.add(JSON.readTree(record.value()));
-                    } catch (IOException notAnEnvelope) {
-                        // a garbage record some test put there on purpose
-                    }
+                    each.accept(record);
                 }
             }
         }
-        return events;
     }
 }

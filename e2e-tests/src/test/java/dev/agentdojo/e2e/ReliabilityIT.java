@@ -49,41 +49,79 @@ class ReliabilityIT extends EndToEndTest {
     }
 
     @Test
-    void aBrokerStoppedForTenSecondsOnABusyMachineIsRecoveredFromWithEveryRequestAnsweredInTime() throws Exception {
+    void aBrokerStoppedForTwentySecondsOnABusyMachineTurnsNoCustomerAway() throws Exception {
         Stream stream = new Stream("broker-out");
-        stream.send(200);
+        stream.send(100);
         long restarted;
         try (CpuHogs hogs = CpuHogs.onEveryCore()) {
             assertThat(hogs.count()).isPositive();
             env.kafka.stop();
-            long outage = System.nanoTime();
-            while (System.nanoTime() - outage < TimeUnit.SECONDS.toNanos(10)) {
-                stream.sendAsync(5); // keeps posting during the outage, without waiting for the answers
-                TimeUnit.MILLISECONDS.sleep(250);
-            }
+            stream.streamFor(Duration.ofSeconds(20));
             env.kafka.restart();
             restarted = System.nanoTime();
-            stream.send(200);
+            stream.send(100);
             stream.awaitAnswers();
         }
 
         assertThat(env.orders.isAlive()).isTrue();
         assertThat(env.payments.isAlive()).isTrue();
-        assertThat(stream.refused).as("during the outage: 202 later, or a clear 503").allMatch(status -> status == 503);
+        assertThat(stream.refused).as("orders are committed with their events, and relayed when the broker is back").isEmpty();
+        stream.assertEveryAcceptedOrderFinalAndChargedOnce();
+        stream.report("broker stopped 20 s with every core busy; all final " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - restarted)
+                + " s after the broker came back; slowest answer " + stream.slowest().toMillis() + " ms");
+    }
+
+    @Test
+    void postgresKilledForFifteenSecondsOnABusyMachineIsAnsweredInTimeAndLosesNothing() throws Exception {
+        Stream stream = new Stream("pg-kill");
+        stream.send(50);
+        try (CpuHogs hogs = CpuHogs.onEveryCore()) {
+            assertThat(hogs.count()).isPositive();
+            env.postgres.kill();
+            stream.streamFor(Duration.ofSeconds(15));
+            env.postgres.restart();
+            stream.streamFor(Duration.ofSeconds(5));
+            stream.awaitAnswers();
+        }
+        assertDatabaseOutageHandled(stream, "PostgreSQL killed (SIGKILL) for 15 s");
+    }
+
+    @Test
+    void postgresStalledForThirtySecondsOnABusyMachineIsAnsweredInTimeAndLosesNothing() throws Exception {
+        Stream stream = new Stream("pg-stop");
+        stream.send(50);
+        try (CpuHogs hogs = CpuHogs.onEveryCore()) {
+            assertThat(hogs.count()).isPositive();
+            env.postgres.pause();
+            try {
+                stream.streamFor(Duration.ofSeconds(30));
+            } finally {
+                env.postgres.resume();
+            }
+            stream.streamFor(Duration.ofSeconds(5));
+            stream.awaitAnswers();
+        }
+        assertDatabaseOutageHandled(stream, "PostgreSQL stopped (SIGSTOP) for 30 s");
+    }
+
+    /** Every request answered within 20 s with a 202 or a 503 that says when to try again; every 202 final, charged once. */
+    private void assertDatabaseOutageHandled(Stream stream, String what) {
+        assertThat(env.orders.isAlive()).isTrue();
+        assertThat(env.payments.isAlive()).isTrue();
+        assertThat(stream.refused).as("during the outage: 202, or a clear 503 (no 500, no hang)").allMatch(status -> status == 503);
         assertThat(stream.refusedWithoutRetryAfter.get()).as("a 503 says when to try again").isZero();
-        assertThat(stream.slowest()).as("every request answered within 20 s (the bridge's deadline is 10 s)")
-                .isLessThanOrEqualTo(Duration.ofSeconds(20));
+        assertThat(stream.slowest()).as("every request answered within 20 s").isLessThanOrEqualTo(Duration.ofSeconds(20));
         stream.assertEveryAcceptedOrderFinalAndChargedOnce();
         assertThat(EventLog.paymentsAskedFor(env.kafka.bootstrapServers()).entrySet())
                 .filteredOn(order -> order.getValue().startsWith(stream.prefix + "-"))
                 .as("a payment is asked for accepted orders only: nothing of a refused one is left half-done")
                 .allSatisfy(order -> assertThat(stream.accepted).contains(order.getKey()));
-        stream.report("broker stopped 10 s with every core busy; all final " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - restarted)
-                + " s after the broker came back; slowest answer " + stream.slowest().toMillis() + " ms");
+        stream.report(what + " with every core busy; slowest answer " + stream.slowest().toMillis() + " ms");
     }
 
     @Test
-    void garbageAndEnvelopesWithUnknownFieldsOnTheTopicAreSkippedAndDoNotStallLaterEvents() throws Exception {
+    void garbageAndPoisonOnTheTopicAreDeadLetteredAndDoNotStallLaterEvents() throws Exception {
+        String poisonOrder = "poison-" + System.nanoTime();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -94,16 +132,27 @@ class ReliabilityIT extends EndToEndTest {
                     + "\"args\":[],\"timestamp\":\"2026-01-01T00:00:00Z\",\"source\":\"someone-else\","
                     + "\"correlationId\":\"unknown-fields-1\",\"causationId\":null,\"futureField\":{\"v\":2}}"))
                     .get(10, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(EventLog.TOPIC, poisonOrder, "{\"id\":\"" + poisonOrder + "\",\"name\":\"payment:process\","
+                    + "\"args\":[\"" + poisonOrder + "\",1e999999999,\"EUR\"],\"timestamp\":\"2026-01-01T00:00:00Z\","
+                    + "\"source\":\"order-service\",\"correlationId\":\"" + poisonOrder + "\",\"causationId\":null}"))
+                    .get(10, TimeUnit.SECONDS);
         }
         Stream stream = new Stream("after-garbage");
         stream.send(100);
 
         stream.assertEveryAcceptedOrderFinalAndChargedOnce();
-        stream.report("garbage on the topic");
+        stream.report("garbage and a poison payment request on the topic");
         for (ServiceProcess service : List.of(env.orders, env.payments)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(service.log()).contains("Skipped a message"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(service.log()).contains("Dead-lettered a record that is not an event envelope"));
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(service.log()).contains("audit:note"));
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> EventLog.deadLettered(env.kafka.bootstrapServers()).keySet().stream()
+                .anyMatch(value -> value.contains(poisonOrder)));
+        Map<String, String> deadLetters = EventLog.deadLettered(env.kafka.bootstrapServers());
+        assertThat(deadLetters).hasEntrySatisfying(deadLetters.keySet().stream().filter(v -> v.contains(poisonOrder)).findFirst().orElseThrow(),
+                reason -> assertThat(reason).contains("amount"));
+        assertThat(deadLetters.keySet()).anyMatch(v -> v.contains("not json at all"));
+        assertThat(EventLog.outcomesPerOrder(env.kafka.bootstrapServers())).doesNotContainKey(poisonOrder);
     }
 
     /** A stream of orders placed by this test, and what became of them. */
@@ -150,6 +199,15 @@ class ReliabilityIT extends EndToEndTest {
             }
         }
 
+        /** Places 20 orders a second for {@code duration}, without waiting for the answers. */
+        void streamFor(Duration duration) throws InterruptedException {
+            long start = System.nanoTime();
+            while (System.nanoTime() - start < duration.toNanos()) {
+                sendAsync(5);
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
+        }
+
         /** The longest time any request of this stream waited for its answer. */
         Duration slowest() {
             return Duration.ofNanos(slowestNanos.get());
@@ -162,7 +220,7 @@ class ReliabilityIT extends EndToEndTest {
         }
 
         void awaitAnswers() {
-            await().atMost(Duration.ofSeconds(60)).until(pending::isEmpty);
+            await().atMost(Duration.ofSeconds(90)).until(pending::isEmpty);
         }
 
         void assertEveryAcceptedOrderFinalAndChargedOnce() {

@@ -96,9 +96,10 @@ public final class LocalPostgres {
         }
     }
 
-    /** Kills the server at once (SIGKILL to the postmaster), as a crash would. */
+    /** Kills the server at once (SIGKILL to the postmaster and each of its processes), as a crash would. */
     public void kill() {
         postmasterPid().flatMap(ProcessHandle::of).ifPresent(p -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             try {
                 p.onExit().get(30, TimeUnit.SECONDS);
@@ -107,6 +108,37 @@ public final class LocalPostgres {
             }
         });
         server = null;
+    }
+
+    /**
+     * Stops the server and each of its processes where they stand (SIGSTOP), as a stalled machine
+     * would: connections stay open and nothing answers, until {@link #resume}.
+     */
+    public void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a {@linkplain #pause paused} server go on (SIGCONT). */
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        ProcessHandle postmaster = postmasterPid().flatMap(ProcessHandle::of)
+                .orElseThrow(() -> new IllegalStateException("PostgreSQL does not run in " + dir));
+        List<String> command = new java.util.ArrayList<>(List.of("kill", signal, String.valueOf(postmaster.pid())));
+        postmaster.descendants().forEach(p -> command.add(String.valueOf(p.pid())));
+        try {
+            int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling PostgreSQL", e);
+        }
     }
 
     /** A TCP port free on 127.0.0.1 right now. */

@@ -96,10 +96,8 @@ class OrderWrites {
         this.maxChainEvents = config.maxChainEvents();
         this.outbox = outbox;
         var workers = Infrastructure.getDefaultWorkerPool();
-        this.orders = new GroupCommit<>("new orders", dataSource, workers, batching.maxBatch(), batching.maxQueued(),
-                this::place);
-        this.outcomes = new GroupCommit<>("outcomes", dataSource, workers, batching.maxBatch(), batching.maxQueued(),
-                this::settle);
+        this.orders = new GroupCommit<>("new orders", dataSource, workers, batching, this::place);
+        this.outcomes = new GroupCommit<>("outcomes", dataSource, workers, batching, this::settle);
     }
 
     /**

@@ -64,7 +64,7 @@ public class PaymentGateway {
         this.limit = config.limit();
         this.registry = registry;
         this.calls = new GroupCommit<>("gateway calls", dataSource, Infrastructure.getDefaultWorkerPool(),
-                batching.maxBatch(), batching.maxQueued(), this::charge);
+                batching, this::charge);
     }
 
     /** Charges {@code amount} under {@code idempotencyKey}, or answers the first charge made under it. */

@@ -54,10 +54,8 @@ class PaymentWrites {
     PaymentWrites(AgroalDataSource dataSource, TransactionalOutbox outbox, GroupCommitConfig batching) {
         this.outbox = outbox;
         var workers = Infrastructure.getDefaultWorkerPool();
-        this.charges = new GroupCommit<>("charges", dataSource, workers, batching.maxBatch(), batching.maxQueued(),
-                PaymentWrites::begin);
-        this.outcomes = new GroupCommit<>("outcomes", dataSource, workers, batching.maxBatch(), batching.maxQueued(),
-                this::complete);
+        this.charges = new GroupCommit<>("charges", dataSource, workers, batching, PaymentWrites::begin);
+        this.outcomes = new GroupCommit<>("outcomes", dataSource, workers, batching, this::complete);
     }
 
     /**

@@ -65,7 +65,7 @@ public class TransactionalOutbox implements EventOutbox {
                         @ConfigProperty(name = "event-bus.bridge.instance-id") String instance) {
         this.instance = instance;
         this.alone = new GroupCommit<>("outbox events", dataSource, Infrastructure.getDefaultWorkerPool(),
-                batching.maxBatch(), batching.maxQueued(), (connection, events) -> {
+                batching, (connection, events) -> {
                     write(connection, events);
                     return Collections.nCopies(events.size(), null);
                 });
