@@ -67,6 +67,7 @@ class DeploymentFilesIT {
         assertThat(Files.readString(ROOT.resolve("scripts/postgres-init.sql")))
                 .contains("create database " + app.getProperty("service.database") + ";");
         assertThat(postgres.path("image").asText()).startsWith("postgres:");
+        assertThat(postgres.path("command").toString()).as("the outbox relays need logical decoding").contains("wal_level=logical");
         assertThat(postgres.has("ports")).as("the database publishes no port").isFalse();
         assertThat(postgres.path("healthcheck").isMissingNode()).isFalse();
         assertThat(postgres.path("volumes").get(0).asText()).startsWith("postgres-data:");
