@@ -44,16 +44,16 @@ public final class FillState {
         }
         long start = System.nanoTime();
         sql(postgres, "orders", """
-                insert into orders (id, customer, amount, currency, status, payment_id, created_at, updated_at, payment_asked_at, settled_by)
-                select 'fill-' || n, 'customer-' || n, 19.99, 'EUR', 'CONFIRMED', 'pay-' || n, now(), now(), now(), 'out-' || n
+                insert into orders (id, customer, amount, currency, status, payment_id, created_at, updated_at, settled_by)
+                select 'fill-' || n, 'customer-' || n, 19.99, 'EUR', 'CONFIRMED', 'pay-' || n, now(), now(), 'out-' || n
                 from generate_series(1, %d) n""".formatted(orders));
         sql(postgres, "orders", """
                 insert into order_events (id, order_id, name, args, emitted_at, source, correlation_id, causation_id)
                 select e || '-' || n, 'fill-' || n, e, '["fill-' || n || '"]', now(), 'order-service', 'created-' || n, null
                 from generate_series(1, %d) n, unnest(array['created', 'process', 'out']) e""".formatted(orders));
         sql(postgres, "payments", """
-                insert into payments (order_id, id, amount, currency, status, charged_at, announced_at, logged_at)
-                select 'fill-' || n, 'pay-' || n, 19.99, 'EUR', 'APPROVED', now(), now(), now()
+                insert into payments (order_id, id, amount, currency, status, charged_at)
+                select 'fill-' || n, 'pay-' || n, 19.99, 'EUR', 'APPROVED', now()
                 from generate_series(1, %d) n""".formatted(orders));
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);

@@ -98,13 +98,18 @@ public final class LocalPostgres {
 
     /** Kills the server at once (SIGKILL to the postmaster and each of its processes), as a crash would. */
     public void kill() {
-        postmasterPid().flatMap(ProcessHandle::of).ifPresent(p -> {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            try {
-                p.onExit().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("PostgreSQL (pid " + p.pid() + ") did not exit", e);
+        postmasterPid().flatMap(ProcessHandle::of).ifPresent(postmaster -> {
+            // the postmaster first, so that it cannot start new processes when its children die
+            List<ProcessHandle> processes = new java.util.ArrayList<>(postmaster.descendants().toList());
+            postmaster.destroyForcibly();
+            processes.forEach(ProcessHandle::destroyForcibly);
+            processes.add(postmaster);
+            for (ProcessHandle p : processes) {
+                try {
+                    p.onExit().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("PostgreSQL's process " + p.pid() + " did not exit", e);
+                }
             }
         });
         server = null;

@@ -56,9 +56,9 @@ public class TransactionalOutbox implements EventOutbox {
             insert into outbox (id, aggregatetype, aggregateid, type, payload, source, instance)
             values (?, ?, ?, ?, ?, ?, ?)""";
     private static final String DELETE = "delete from outbox where id = any(?)";
-    private static final ThreadLocal<List<Outgoing>> COLLECTING = new ThreadLocal<>();
-
     private final String instance;
+    /** The events being collected on this thread, if {@link #collect} runs on it. */
+    private final ThreadLocal<List<Outgoing>> collecting = new ThreadLocal<>();
     private final GroupCommit<Outgoing, Void> alone;
 
     TransactionalOutbox(AgroalDataSource dataSource, GroupCommitConfig batching,
@@ -78,17 +78,17 @@ public class TransactionalOutbox implements EventOutbox {
      * transaction of the state change they belong to.
      */
     public <T> Collected<T> collect(Supplier<T> work) {
-        List<Outgoing> outer = COLLECTING.get();
+        List<Outgoing> outer = collecting.get();
         List<Outgoing> events = new ArrayList<>(2);
-        COLLECTING.set(events);
+        collecting.set(events);
         try {
             T result = work.get();
             return new Collected<>(result, List.copyOf(events));
         } finally {
             if (outer == null) {
-                COLLECTING.remove();
+                collecting.remove();
             } else {
-                COLLECTING.set(outer);
+                collecting.set(outer);
             }
         }
     }
@@ -96,9 +96,9 @@ public class TransactionalOutbox implements EventOutbox {
     @Override
     public CompletionStage<?> add(Event event, String envelope) {
         Outgoing outgoing = new Outgoing(event, envelope);
-        List<Outgoing> collecting = COLLECTING.get();
-        if (collecting != null) {
-            collecting.add(outgoing);
+        List<Outgoing> collected = collecting.get();
+        if (collected != null) {
+            collected.add(outgoing);
             return null;
         }
         return alone.submit(outgoing);

@@ -59,6 +59,18 @@ import java.util.Set;
  * the addresses of the application's {@code @ConsumeEvent} methods (found at build time), and of
  * consumers registered through {@link #vertxConsumer} — a consumer registered on Vert.x directly
  * receives nothing. Each event goes into the {@linkplain #getHistory() history}, listened to or not.
+ *
+ * <h2>Other services, and transactions</h2>
+ * In an application built with the bridge ({@code event-bus.bridge.enabled=true}), an event whose
+ * name crosses is handed on before any local listener runs. With an {@link EventOutbox} bean (an
+ * application that keeps its state in a database), it goes to the outbox: when the emit happens
+ * inside work the outbox collects (for the services, {@code TransactionalOutbox.collect}), the event
+ * is written in the same transaction as the state change that work makes, relayed to other services
+ * once that transaction commits and never if it rolls back; otherwise it is committed on its own,
+ * and the {@code Uni} of {@link #emit} completes once it is. Local listeners always run at the emit:
+ * they see an event before it is committed, other services only after. Without an outbox, the event
+ * is sent to the broker at emit, and {@code emit}'s {@code Uni} waits for the broker's
+ * acknowledgement ({@link EventNotSentException} when it does not come).
  */
 public interface EventBus {
 
