@@ -112,6 +112,13 @@ public final class LocalPostgres {
                 }
             }
         });
+        if (server != null) {
+            try {
+                server.close(); // the server is gone; this gives back this JVM's lock on its data directory
+            } catch (IOException alreadyGone) {
+                // nothing left to stop
+            }
+        }
         server = null;
     }
 

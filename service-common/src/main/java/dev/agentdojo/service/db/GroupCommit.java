@@ -7,6 +7,7 @@ import dev.agentdojo.bus.impl.PassingFailures;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -212,7 +213,9 @@ public final class GroupCommit<T, R> {
         try {
             connection = dataSource.getConnection();
         } catch (SQLException | RuntimeException e) {
-            Arrays.fill(outcomes, new Failure(e));
+            // whatever the pool or the driver says, no connection is a connection failure: it passes
+            Arrays.fill(outcomes, new Failure(new SQLTransientConnectionException(
+                    "no connection to the database for " + name + ": " + e.getMessage(), "08001", e)));
             complete(written, outcomes);
             return;
         }

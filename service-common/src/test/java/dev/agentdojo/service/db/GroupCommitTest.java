@@ -210,6 +210,41 @@ class GroupCommitTest {
     }
 
     @Test
+    void aWriteThatWaitedLongerThanTheMaxWaitIsRefusedUnwrittenWhenItsBatchStarts() throws Exception {
+        ItemWriter writer = new ItemWriter(true);
+        GroupCommit<Item, Integer> commit = new GroupCommit<>("items", dataSource, workers, 200, 1000,
+                java.time.Duration.ofMillis(200), writer);
+        CompletableFuture<Integer> first = commit.submit(new Item(0, "first")).toCompletableFuture();
+        await(writer.firstStarted);
+        CompletableFuture<Integer> late = commit.submit(new Item(1, "waits too long")).toCompletableFuture();
+        // held longer than the max wait: the next batch starts too late for the waiting write
+        org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(400)).until(() -> true);
+        writer.releaseFirst.countDown();
+
+        assertThat(first.get(30, TimeUnit.SECONDS)).isZero();
+        assertThatThrownBy(() -> late.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(RejectedExecutionException.class)
+                .hasMessageContaining("waited more than 200 ms");
+        assertThat(commit.submit(new Item(2, "in time")).toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo(20);
+        assertThat(ids()).containsExactly(0, 2);
+        assertThat(writer.batches).containsExactly(1, 1);
+    }
+
+    @Test
+    void whenTheDatabaseItselfFailsTheWholeBatchFailsWithoutTryingEachItemAlone() throws Exception {
+        List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<Item, Integer> commit = new GroupCommit<>("items", dataSource, workers, 200, 1000, (connection, items) -> {
+            batches.add(items.size());
+            throw new java.sql.SQLTransientConnectionException("the database went away", "08006");
+        });
+        List<CompletableFuture<Integer>> results = IntStream.rangeClosed(1, 10)
+                .mapToObj(i -> commit.submit(new Item(i, "item " + i)).toCompletableFuture()).toList();
+        for (CompletableFuture<Integer> result : results) {
+            assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(java.sql.SQLTransientConnectionException.class);
+        }
+        assertThat(batches.stream().mapToInt(Integer::intValue).sum()).as("each item written once, none again alone").isEqualTo(10);
+    }
+
+    @Test
     void withoutAConnectionTheWholeBatchFailsAndTheWriterIsNotCalled() {
         PGSimpleDataSource nowhere = new PGSimpleDataSource();
         nowhere.setUrl("jdbc:postgresql://127.0.0.1:" + LocalPostgres.freePort() + "/groupcommit");
@@ -218,7 +253,8 @@ class GroupCommitTest {
         GroupCommit<Item, Integer> commit = new GroupCommit<>("items", nowhere, workers, 200, 1000, writer);
 
         assertThatThrownBy(() -> commit.write(new Item(1, "one"))).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("could not write items").hasCauseInstanceOf(SQLException.class);
+                .hasMessageContaining("could not write items")
+                .hasCauseInstanceOf(java.sql.SQLTransientConnectionException.class); // it passes: tried again later
         assertThat(writer.batches).isEmpty();
     }
 
