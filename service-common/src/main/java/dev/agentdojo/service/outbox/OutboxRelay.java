@@ -16,6 +16,12 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +29,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -41,9 +50,12 @@ import java.util.concurrent.TimeoutException;
  *       event is written): PostgreSQL keeps the log from there, and it moves on only once the
  *       broker acknowledged everything before it. A batch the broker did not take is sent again
  *       (at least once: a record can reach the topic twice, with the same event id).</li>
- *   <li><b>One relay per service.</b> A replication slot serves one reader at a time: of several
- *       instances, one relays, the others try to take over every {@code service.outbox.retry-wait}
- *       and do so within seconds of the relaying one stopping or dying.</li>
+ *   <li><b>One relay per service.</b> Of several instances, the one that holds the service's
+ *       PostgreSQL advisory lock (on a connection of its own) relays; the others try to take it
+ *       every {@code service.outbox.retry-wait} and do so within seconds of the relaying one
+ *       stopping or dying, since its lock ends with its connection. A relay that loses that
+ *       connection stops. The replication slot, which serves one reader at a time, guards the same
+ *       rule a second time.</li>
  *   <li><b>Recovers by itself.</b> When the database or the broker goes away, the relay waits and
  *       starts again from the slot's position.</li>
  * </ul>
@@ -56,9 +68,15 @@ public class OutboxRelay {
     /** The publication the service's migration creates: the outbox's inserts, nothing else. */
     static final String PUBLICATION = "agentdojo_outbox";
 
+    /** How long the leader's lock connection may take to answer before the relay gives way. */
+    private static final Duration LEADER_CHECK_TIMEOUT = Duration.ofSeconds(8);
+
     private final Bridge bridge;
     private final OutboxConfig config;
     private final Config settings;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
     private volatile boolean stopped;
     private volatile boolean relaying;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -68,6 +86,9 @@ public class OutboxRelay {
         this.bridge = bridge;
         this.config = config;
         this.settings = settings;
+        this.jdbcUrl = settings.getValue("quarkus.datasource.jdbc.url", String.class);
+        this.user = settings.getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres");
+        this.password = settings.getOptionalValue("quarkus.datasource.password", String.class).orElse("");
     }
 
     /** The replication slot a service's migration creates for database {@code database}. */
@@ -92,7 +113,7 @@ public class OutboxRelay {
         if (running != null) {
             try {
                 running.close();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.debugf("The outbox relay's engine did not close cleanly: %s", e);
             }
         }
@@ -112,35 +133,23 @@ public class OutboxRelay {
     }
 
     private void run(Properties properties) {
-        String lastProblem = null;
+        String lastState = null;
         while (!stopped) {
-            String[] problem = new String[1];
-            engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                    .using(properties)
-                    .using(OutboxRelay.class.getClassLoader())
-                    .using((success, message, error) -> {
-                        if (!success) {
-                            problem[0] = error == null ? message : error.getMessage();
-                        }
-                    })
-                    .using(new DebeziumEngine.ConnectorCallback() {
-                        @Override
-                        public void taskStarted() {
-                            relaying = true;
-                            LOG.info("Outbox relay running: this instance sends the committed events on");
-                        }
-                    })
-                    .notifying(this::relay)
-                    .build();
-            engine.run(); // returns when the engine stops: on close, or when it failed
+            String state;
+            try (Connection lock = DriverManager.getConnection(jdbcUrl, leaderConnectionProperties())) {
+                state = leads(lock) ? relayWhileLeading(lock, properties) : "another instance relays; this one stands by";
+            } catch (SQLException e) {
+                state = "the database does not answer (" + e.getMessage() + ")";
+            } catch (InterruptedException e) {
+                break;
+            }
             relaying = false;
             if (stopped) {
                 break;
             }
-            String now = problem[0] == null ? "stopped" : problem[0];
-            if (!now.equals(lastProblem)) {
-                LOG.infof("Outbox relay not running (tried again every %d ms): %s", config.retryWait().toMillis(), now);
-                lastProblem = now;
+            if (!state.equals(lastState)) {
+                LOG.infof("Outbox relay not running here, tried again every %d ms: %s", config.retryWait().toMillis(), state);
+                lastState = state;
             }
             try {
                 Thread.sleep(config.retryWait().toMillis()); // on the relay's own thread
@@ -148,6 +157,78 @@ public class OutboxRelay {
                 break;
             }
         }
+    }
+
+    /**
+     * Whether this instance leads: it holds the service's advisory lock, on a connection of its own,
+     * as long as that connection lives (a crashed instance's ends with its process).
+     */
+    private static boolean leads(Connection lock) throws SQLException {
+        try (PreparedStatement take = lock.prepareStatement("select pg_try_advisory_lock(hashtext(?))")) {
+            take.setString(1, PUBLICATION + ":" + lock.getCatalog());
+            try (ResultSet row = take.executeQuery()) {
+                return row.next() && row.getBoolean(1);
+            }
+        }
+    }
+
+    /** Runs the engine while this instance leads; answers why it stopped. */
+    private String relayWhileLeading(Connection lock, Properties properties) throws InterruptedException {
+        String[] problem = new String[1];
+        DebeziumEngine<RecordChangeEvent<SourceRecord>> running = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(properties)
+                .using(OutboxRelay.class.getClassLoader())
+                .using((success, message, error) -> {
+                    if (!success) {
+                        problem[0] = why(message, error);
+                    }
+                })
+                .notifying(this::relay)
+                .build();
+        engine = running;
+        ExecutorService runner = Executors.newSingleThreadExecutor(work -> new Thread(work, "outbox-relay-engine"));
+        Future<?> done = runner.submit(running);
+        relaying = true;
+        LOG.info("Outbox relay running: this instance sends the committed events on");
+        try {
+            while (!stopped && !done.isDone()) {
+                try {
+                    done.get(config.retryWait().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillRunning) {
+                    if (!lock.isValid((int) Math.max(1, LEADER_CHECK_TIMEOUT.toSeconds()))) {
+                        return "its connection to the database was lost";
+                    }
+                } catch (ExecutionException failed) {
+                    return why(null, failed.getCause());
+                }
+            }
+            return problem[0] == null ? "it stopped" : problem[0];
+        } catch (SQLException e) {
+            return "its connection to the database was lost (" + e.getMessage() + ")";
+        } finally {
+            relaying = false;
+            boolean interrupted = Thread.interrupted(); // let the engine's thread finish before this one goes
+            try {
+                running.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("The outbox relay's engine did not close cleanly: %s", e);
+            }
+            runner.shutdown();
+            runner.awaitTermination(10, TimeUnit.SECONDS);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Properties leaderConnectionProperties() {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("connectTimeout", "5");
+        p.setProperty("socketTimeout", String.valueOf(LEADER_CHECK_TIMEOUT.toSeconds()));
+        p.setProperty("ApplicationName", "agentdojo-outbox-relay");
+        return p;
     }
 
     /** One batch of committed events: sent in order, marked processed once the broker has all of them. */
@@ -181,6 +262,23 @@ public class OutboxRelay {
         committer.markBatchFinished();
     }
 
+    /** Why the engine stopped, in a line: the deepest cause's message; a sibling relaying, said so. */
+    private static String why(String message, Throwable error) {
+        Throwable root = error;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            if (String.valueOf(root.getMessage()).contains("is active for PID")) {
+                break;
+            }
+            root = root.getCause();
+        }
+        String text = root == null || root.getMessage() == null ? String.valueOf(message) : root.getMessage();
+        if (text.contains("is active for PID")) {
+            return "another instance relays (it holds the replication slot); this one stands by";
+        }
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+
     private static Map<String, String> headers(SourceRecord record) {
         Map<String, String> headers = new HashMap<>();
         for (Header header : record.headers()) {
@@ -192,7 +290,7 @@ public class OutboxRelay {
     }
 
     private Properties engineProperties() {
-        URI url = URI.create(settings.getValue("quarkus.datasource.jdbc.url", String.class).substring("jdbc:".length()));
+        URI url = URI.create(jdbcUrl.substring("jdbc:".length()));
         String database = url.getPath().substring(1);
         String topic = settings.getOptionalValue("mp.messaging.outgoing." + Bridge.OUTGOING + ".topic", String.class)
                 .orElse("agent-dojo.events");
@@ -205,8 +303,8 @@ public class OutboxRelay {
         p.setProperty("database.hostname", url.getHost());
         p.setProperty("database.port", String.valueOf(url.getPort() < 0 ? 5432 : url.getPort()));
         p.setProperty("database.dbname", database);
-        p.setProperty("database.user", settings.getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres"));
-        p.setProperty("database.password", settings.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
+        p.setProperty("database.user", user);
+        p.setProperty("database.password", password);
         p.setProperty("topic.prefix", "agentdojo-" + database);
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", slotName(database));
@@ -215,7 +313,8 @@ public class OutboxRelay {
         p.setProperty("table.include.list", "public.outbox");
         p.setProperty("snapshot.mode", "no_data");
         p.setProperty("poll.interval.ms", String.valueOf(Math.max(1, config.pollInterval().toMillis())));
-        // A slot in use by a sibling: the engine gives up soon, and run() tries again every retry-wait.
+        // The advisory lock makes one instance the relay; should a sibling still hold the slot for a moment, the
+        // engine gives up soon, and run() tries again every retry-wait.
         p.setProperty("slot.max.retries", "1");
         p.setProperty("slot.retry.delay.ms", String.valueOf(config.retryWait().toMillis()));
         p.setProperty("errors.max.retries", "0");
