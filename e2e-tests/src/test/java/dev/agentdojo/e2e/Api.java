@@ -83,6 +83,11 @@ final class Api {
         return get(payments + "/payments/" + orderId);
     }
 
+    /** {@code GET /events?limit=} of the order-service instance: the latest events on the event log. */
+    Reply events(int limit) {
+        return get(orders + "/events?limit=" + limit);
+    }
+
     private Reply get(String url) {
         try {
             return Reply.of(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),

@@ -62,20 +62,4 @@ class PaymentServiceCrashIT extends EndToEndTest {
                 .as("every payment is the gateway's one charge under its order's key (none CHARGING, none charged twice)")
                 .isEqualTo(accepted.size());
     }
-
-    /** Payments that are final and carry the id and outcome of the gateway's charge under their order id. */
-    private static long paymentsMatchingTheirOneCharge(List<String> orders) {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(env.postgres.jdbcUrl("payments"), "postgres", "");
-             java.sql.PreparedStatement count = c.prepareStatement("""
-                     select count(*) from payments p join gateway_charges g on g.idempotency_key = p.order_id
-                     where p.order_id = any(?) and p.id = g.payment_id and p.status = g.status""")) {
-            count.setArray(1, c.createArrayOf("varchar", orders.toArray()));
-            try (java.sql.ResultSet row = count.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

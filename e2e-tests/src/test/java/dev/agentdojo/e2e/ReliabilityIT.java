@@ -233,6 +233,8 @@ class ReliabilityIT extends EndToEndTest {
                     }));
             Map<String, Long> outcomes = EventLog.outcomesPerOrder(env.kafka.bootstrapServers());
             assertThat(accepted).allSatisfy(id -> assertThat(outcomes.get(id)).as("payment outcomes of " + id).isEqualTo(1L));
+            assertThat(paymentsMatchingTheirOneCharge(accepted)).as("each payment is the gateway's one charge for its order")
+                    .isEqualTo(accepted.size());
         }
     }
 }

@@ -101,6 +101,8 @@ class ScaleOutIT extends EndToEndTest {
                 assertThat(one.path("status").asText()).isIn("CONFIRMED", "PAYMENT_FAILED");
             }
             assertThat(paymentRows(accepted)).as("one payment row per order").isEqualTo(accepted.size());
+            assertThat(paymentsMatchingTheirOneCharge(accepted)).as("each payment is the gateway's one charge for its order")
+                    .isEqualTo(accepted.size());
             Map<String, Long> outcomes = EventLog.outcomesPerOrder(env.kafka.bootstrapServers());
             assertThat(accepted).allSatisfy(id -> assertThat(outcomes.get(id)).as("outcome events of order " + id).isEqualTo(1L));
             for (String id : accepted.subList(0, 50)) {

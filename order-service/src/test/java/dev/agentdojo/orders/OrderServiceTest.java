@@ -65,6 +65,9 @@ class OrderServiceTest {
     @Inject
     TransactionalOutbox outbox;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private InMemorySink<String> sent;
     private InMemorySource<String> received;
 
@@ -139,9 +142,10 @@ class OrderServiceTest {
         String id = place("bob", "20000");
         await().atMost(WAIT).until(() -> sent.received().size() >= 2);
 
-        received.send(envelope("payment:failed", "[\"" + id + "\",\"amount too large\",20000,\"EUR\"]", "c-" + id, null));
+        String process = processOf(id);
+        received.send(envelope("payment:failed", "[\"" + id + "\",\"amount too large\",20000,\"EUR\"]", "c-" + id, process));
         await().atMost(WAIT).until(() -> orders.find(id).orElseThrow().status().isFinal());
-        received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-late\",20000,\"EUR\"]", "c-" + id, null));
+        received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-late\",20000,\"EUR\"]", "c-" + id, process));
 
         await().atMost(WAIT).until(() -> bus.getHistory("order:confirmed").stream().anyMatch(e -> id.equals(e.arg(0))));
         given().when().get("/orders/" + id).then()
@@ -239,6 +243,44 @@ class OrderServiceTest {
     }
 
     @Test
+    void anOutcomeThatDoesNotAnswerTheOrdersOwnPaymentRequestIsRefusedAndTheOrderStaysPending() {
+        String id = place("forged", "30");
+        String other = place("forged", "31");
+        String process = processOf(id);
+        double foreign = rejected("foreign");
+        double invalid = rejected("invalid");
+
+        // a wrong amount, another order's request as the cause, no cause, a bogus currency, a payment id with a line break
+        received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-f1\",29.99,\"EUR\"]", "c-" + id, process));
+        received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-f2\",30,\"EUR\"]", "c-" + id, processOf(other)));
+        received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-f3\",30,\"EUR\"]", "c-" + id, null));
+        received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-f4\",30,\"XYZ\"]", "c-" + id, process));
+        received.send(envelope("payment:failed", "[\"" + id + "\",\"forged\\nINFO fake line\",30,\"EUR\"]", "c-" + id, process));
+
+        await().atMost(WAIT).until(() -> rejected("foreign") - foreign == 3 && rejected("invalid") - invalid == 2);
+        assertThat(orders.find(id).orElseThrow().status()).isEqualTo(dev.agentdojo.orders.service.OrderStatus.PENDING);
+
+        received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-real\",30,\"EUR\"]", "c-" + id, process));
+        await().atMost(WAIT).until(() -> orders.find(id).orElseThrow().status().isFinal());
+        given().when().get("/orders/" + id).then().body("paymentId", equalTo("pay-real"));
+    }
+
+    private double rejected(String reason) {
+        return registry.find("agentdojo.events.rejected").tag("reason", reason).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
+    /** The id of the payment:process that order-service sent for order {@code id}. */
+    private String processOf(String id) {
+        await().atMost(WAIT).until(() -> sent.received().stream().anyMatch(m -> isProcessOf(m.getPayload(), id)));
+        return field(sent.received().stream().map(m -> m.getPayload()).filter(p -> isProcessOf(p, id)).findFirst().orElseThrow(), "id");
+    }
+
+    private static boolean isProcessOf(String payload, String id) {
+        return payload.contains("\"name\":\"payment:process\"") && payload.contains("\"args\":[\"" + id + "\"");
+    }
+
+    @Test
     void listingShowsTheNewestOrdersFirst() {
         String older = place("first", "1");
         String newer = place("second", "2");
@@ -263,7 +305,7 @@ class OrderServiceTest {
     void metricsCountEventsListenerTimesBridgeTrafficAndOrdersByStatus() {
         String id = place("metered", "4");
         await().atMost(WAIT).until(() -> sent.received().size() >= 2);
-        received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-m\",4,\"EUR\"]", "c-" + id, null));
+        received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-m\",4,\"EUR\"]", "c-" + id, processOf(id)));
         await().atMost(WAIT).until(() -> orders.find(id).orElseThrow().status().isFinal());
 
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();

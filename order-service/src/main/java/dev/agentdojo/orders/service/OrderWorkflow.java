@@ -3,6 +3,7 @@ package dev.agentdojo.orders.service;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.OnEvent;
+import dev.agentdojo.service.chain.ChainEvents;
 import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.OrderCreated;
 import dev.agentdojo.service.chain.PaymentFailed;
@@ -20,10 +21,12 @@ public class OrderWorkflow {
 
     private final EventBus bus;
     private final Orders orders;
+    private final ChainEvents chain;
 
-    OrderWorkflow(EventBus bus, Orders orders) {
+    OrderWorkflow(EventBus bus, Orders orders, ChainEvents chain) {
         this.bus = bus;
         this.orders = orders;
+        this.chain = chain;
     }
 
     /**
@@ -36,16 +39,20 @@ public class OrderWorkflow {
         bus.emitSync(new PaymentRequested(created.orderId(), created.amount(), created.currency()));
     }
 
-    /** Completes once the order is updated: only then is the outcome's record acknowledged. */
+    /**
+     * Completes once the order is updated: only then is the outcome's record acknowledged. An
+     * outcome that is not valid, or does not answer the order's own payment request, is refused
+     * (and dead-lettered by the bridge); the order stays as it is.
+     */
     @OnEvent(OrderConfirmed.NAME)
     Uni<Void> confirm(Event outcome) {
-        OrderConfirmed confirmed = outcome.as(OrderConfirmed.class);
-        return orders.confirm(outcome, confirmed.orderId(), confirmed.paymentId());
+        OrderConfirmed confirmed = chain.read(outcome, OrderConfirmed.class);
+        return orders.confirm(outcome, confirmed);
     }
 
     @OnEvent(PaymentFailed.NAME)
     Uni<Void> fail(Event outcome) {
-        PaymentFailed failed = outcome.as(PaymentFailed.class);
-        return orders.fail(outcome, failed.orderId(), failed.reason());
+        PaymentFailed failed = chain.read(outcome, PaymentFailed.class);
+        return orders.fail(outcome, failed);
     }
 }

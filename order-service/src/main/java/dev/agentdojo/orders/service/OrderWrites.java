@@ -9,6 +9,7 @@ import io.agroal.api.AgroalDataSource;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -54,8 +55,12 @@ class OrderWrites {
     record Placed(String orderId, String fingerprint, boolean placed) {
     }
 
-    /** An outcome to apply to a pending order, and to add to its chain when it settles it. */
-    record Outcome(ChainEvent event, OrderStatus to, String paymentId, String reason, Instant at) {
+    /**
+     * An outcome to apply to a pending order, and to add to its chain when it settles it: only if it
+     * answers the order's payment request (its cause, amount and currency).
+     */
+    record Outcome(ChainEvent event, OrderStatus to, String paymentId, String reason, BigDecimal amount, String currency,
+                   Instant at) {
     }
 
     /**
@@ -81,9 +86,11 @@ class OrderWrites {
             where exists (select 1 from orders where id = ?)
               and (select count(*) from order_events where order_id = ?) < ?
             on conflict (id) do nothing""";
+    /** Settles a pending order with an outcome that answers its own payment request: its cause, amount and currency. */
     private static final String SETTLE = """
             update orders set status = ?, payment_id = ?, reason = ?, updated_at = ?, settled_by = ?
-            where id = ? and status = 'PENDING'""";
+            where id = ? and status = 'PENDING' and amount = ? and currency = ?
+              and exists (select 1 from order_events e where e.order_id = orders.id and e.name = 'payment:process' and e.id = ?)""";
 
     private final AgroalDataSource dataSource;
     private final int maxChainEvents;
@@ -243,6 +250,14 @@ class OrderWrites {
                 update.setObject(4, utc(outcome.at()));
                 update.setString(5, outcome.event().event().id());
                 update.setString(6, outcome.event().orderId());
+                update.setBigDecimal(7, outcome.amount());
+                update.setString(8, outcome.currency());
+                String cause = outcome.event().event().causationId();
+                if (cause == null) {
+                    update.setNull(9, Types.VARCHAR);
+                } else {
+                    update.setString(9, cause);
+                }
                 update.addBatch();
             }
             moved = update.executeBatch();

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.orders.config.OrdersConfig;
+import dev.agentdojo.service.chain.ChainEvents;
+import dev.agentdojo.service.chain.InvalidEventException;
+import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.OrderCreated;
+import dev.agentdojo.service.chain.PaymentFailed;
 import dev.agentdojo.service.lifecycle.Stopping;
 import dev.agentdojo.service.outbox.TransactionalOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +64,7 @@ public class Orders {
     private final EventBus bus;
     private final OrderWrites writes;
     private final TransactionalOutbox outbox;
+    private final ChainEvents chain;
     private final ObjectMapper json;
     private final Duration keyTtl;
     private final Map<OrderStatus, AtomicLong> byStatus = new EnumMap<>(OrderStatus.class);
@@ -81,9 +86,10 @@ public class Orders {
         }
     }
 
-    Orders(EventBus bus, OrderWrites writes, TransactionalOutbox outbox, ObjectMapper json, MeterRegistry registry,
-           OrdersConfig config) {
+    Orders(EventBus bus, OrderWrites writes, TransactionalOutbox outbox, ChainEvents chain, ObjectMapper json,
+           MeterRegistry registry, OrdersConfig config) {
         this.bus = bus;
+        this.chain = chain;
         this.writes = writes;
         this.outbox = outbox;
         this.json = json;
@@ -197,16 +203,19 @@ public class Orders {
     }
 
     /**
-     * Moves a pending order to {@code CONFIRMED} and adds the outcome to its chain; ignored (and
-     * logged) if the order is unknown or already final.
+     * Moves a pending order to {@code CONFIRMED} and adds the outcome to its chain, if the outcome
+     * answers the order's own payment request (it names that request as its cause, and its amount
+     * and currency are the order's); ignored (and logged) if the order is already final. An outcome
+     * for no order, or not for this order's request, fails with {@link InvalidEventException}.
      */
-    public Uni<Void> confirm(Event outcome, String id, String paymentId) {
-        return settle(outcome, id, OrderStatus.CONFIRMED, paymentId, null);
+    public Uni<Void> confirm(Event outcome, OrderConfirmed confirmed) {
+        return settle(outcome, confirmed.orderId(), OrderStatus.CONFIRMED, confirmed.paymentId(), null,
+                confirmed.amount(), confirmed.currency());
     }
 
     /** Moves a pending order to {@code PAYMENT_FAILED}, as {@link #confirm} does. */
-    public Uni<Void> fail(Event outcome, String id, String reason) {
-        return settle(outcome, id, OrderStatus.PAYMENT_FAILED, null, reason);
+    public Uni<Void> fail(Event outcome, PaymentFailed failed) {
+        return settle(outcome, failed.orderId(), OrderStatus.PAYMENT_FAILED, null, failed.reason(), failed.amount(), failed.currency());
     }
 
     void stop(@Observes ShutdownEvent stopped) {
@@ -255,14 +264,19 @@ public class Orders {
         }
     }
 
-    private Uni<Void> settle(Event outcome, String id, OrderStatus to, String paymentId, String reason) {
-        OrderWrites.Outcome applying = new OrderWrites.Outcome(chained(id, outcome), to, paymentId, reason, Instant.now());
+    private Uni<Void> settle(Event outcome, String id, OrderStatus to, String paymentId, String reason, BigDecimal amount,
+                             String currency) {
+        OrderWrites.Outcome applying = new OrderWrites.Outcome(chained(id, outcome), to, paymentId, reason, amount, currency,
+                Instant.now());
         return Uni.createFrom().completionStage(() -> writes.settle(applying))
                 .invoke(settled -> {
                     if (settled.moved()) {
                         LOG.infof("Order %s is %s", id, to);
                     } else if (settled.found() == null) {
-                        LOG.warnf("Outcome %s for unknown order %s ignored", to, id);
+                        throw chain.rejected(outcome, "foreign", "there is no order " + id);
+                    } else if (settled.found() == OrderStatus.PENDING) {
+                        throw chain.rejected(outcome, "foreign", "it does not answer the payment request of order " + id
+                                + " (its cause, amount or currency differ)");
                     } else {
                         LOG.warnf("Outcome %s for order %s ignored: it is already %s", to, id, settled.found());
                     }

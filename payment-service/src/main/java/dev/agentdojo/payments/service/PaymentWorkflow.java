@@ -3,6 +3,7 @@ package dev.agentdojo.payments.service;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.OnEvent;
+import dev.agentdojo.service.chain.ChainEvents;
 import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.PaymentFailed;
 import dev.agentdojo.service.chain.PaymentRequested;
@@ -10,8 +11,6 @@ import dev.agentdojo.service.outbox.TransactionalOutbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
-
-import java.math.BigDecimal;
 
 /**
  * The payment side of the chain: {@link PaymentRequested} ({@code payment:process}) charges the
@@ -30,16 +29,15 @@ import java.math.BigDecimal;
 public class PaymentWorkflow {
 
     private static final Logger LOG = Logger.getLogger(PaymentWorkflow.class);
-    /** The largest amount a payment holds (the database's numeric(9, 2)). */
-    private static final BigDecimal MAX_AMOUNT = new BigDecimal("9999999.99");
-
     private final EventBus bus;
     private final Payments payments;
     private final PaymentGateway gateway;
     private final TransactionalOutbox outbox;
+    private final ChainEvents chain;
 
-    PaymentWorkflow(EventBus bus, Payments payments, PaymentGateway gateway, TransactionalOutbox outbox) {
+    PaymentWorkflow(EventBus bus, Payments payments, PaymentGateway gateway, TransactionalOutbox outbox, ChainEvents chain) {
         this.bus = bus;
+        this.chain = chain;
         this.payments = payments;
         this.gateway = gateway;
         this.outbox = outbox;
@@ -47,7 +45,7 @@ public class PaymentWorkflow {
 
     @OnEvent(PaymentRequested.NAME)
     Uni<Void> process(Event requested) {
-        PaymentRequested request = chargeable(requested.as(PaymentRequested.class));
+        PaymentRequested request = chain.read(requested, PaymentRequested.class); // refused (dead-lettered) unless valid
         return payments.begin(request.orderId(), request.amount(), request.currency())
                 .chain(payment -> {
                     if (payment.status() != PaymentStatus.CHARGING) {
@@ -71,27 +69,5 @@ public class PaymentWorkflow {
                 .invoke(completed -> LOG.infof(completed ? "Order %s: payment %s %s%s" : "Order %s: payment %s %s%s, completed before by another instance",
                         orderId, result.paymentId(), result.status(), result.replayed() ? " (the gateway's earlier answer)" : ""))
                 .replaceWithVoid();
-    }
-
-    /**
-     * The request as it may be charged: a positive amount of at most 9,999,999.99 with at most two
-     * decimals, a currency of three capital letters, an order id of at most 36 characters. A
-     * request that is not is refused with an {@link IllegalArgumentException} — it will never be
-     * chargeable, so the bridge dead-letters it — before anything is recorded or charged.
-     */
-    static PaymentRequested chargeable(PaymentRequested request) {
-        BigDecimal amount = request.amount();
-        if (request.orderId() == null || request.orderId().isEmpty() || request.orderId().length() > 36) {
-            throw new IllegalArgumentException("payment:process needs an order id of 1 to 36 characters");
-        }
-        if (amount == null || amount.signum() <= 0 || amount.scale() > 2 && amount.stripTrailingZeros().scale() > 2
-                || amount.precision() - amount.scale() > 7 || amount.compareTo(MAX_AMOUNT) > 0) {
-            throw new IllegalArgumentException("payment:process of order " + request.orderId()
-                    + " needs an amount above 0 and at most 9999999.99 with at most 2 decimals");
-        }
-        if (request.currency() == null || !request.currency().matches("[A-Z]{3}")) {
-            throw new IllegalArgumentException("payment:process of order " + request.orderId() + " needs a currency of three capital letters");
-        }
-        return request;
     }
 }

@@ -2,11 +2,23 @@ package dev.agentdojo.service.chain;
 
 import dev.agentdojo.bus.EventName;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
 import java.math.BigDecimal;
 
 /** An order was placed (order-service). Args: {@code (orderId, customer, amount, currency)}. */
 @EventName(OrderCreated.NAME)
-public record OrderCreated(String orderId, String customer, BigDecimal amount, String currency) implements OrderEvent {
+public record OrderCreated(
+        @NotNull @Pattern(regexp = ChainRules.ID, message = ChainRules.ID_MESSAGE) String orderId,
+        @NotBlank @Size(max = 100) @Pattern(regexp = ChainRules.NO_CONTROL_CHARACTERS, message = ChainRules.NO_CONTROL_MESSAGE) String customer,
+        @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(ChainRules.MAX_AMOUNT) @Digits(integer = 7, fraction = 2) BigDecimal amount,
+        @NotNull @CurrencyCode String currency) implements OrderEvent {
 
     public static final String NAME = "order:created";
 }

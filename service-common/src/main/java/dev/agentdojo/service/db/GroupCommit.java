@@ -225,6 +225,8 @@ public final class GroupCommit<T, R> {
                 for (int i = 0; i < outcomes.length; i++) {
                     outcomes[i] = results.get(i);
                 }
+            } catch (Error e) { // a writer's Error fails its batch; it never ends the writer's thread with callers waiting
+                Arrays.fill(outcomes, new Failure(e));
             } catch (SQLException | RuntimeException e) {
                 if (written.size() == 1 || PassingFailures.passes(e)) {
                     // alone, or the database itself failed (away, a timeout): each would fail the same way, and slowly
@@ -234,7 +236,7 @@ public final class GroupCommit<T, R> {
                     for (int i = 0; i < outcomes.length; i++) {
                         try {
                             outcomes[i] = inTransaction(connection, List.of(written.get(i).item())).get(0);
-                        } catch (SQLException | RuntimeException alone) {
+                        } catch (SQLException | RuntimeException | Error alone) {
                             outcomes[i] = new Failure(alone);
                         }
                     }
@@ -298,7 +300,7 @@ public final class GroupCommit<T, R> {
             }
             connection.commit();
             return results;
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | Error e) {
             try {
                 connection.rollback();
             } catch (SQLException rollback) {

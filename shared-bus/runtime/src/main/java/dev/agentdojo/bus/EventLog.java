@@ -11,7 +11,8 @@ import java.util.List;
  * connector (the in-memory one of tests) it shows this instance's own bus.
  *
  * <p>It starts reading when first asked, and keeps the latest {@code event-bus.bridge.log-tail-size}
- * events in memory.
+ * events in memory. A broker that is away when it starts, or later, does not stop it: it reads again
+ * by itself once the broker is back.
  */
 public interface EventLog {
 
@@ -23,4 +24,7 @@ public interface EventLog {
      * now on, as it arrives. Cancel the subscription to stop.
      */
     Multi<LoggedEvent> follow(int withLatest);
+
+    /** Whether the log is read now: false while the broker is away, and before anyone asked for it. */
+    boolean isFollowing();
 }

@@ -251,7 +251,7 @@ public class EventBridge implements Bridge {
     private Uni<Void> deliverNow(Event event, boolean again) {
         try {
             return again ? bus.redeliver(event) : bus.deliver(event);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // never out of the consumer's stream: it would stop taking events
             return Uni.createFrom().failure(e);
         }
     }

@@ -40,8 +40,9 @@ import java.util.concurrent.TimeUnit;
  * topic with a consumer of no group (assigned every partition, starting at the latest
  * {@code event-bus.bridge.log-tail-size} records of each), started on first use. Those records are
  * history: read whole and kept in time order before the first reader is answered (it waits up to 3 s),
- * never sent to followers as if new; what is logged after them is. On any other
- * connector: this instance's bus, its history and its events.
+ * never sent to followers as if new; what is logged after them is. A broker away at first use or
+ * later does not end it: it tries again by itself and follows the topic once it is back. On any
+ * other connector: this instance's bus, its history and its events.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "event-bus.bridge.enabled", stringValue = "true")
@@ -50,6 +51,9 @@ public class EventLogTail implements EventLog {
     private static final Logger LOG = Logger.getLogger(EventLogTail.class);
     /** How long a first reader waits for the latest events to be read. */
     private static final Duration FIRST_READ_WITHIN = Duration.ofSeconds(3);
+    /** How long the tail waits before it tries again to reach the topic; then twice as long, up to the max. */
+    private static final Duration RETRY_FIRST_WAIT = Duration.ofMillis(250);
+    private static final Duration RETRY_MAX_WAIT = Duration.ofSeconds(5);
 
     private final LocalEventBus bus;
     private final String instance;
@@ -61,6 +65,9 @@ public class EventLogTail implements EventLog {
     private Thread thread;
     private volatile boolean stopped;
     private volatile KafkaConsumer<String, String> consumer;
+    private volatile boolean following;
+    /** Where each partition was read up to: the tail resumes there when it reconnects (its thread only). */
+    private final Map<TopicPartition, Long> resumeAt = new java.util.HashMap<>();
 
     EventLogTail(LocalEventBus bus, EventBusConfig config) {
         this.bus = bus;
@@ -122,10 +129,103 @@ public class EventLogTail implements EventLog {
         }
     }
 
+    /**
+     * Follows the topic until the application stops. When the broker is away (at first use or
+     * later) or the topic does not exist yet, it tries again, waiting twice as long each time up to
+     * {@link #RETRY_MAX_WAIT}, and follows again once it can; {@link #isFollowing} says which.
+     */
     private void tail() {
+        Properties props = consumerProperties();
+        String topic = ConfigProvider.getConfig().getOptionalValue("mp.messaging.incoming." + Bridge.INCOMING + ".topic", String.class)
+                .orElse(Bridge.INCOMING);
+        long wait = RETRY_FIRST_WAIT.toMillis();
+        String lastProblem = null;
+        try {
+            while (!stopped) {
+                try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
+                    consumer = c;
+                    if (stopped) {
+                        return;
+                    }
+                    follow(c, topic);
+                } catch (WakeupException stopping) {
+                    return; // stop() woke the consumer up
+                } catch (RuntimeException e) {
+                    following = false;
+                    if (!e.toString().equals(lastProblem)) {
+                        LOG.warnf("The tail of the event log stopped; it starts again by itself: %s", e.toString());
+                        lastProblem = e.toString();
+                    }
+                }
+                if (!pause(wait)) {
+                    return;
+                }
+                wait = Math.min(wait * 2, RETRY_MAX_WAIT.toMillis());
+            }
+        } finally {
+            following = false;
+            firstRead.countDown();
+        }
+    }
+
+    /** Reads the topic with {@code c} until the application stops; throws when the consumer fails. */
+    private void follow(KafkaConsumer<String, String> c, String topic) {
+        // What was on the log when the tail started is history, read before anyone follows; not live events.
+        Map<TopicPartition, Long> history = assign(c, topic);
+        List<LoggedEvent> catchingUp = new ArrayList<>();
+        long wait = RETRY_FIRST_WAIT.toMillis();
+        while (!stopped) {
+            if (c.assignment().isEmpty()) { // the broker is away, or the topic does not exist yet: nothing to poll
+                following = false;
+                if (!pause(wait)) {
+                    return;
+                }
+                wait = Math.min(wait * 2, RETRY_MAX_WAIT.toMillis());
+                history = assign(c, topic);
+                continue;
+            }
+            wait = RETRY_FIRST_WAIT.toMillis();
+            List<LoggedEvent> batch = new ArrayList<>();
+            for (ConsumerRecord<String, String> record : c.poll(Duration.ofMillis(500))) {
+                try {
+                    batch.add(new LoggedEvent(Envelope.decode(record.value()), instanceOf(record)));
+                } catch (IllegalArgumentException notAnEvent) {
+                    // dead-lettered by the bridge, which logs it; not an event to show
+                }
+            }
+            following = true;
+            for (TopicPartition p : c.assignment()) {
+                resumeAt.put(p, c.position(p));
+            }
+            batch.sort(Comparator.comparing(e -> e.event().timestamp()));
+            if (firstRead.getCount() > 0) {
+                catchingUp.addAll(batch);
+                if (readUpTo(c, history)) { // the whole history, in time order, before anyone follows
+                    catchingUp.sort(Comparator.comparing(e -> e.event().timestamp()));
+                    publish(catchingUp);
+                    catchingUp = new ArrayList<>();
+                    firstRead.countDown();
+                }
+            } else {
+                publish(batch);
+            }
+        }
+    }
+
+    /** Waits on the tail's own thread; false when the application stops meanwhile. */
+    private boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return !stopped;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Properties consumerProperties() {
         Config config = ConfigProvider.getConfig();
         String prefix = "mp.messaging.incoming." + Bridge.INCOMING + ".";
-        String topic = config.getOptionalValue(prefix + "topic", String.class).orElse(Bridge.INCOMING);
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getOptionalValue(prefix + "bootstrap.servers", String.class)
                 .or(() -> config.getOptionalValue("kafka.bootstrap.servers", String.class)).orElse("localhost:9092"));
@@ -133,46 +233,13 @@ public class EventLogTail implements EventLog {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "agent-dojo-log-tail-" + instance);
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
-            consumer = c;
-            if (stopped) {
-                return;
-            }
-            // What was on the log when the tail started is history, read before anyone follows; not live events.
-            Map<TopicPartition, Long> history = assign(c, topic);
-            List<LoggedEvent> catchingUp = new ArrayList<>();
-            while (!stopped) {
-                List<LoggedEvent> batch = new ArrayList<>();
-                for (ConsumerRecord<String, String> record : c.poll(Duration.ofMillis(500))) {
-                    try {
-                        batch.add(new LoggedEvent(Envelope.decode(record.value()), instanceOf(record)));
-                    } catch (IllegalArgumentException notAnEvent) {
-                        // skipped here as the bridge skips it (and logs it)
-                    }
-                }
-                batch.sort(Comparator.comparing(e -> e.event().timestamp()));
-                if (c.assignment().isEmpty()) {
-                    publish(batch);
-                    history = assign(c, topic);
-                } else if (firstRead.getCount() > 0) {
-                    catchingUp.addAll(batch);
-                    if (readUpTo(c, history)) { // the whole history, in time order, before anyone follows
-                        catchingUp.sort(Comparator.comparing(e -> e.event().timestamp()));
-                        publish(catchingUp);
-                        catchingUp = List.of();
-                        firstRead.countDown();
-                    }
-                } else {
-                    publish(batch);
-                }
-            }
-        } catch (WakeupException stopping) {
-            // stop() woke the consumer up
-        } catch (RuntimeException e) {
-            LOG.warnf("The tail of the event log stopped: %s", e.toString());
-        } finally {
-            firstRead.countDown();
-        }
+        return props;
+    }
+
+    /** On Kafka: whether its consumer holds the topic's partitions and polls. */
+    @Override
+    public boolean isFollowing() {
+        return !kafka || following;
     }
 
     /**
@@ -194,8 +261,9 @@ public class EventLogTail implements EventLog {
         c.assign(assigned);
         Map<TopicPartition, Long> begin = c.beginningOffsets(assigned);
         Map<TopicPartition, Long> end = c.endOffsets(assigned);
-        for (TopicPartition p : assigned) {
-            c.seek(p, Math.max(begin.get(p), end.get(p) - keep));
+        for (TopicPartition p : assigned) { // where it left off, after the broker was away; else the latest records
+            Long resume = resumeAt.get(p);
+            c.seek(p, resume != null ? Math.max(begin.get(p), resume) : Math.max(begin.get(p), end.get(p) - keep));
         }
         return end;
     }
