@@ -11,11 +11,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The event log: {@code GET /events} (the latest events) and {@code GET /events/stream} (events as
@@ -24,6 +26,7 @@ import java.util.List;
  * of tests, the events of this service's own bus.
  */
 @Path("/events")
+@jakarta.inject.Singleton
 public class EventsResource {
 
     private static final Logger LOG = Logger.getLogger(EventsResource.class);
@@ -33,10 +36,21 @@ public class EventsResource {
 
     private final EventBus bus;
     private final EventLog log;
+    private final int maxStreamClients;
+    private final AtomicInteger streamClients = new AtomicInteger();
 
-    EventsResource(EventBus bus, EventLog log) {
+    EventsResource(EventBus bus, EventLog log,
+                   @ConfigProperty(name = "service.events.max-stream-clients", defaultValue = "500") int maxStreamClients) {
         this.bus = bus;
         this.log = log;
+        this.maxStreamClients = maxStreamClients;
+    }
+
+    /** Refused: as many clients as {@code service.events.max-stream-clients} follow the stream already. */
+    public static class TooManyStreamClientsException extends RuntimeException {
+        TooManyStreamClientsException(int max) {
+            super(max + " clients follow the event stream already (service.events.max-stream-clients); try again later");
+        }
     }
 
     @GET
@@ -64,12 +78,18 @@ public class EventsResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every event on the event log as it happens (server-sent events)",
             description = "latest: first send this many of the latest events (0–1000, default 0). A client that falls "
-                    + "more than 1024 events behind is disconnected rather than grow the server's memory.")
+                    + "more than 1024 events behind is disconnected rather than grow the server's memory; beyond "
+                    + "service.events.max-stream-clients clients at once, one more is refused with 503.")
     public Multi<EventView> stream(@QueryParam("latest") @DefaultValue("0") String latest) {
         int first = latest.equals("0") ? 0 : QueryLimit.parse(latest, "latest");
+        if (streamClients.incrementAndGet() > maxStreamClients) {
+            streamClients.decrementAndGet();
+            throw new TooManyStreamClientsException(maxStreamClients);
+        }
         return log.follow(first).map(EventView::of)
                 .onOverflow().buffer(STREAM_BUFFER)
                 .onFailure().invoke(f -> LOG.debugf("Disconnected a stream client that fell behind: %s", f.getMessage()))
-                .onFailure().recoverWithCompletion();
+                .onFailure().recoverWithCompletion()
+                .onTermination().invoke(streamClients::decrementAndGet);
     }
 }

@@ -105,6 +105,11 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response tooManyStreamClients(dev.agentdojo.service.events.EventsResource.TooManyStreamClientsException e, UriInfo uri) {
+        return refused(e, uri, "as many clients as this instance takes follow the event stream already; try again shortly", 5);
+    }
+
+    @ServerExceptionMapper
     public Response databaseBusy(RejectedExecutionException e, UriInfo uri) {
         return refused(e, uri, "the service has more work waiting for its database than it takes, so nothing was done; "
                 + "try again shortly", 1);

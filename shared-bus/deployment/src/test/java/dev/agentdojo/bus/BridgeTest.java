@@ -100,6 +100,20 @@ class BridgeTest {
     }
 
     @Test
+    void anEventLargerThanTheMaxRecordSizeIsRefusedAndNothingIsEmitted() {
+        List<Event> seen = new CopyOnWriteArrayList<>();
+        bus.on("order:created", seen::add);
+
+        assertThatThrownBy(() -> bus.emitSync("order:created", "é".repeat(40_000)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more than event-bus.bridge.max-record-size (65536)");
+        bus.emitSync("order:created", "é".repeat(20_000)); // 40,000 bytes: below the bound
+
+        assertThat(seen).hasSize(1);
+        await().atMost(WAIT).until(() -> sent.received().size() == 1);
+    }
+
+    @Test
     void aReceivedEventIsDeliveredAndWhatItsListenersEmitNamesItAsCause() {
         bus.on("payment:process", e -> bus.emitSync("order:confirmed", e.arg(0)));
 

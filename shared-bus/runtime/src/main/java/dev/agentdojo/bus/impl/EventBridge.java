@@ -47,7 +47,8 @@ import java.util.concurrent.ExecutionException;
  * Every event emitted here whose name {@code event-bus.bridge.include} matches and
  * {@code event-bus.bridge.exclude} does not (default: all but {@code error}) crosses as a JSON
  * {@link Envelope}, keyed by its correlation id (so one chain's events stay in order on one
- * partition). Args that cannot be written as JSON fail the emit with an
+ * partition). Args that cannot be written as JSON, or an envelope larger than
+ * {@code event-bus.bridge.max-record-size} bytes, fail the emit with an
  * {@link IllegalArgumentException} and nothing is emitted. With an {@link EventOutbox} bean (the
  * services have one), the event goes to the outbox, in the emitter's transaction or one of its own,
  * and a relay {@linkplain #publish publishes} it once committed; without one, it is sent at emit, and
@@ -97,6 +98,7 @@ public class EventBridge implements Bridge {
     private final List<String> exclude;
     private final DeliveredIds delivered;
     private final int concurrency;
+    private final int maxRecordSize;
     private final EventOutbox outbox;
     private final Vertx vertx;
     private final int warmUpRounds;
@@ -125,6 +127,10 @@ public class EventBridge implements Bridge {
                     + config.bridge().concurrency());
         }
         this.concurrency = config.bridge().concurrency();
+        this.maxRecordSize = config.bridge().maxRecordSize();
+        if (maxRecordSize < 1024) {
+            throw new IllegalArgumentException("event-bus.bridge.max-record-size must be at least 1024 bytes, was " + maxRecordSize);
+        }
         this.retryFirstWait = config.bridge().retryFirstWait();
         this.retryMaxWait = config.bridge().retryMaxWait();
         if (retryFirstWait.isNegative() || retryFirstWait.isZero() || retryMaxWait.compareTo(retryFirstWait) < 0) {
@@ -193,6 +199,13 @@ public class EventBridge implements Bridge {
             return null;
         }
         String json = Envelope.encode(event); // before anything else: args that cannot be JSON fail here
+        if (json.length() > maxRecordSize / 3) { // a UTF-8 char takes at most 3 bytes: count only what may be too large
+            int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > maxRecordSize) {
+                throw new IllegalArgumentException("event '" + event.name() + "' must cross to other services, but it is "
+                        + bytes + " bytes as JSON, more than event-bus.bridge.max-record-size (" + maxRecordSize + ")");
+            }
+        }
         if (outbox != null) {
             return outbox.add(event, json);
         }

@@ -41,6 +41,14 @@ public interface EventBusConfig {
         @WithDefault("10000")
         int dedupeWindow();
 
+        /**
+         * The largest event that crosses to other services, in bytes of its JSON envelope (UTF-8);
+         * an emit of a larger one is refused with an {@code IllegalArgumentException}, and nothing
+         * is emitted. Bounds what the outbox, the topic and every reader of it hold per event.
+         */
+        @WithDefault("65536")
+        int maxRecordSize();
+
         /** How many received events may be handled at once (their listeners are still running). */
         @WithDefault("256")
         int concurrency();
