@@ -30,8 +30,9 @@ class LiveLogRecoveryIT extends EndToEndTest {
             String id = lateApi.placeOrder("late-log", new BigDecimal("12.00")).join().text("id");
 
             await("the order's chain on the late instance's log").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> eventsOf(lateApi, id).size() == 3);
-            assertThat(eventsOf(lateApi, id)).containsExactly("order:created", "payment:process", "order:confirmed");
+                    .until(() -> eventsOf(lateApi, id).contains("order:confirmed"));
+            assertThat(eventsOf(lateApi, id)).as("each event once, in order")
+                    .containsExactly("order:created", "payment:process", "order:confirmed");
             System.out.printf("live log of an instance started while the broker was away: %s%n", eventsOf(lateApi, id));
         } finally {
             late.stop();

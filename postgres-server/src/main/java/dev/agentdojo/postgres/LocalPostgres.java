@@ -114,7 +114,9 @@ public final class LocalPostgres {
         });
         if (server != null) {
             try {
-                server.close(); // the server is gone; this gives back this JVM's lock on its data directory
+                // gives back this JVM's lock on the data directory, so that restart() can start it again; the library
+                // logs that it could not stop a server that is gone already
+                server.close();
             } catch (IOException alreadyGone) {
                 // nothing left to stop
             }

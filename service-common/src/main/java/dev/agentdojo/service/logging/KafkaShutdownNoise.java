@@ -7,21 +7,26 @@ import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 
 /**
- * Drops the one warning a clean stop can print: when the service stops while SmallRye's Kafka
- * consumer is committing offsets, the consumer is woken up to close, and the interrupted commit is
- * logged with its stack trace ("SRMSG18252: Failed to commit …, it will be re-attempted:
- * WakeupException"). A wakeup only ever comes from closing the consumer, so nothing is lost by not
- * logging it; the offsets are committed again by the next consumer of the group. Every other
- * record passes.
+ * Drops the warning a clean stop can print: when the service stops while SmallRye's Kafka consumer
+ * is committing offsets, the consumer is woken up to close, and the interrupted commit is logged
+ * with its stack trace ("SRMSG18252: Failed to commit …, it will be re-attempted: WakeupException",
+ * or, when the commit of the partitions revoked at close comes after the close, "…:
+ * IllegalStateException: This consumer has already been closed."). Both only ever come from closing
+ * the consumer, so nothing is lost by not logging them; what was not committed is delivered again
+ * to the next consumer of the group, and handled again harmlessly. Every other record passes.
  */
 @LoggingFilter(name = "kafka-shutdown-noise")
 public final class KafkaShutdownNoise implements Filter {
 
     private static final String SMALLRYE_KAFKA = "io.smallrye.reactive.messaging.kafka";
 
+    private static final String CLOSED = "This consumer has already been closed.";
+
     @Override
     public boolean isLoggable(LogRecord record) {
-        return !(record.getThrown() instanceof WakeupException
-                && record.getLoggerName() != null && record.getLoggerName().startsWith(SMALLRYE_KAFKA));
+        Throwable thrown = record.getThrown();
+        boolean closing = thrown instanceof WakeupException
+                || thrown instanceof IllegalStateException && CLOSED.equals(thrown.getMessage());
+        return !(closing && record.getLoggerName() != null && record.getLoggerName().startsWith(SMALLRYE_KAFKA));
     }
 }

@@ -244,7 +244,8 @@ public class OutboxRelay {
                 }
             }
             try {
-                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+                // the producer settles each record within its delivery.timeout.ms; this bound only guards against a lost answer
+                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
                 break;
             } catch (ExecutionException | TimeoutException e) {
                 if (stopped) {

@@ -8,7 +8,7 @@ import java.util.logging.LogRecord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Only SmallRye Kafka's interrupted commit at shutdown is dropped. */
+/** Only SmallRye Kafka's interrupted or late commit at shutdown is dropped. */
 class KafkaShutdownNoiseTest {
 
     private final KafkaShutdownNoise filter = new KafkaShutdownNoise();
@@ -16,6 +16,8 @@ class KafkaShutdownNoiseTest {
     @Test
     void theInterruptedCommitOfAStoppingConsumerIsDropped() {
         assertThat(filter.isLoggable(record("io.smallrye.reactive.messaging.kafka", new WakeupException()))).isFalse();
+        assertThat(filter.isLoggable(record("io.smallrye.reactive.messaging.kafka",
+                new IllegalStateException("This consumer has already been closed.")))).isFalse();
     }
 
     @Test

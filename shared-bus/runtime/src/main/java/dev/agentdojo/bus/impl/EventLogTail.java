@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * topic with a consumer of no group (assigned every partition, starting at the latest
  * {@code event-bus.bridge.log-tail-size} records of each), started on first use. Those records are
  * history: read whole and kept in time order before the first reader is answered (it waits up to 3 s),
- * never sent to followers as if new; what is logged after them is. A broker away at first use or
+ * never sent to followers as if new; what is logged after them is, each event once (a relay may put
+ * one on the topic twice). A broker away at first use or
  * later does not end it: it tries again by itself and follows the topic once it is back. On any
  * other connector: this instance's bus, its history and its events.
  */
@@ -60,6 +61,8 @@ public class EventLogTail implements EventLog {
     private final int keep;
     private final boolean kafka;
     private final ArrayDeque<LoggedEvent> latest = new ArrayDeque<>();
+    /** The ids of the events in {@link #latest}: an event on the topic twice is shown once. */
+    private final java.util.Set<String> shown = new java.util.HashSet<>();
     private final List<MultiEmitter<? super LoggedEvent>> followers = new CopyOnWriteArrayList<>();
     private final CountDownLatch firstRead = new CountDownLatch(1);
     private Thread thread;
@@ -281,9 +284,12 @@ public class EventLogTail implements EventLog {
     private synchronized void publish(List<LoggedEvent> batch) {
         boolean followed = firstRead.getCount() == 0; // the history read first is kept, not sent to followers
         for (LoggedEvent e : batch) {
+            if (!shown.add(e.event().id())) {
+                continue; // on the topic twice (relays deliver at least once): shown once
+            }
             latest.addLast(e);
             if (latest.size() > keep) {
-                latest.removeFirst();
+                shown.remove(latest.removeFirst().event().id());
             }
             if (followed) {
                 for (MultiEmitter<? super LoggedEvent> follower : followers) {
