@@ -1,6 +1,7 @@
 package dev.agentdojo.service.outbox;
 
 import dev.agentdojo.bus.Bridge;
+import dev.agentdojo.bus.impl.EventBridge;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -322,8 +323,8 @@ public class OutboxRelay {
         p.setProperty("transforms", "outbox");
         p.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
         p.setProperty("transforms.outbox.route.topic.replacement", topic);
-        p.setProperty("transforms.outbox.table.fields.additional.placement",
-                "id:header:agent-dojo-event-id,source:header:agent-dojo-source,instance:header:agent-dojo-instance");
+        p.setProperty("transforms.outbox.table.fields.additional.placement", "id:header:" + EventBridge.EVENT_ID_HEADER
+                + ",source:header:" + EventBridge.SOURCE_HEADER + ",instance:header:" + EventBridge.INSTANCE_HEADER);
         return p;
     }
 }
