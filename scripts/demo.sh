@@ -146,6 +146,6 @@ fi
 echo
 say "Try it: curl -X POST localhost:$order_port/orders -H 'Content-Type: application/json' -d '{\"customer\":\"you\",\"amount\":10}'"
 say "Watch it live: http://localhost:$order_port/  (place orders, see each chain as it happens)"
-say "API docs: http://localhost:$order_port/q/swagger-ui  http://localhost:$payment_port/q/swagger-ui   Metrics: /q/metrics   Logs: $logs"
+say "API: http://localhost:$order_port/q/openapi  http://localhost:$payment_port/q/openapi   Metrics: /q/metrics   Logs: $logs"
 say "Ctrl-C stops everything."
 wait "${services[0]}"
