@@ -2,6 +2,8 @@ package dev.agentdojo.payments.service;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -21,6 +23,9 @@ public class StoredPayment extends PanacheEntityBase {
     public String orderId;
     public String id;
     public BigDecimal amount;
+    /** char(3) in the migration: mapped as such, so that Hibernate's schema check agrees with it. */
+    @JdbcTypeCode(SqlTypes.CHAR)
+    @Column(length = 3)
     public String currency;
     @Enumerated(EnumType.STRING)
     public PaymentStatus status;
