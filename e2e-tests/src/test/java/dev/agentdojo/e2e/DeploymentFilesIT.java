@@ -97,6 +97,29 @@ class DeploymentFilesIT {
         assertThat(StreamSupport.stream(compose().path("services").spliterator(), false)).hasSize(4);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"order-service, orders", "payment-service, payments"})
+    void theKafkaConnectOverrideRelaysWhatEachServiceWritesAndSwitchesItsOwnRelayOff(String name, String database) throws IOException {
+        JsonNode connect = YAML.readTree(ROOT.resolve("docker-compose.connect.yml").toFile()).path("services");
+        assertThat(connect.path(name).path("environment").path("SERVICE_OUTBOX_RELAY").asText()).isEqualTo("false");
+        assertThat(connect.path("kafka-connect-setup").path("volumes").get(0).asText()).startsWith("./scripts/connect:");
+        JsonNode connector = YAML.readTree(ROOT.resolve("scripts/connect/" + database + "-outbox.json").toFile());
+        // what the service's migrations create, and what its embedded relay reads (OutboxRelay)
+        assertThat(connector.path("database.dbname").asText()).isEqualTo(properties(name).getProperty("service.database"));
+        assertThat(connector.path("slot.name").asText()).isEqualTo("agentdojo_outbox_" + database);
+        assertThat(Files.readString(ROOT.resolve(name).resolve("src/main/resources/db/migration/V4__outbox_slot.sql")))
+                .contains("'agentdojo_outbox_' || current_database()");
+        assertThat(connector.path("publication.name").asText()).isEqualTo("agentdojo_outbox");
+        assertThat(Files.readString(ROOT.resolve(name).resolve("src/main/resources/db/migration/V3__outbox.sql")))
+                .contains("create publication agentdojo_outbox for table outbox with (publish = 'insert')");
+        assertThat(connector.path("table.include.list").asText()).isEqualTo("public.outbox");
+        assertThat(connector.path("transforms.outbox.route.topic.replacement").asText())
+                .isEqualTo(properties(name).getProperty("mp.messaging.outgoing.agent-dojo-out.topic", EventLog.TOPIC));
+        assertThat(connector.path("transforms.outbox.table.fields.additional.placement").asText())
+                .isEqualTo("id:header:agent-dojo-event-id,source:header:agent-dojo-source,instance:header:agent-dojo-instance");
+        assertThat(connector.path("value.converter").asText()).endsWith("StringConverter");
+    }
+
     private static JsonNode compose() throws IOException {
         return YAML.readTree(ROOT.resolve("docker-compose.yml").toFile());
     }
