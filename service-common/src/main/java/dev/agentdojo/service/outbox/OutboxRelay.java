@@ -74,7 +74,7 @@ public class OutboxRelay {
 
     private final Bridge bridge;
     private final OutboxConfig config;
-    private final Config settings;
+    private final String topic;
     private final String jdbcUrl;
     private final String user;
     private final String password;
@@ -86,7 +86,8 @@ public class OutboxRelay {
     OutboxRelay(Bridge bridge, OutboxConfig config, Config settings) {
         this.bridge = bridge;
         this.config = config;
-        this.settings = settings;
+        this.topic = settings.getOptionalValue("mp.messaging.outgoing." + Bridge.OUTGOING + ".topic", String.class)
+                .orElse("agent-dojo.events");
         this.jdbcUrl = settings.getValue("quarkus.datasource.jdbc.url", String.class);
         this.user = settings.getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres");
         this.password = settings.getOptionalValue("quarkus.datasource.password", String.class).orElse("");
@@ -294,8 +295,6 @@ public class OutboxRelay {
     private Properties engineProperties() {
         URI url = URI.create(jdbcUrl.substring("jdbc:".length()));
         String database = url.getPath().substring(1);
-        String topic = settings.getOptionalValue("mp.messaging.outgoing." + Bridge.OUTGOING + ".topic", String.class)
-                .orElse("agent-dojo.events");
         Properties p = new Properties();
         p.setProperty("name", "outbox-relay-" + database);
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");

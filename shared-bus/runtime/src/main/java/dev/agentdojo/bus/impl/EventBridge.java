@@ -4,6 +4,7 @@ import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventNotSentException;
 import dev.agentdojo.bus.EventOutbox;
+import dev.agentdojo.bus.ListenerFailedException;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -278,7 +279,7 @@ public class EventBridge implements Bridge {
                 }
                 return acknowledge(message);
             }
-            Throwable cause = failure instanceof dev.agentdojo.bus.ListenerFailedException && failure.getCause() != null
+            Throwable cause = failure instanceof ListenerFailedException && failure.getCause() != null
                     ? unwrap(failure.getCause()) : unwrap(failure);
             if (stopped) {
                 return Uni.createFrom().voidItem(); // not acknowledged: handled again after the restart, here or by a sibling

@@ -222,7 +222,7 @@ public final class LocalEventBus implements StandaloneEventBus {
         ensureOpen();
         BusMetrics.PerName meters = metrics.of(event.name());
         publication.received(event, meters);
-        return failures.settleDelivered(event, dispatcher.dispatch(event, registry.snapshot(event.name()), meters, Causation.slot()));
+        return dispatchReceived(event, meters);
     }
 
     /**
@@ -231,7 +231,11 @@ public final class LocalEventBus implements StandaloneEventBus {
      */
     Uni<Void> redeliver(Event event) {
         ensureOpen();
-        return failures.settleDelivered(event, dispatcher.dispatch(event, registry.snapshot(event.name()), metrics.of(event.name()), Causation.slot()));
+        return dispatchReceived(event, metrics.of(event.name()));
+    }
+
+    private Uni<Void> dispatchReceived(Event event, BusMetrics.PerName meters) {
+        return failures.settleDelivered(event, dispatcher.dispatch(event, registry.snapshot(event.name()), meters, Causation.slot()));
     }
 
     /**
