@@ -8,7 +8,8 @@
 #   INSTANCES=2 scripts/demo.sh          # two instances of each service (up to 6), the orders spread over them
 #   DEMO_KEEP_DATA=1 scripts/demo.sh     # keep the previous run's orders, payments and events
 #   ORDER_PORT=8080 PAYMENT_PORT=8081 KAFKA_PORT=9092 PG_PORT=5432   # the ports it uses (the defaults);
-#                                        # instance k (from 0) of a service listens on its port + 2k
+#                                        # instance k (from 0) of a service listens on its port + 2k,
+#                                        # and has health, metrics and OpenAPI on that port + 1000
 #   DEMO_DIR=target/demo                 # where the services' logs, the broker's and the database's data go
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -59,7 +60,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for port in "${order_ports[@]}" "${payment_ports[@]}" "$kafka_port" "$pg_port"; do
+for port in "${order_ports[@]}" "${payment_ports[@]}" $(for p in "${order_ports[@]}" "${payment_ports[@]}"; do echo $((p + 1000)); done) "$kafka_port" "$pg_port"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "Port $port is taken; stop what runs there first (scripts/kafka.sh stop, scripts/postgres.sh stop), or choose other ports (ORDER_PORT, PAYMENT_PORT, KAFKA_PORT, PG_PORT)." >&2
     exit 1
@@ -81,9 +82,11 @@ scripts/kafka.sh start
 started_pg=1
 scripts/postgres.sh start
 
-start_service() { # name port log
-  java -Xmx384m -Dquarkus.http.port="$2" -Dkafka.bootstrap.servers="127.0.0.1:$kafka_port" -DPG_PORT="$pg_port" \
-    -jar "$1/target/quarkus-app/quarkus-run.jar" > "$logs/$3.log" 2>&1 &
+start_service() { # name port log; each service logs in as itself (the broker and the server wrote its .env files)
+  local db="${1%-service}s"  # order-service: orders
+  (set -a; . "$KAFKA_DIR/$1.env"; . "$PG_DIR/$db.env"; set +a
+   exec java -Xmx384m -Dquarkus.http.port="$2" -Dquarkus.management.port="$(($2 + 1000))" -DPG_PORT="$pg_port" \
+    -jar "$1/target/quarkus-app/quarkus-run.jar") > "$logs/$3.log" 2>&1 &
   services+=($!)
 }
 say "Starting order-service (:${order_ports[*]}) and payment-service (:${payment_ports[*]})..."
@@ -96,10 +99,10 @@ for k in $(seq 0 $((instances - 1))); do
 done
 for port in "${order_ports[@]}" "${payment_ports[@]}"; do
   for _ in $(seq 1 240); do
-    curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break
+    curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null && break
     sleep 0.5
   done
-  curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null || { echo "A service on :$port did not start; see $logs" >&2; exit 1; }
+  curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null || { echo "A service on :$port did not start; see $logs" >&2; exit 1; }
 done
 
 say "The chained event log of both services (service, event, chain = one order, cause):"
@@ -146,6 +149,6 @@ fi
 echo
 say "Try it: curl -X POST localhost:$order_port/orders -H 'Content-Type: application/json' -d '{\"customer\":\"you\",\"amount\":10}'"
 say "Watch it live: http://localhost:$order_port/  (place orders, see each chain as it happens)"
-say "API: http://localhost:$order_port/q/openapi  http://localhost:$payment_port/q/openapi   Metrics: /q/metrics   Logs: $logs"
+say "API: http://localhost:$((order_port + 1000))/q/openapi  http://localhost:$((payment_port + 1000))/q/openapi   Metrics and health: /q/metrics, /q/health on those ports   Logs: $logs"
 say "Ctrl-C stops everything."
 wait "${services[0]}"

@@ -4,9 +4,16 @@
 #   scripts/kafka.sh start    format storage if new, start the broker, wait until it answers
 #   scripts/kafka.sh stop     stop the broker this script started (and only that one)
 #   scripts/kafka.sh status   say whether it runs, and where
+#   scripts/kafka.sh grant NAME WRITES READS [GROUP]
+#                             a principal of your own on the running broker: the topics it may write
+#                             (created if missing) and read, comma-separated, and its consumer group
 #
+# Every client logs in (SASL/SCRAM-SHA-512) as a principal of kafka-broker's access.properties:
+# order-service, payment-service, observer (reads everything). Their passwords are made at random
+# on the first start; for each principal the directory holds NAME.env (KAFKA_USERNAME,
+# KAFKA_PASSWORD, KAFKA_BOOTSTRAP_SERVERS: for a service) and NAME.properties (for kcat -F).
 # KAFKA_PORT (default 9092) and KAFKA_DIR (default target/kafka) choose where; the directory keeps
-# topics and offsets between runs (delete it for a clean slate).
+# topics, offsets and passwords between runs (delete it for a clean slate).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 port="${KAFKA_PORT:-9092}"
@@ -21,10 +28,14 @@ running_pid() {
   [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q 'kafka\.Kafka' && echo "$pid"
 }
 
+broker_port() {
+  grep -o 'CLIENTS://127.0.0.1:[0-9]*' "$dir/server.properties" | head -1 | cut -d: -f3
+}
+
 case "${1:-}" in
   start)
     if pid="$(running_pid)"; then
-      echo "Kafka already runs (pid $pid) on 127.0.0.1:$(grep -o 'PLAINTEXT://127.0.0.1:[0-9]*' "$dir/server.properties" | head -1 | cut -d: -f3)"
+      echo "Kafka already runs (pid $pid) on 127.0.0.1:$(broker_port)"
       exit 0
     fi
     if [[ ! -f "$root/kafka-broker/target/classpath.txt" || ! -d "$root/kafka-broker/target/classes" ]]; then
@@ -37,6 +48,14 @@ case "${1:-}" in
       dev.agentdojo.kafka.LocalKafka "$dir" "$port" > "$pidfile.tmp"
     mv "$pidfile.tmp" "$pidfile"
     echo "Kafka runs (pid $(cat "$pidfile")) on 127.0.0.1:$port; log: $dir/broker.log"
+    echo "Read the chain:  kcat -F $dir/observer.properties -C -t agent-dojo.orders -t agent-dojo.payments"
+    echo "A service's login: set -a; . $dir/order-service.env; set +a"
+    ;;
+  grant)
+    [[ $# -ge 4 ]] || { echo "usage: $0 grant NAME WRITES READS [GROUP]" >&2; exit 2; }
+    running_pid > /dev/null || { echo "Kafka is not running; start it first ($0 start)" >&2; exit 1; }
+    java -cp "$root/kafka-broker/target/classes:$(cat "$root/kafka-broker/target/classpath.txt")" \
+      dev.agentdojo.kafka.LocalKafka grant "$dir" "$(broker_port)" "${@:2}"
     ;;
   stop)
     if ! pid="$(running_pid)"; then
@@ -62,7 +81,7 @@ case "${1:-}" in
     fi
     ;;
   *)
-    echo "usage: $0 start|stop|status" >&2
+    echo "usage: $0 start|stop|status|grant" >&2
     exit 2
     ;;
 esac

@@ -46,7 +46,7 @@ trap cleanup INT TERM EXIT
 ./mvnw -q -B package -DskipTests ${BUILD_ARGS:-} -pl kafka-broker,postgres-server,order-service,payment-service,benchmarks -am
 KAFKA_DIR="$work/kafka" KAFKA_PORT=19092 scripts/kafka.sh start
 PG_DIR="$work/postgres" PG_PORT=15432 scripts/postgres.sh start
-opts=(-Xmx1g -Dkafka.bootstrap.servers=127.0.0.1:19092 -DPG_PORT=15432 ${SERVICE_OPTS:-})
+opts=(-Xmx1g -DPG_PORT=15432 ${SERVICE_OPTS:-})
 if [[ "${AUDIT_LOG:-0}" != 1 ]]; then
   # The audit log writes a line per event and service; off for the measurement (see BENCHMARKS.md).
   opts+=(-Dquarkus.log.category.\"dev.agentdojo\".level=WARN)
@@ -55,7 +55,8 @@ echo "Settings: RATE=$rate SECONDS_=$duration IN_FLIGHT=$in_flight CONNECTIONS=$
 start_service() { # name port log; uses the service's AppCDS archive when the build made one
   local app="$root/$1/target/quarkus-app" cds=()
   [[ -f "$app/app-cds.jsa" ]] && cds=(-XX:SharedArchiveFile=app-cds.jsa)
-  (cd "$app" && exec java "${opts[@]}" "${cds[@]}" -Dquarkus.http.port="$2" -jar quarkus-run.jar) > "$work/$3.log" 2>&1 &
+  local db="${1%-service}s"  # order-service: orders
+  (cd "$app" && set -a && . "$work/kafka/$1.env" && . "$work/postgres/$db.env" && set +a && exec java "${opts[@]}" "${cds[@]}" -Dquarkus.http.port="$2" -Dquarkus.management.port="$(($2 + 1000))" -jar quarkus-run.jar) > "$work/$3.log" 2>&1 &
   pids+=($!)
   names+=("$1")
 }
@@ -75,8 +76,8 @@ cpu_report() { # before-file after-file accepted-orders
             printf "  %-16s %8.0f ms  %6.2f ms/order\n", k, ms, (n > 0 ? ms / n : 0) }
           printf "  %-16s %8.0f ms  %6.2f ms/order\n", "all", all, (n > 0 ? all / n : 0) }' "$1" "$2"
 }
-ready_after() { # port start (ns): prints the ms from start until /q/health/ready answers 200
-  for _ in $(seq 1 1800); do curl -sf "http://127.0.0.1:$1/q/health/ready" >/dev/null && break; sleep 0.1; done
+ready_after() { # port start (ns): prints the ms from start until /q/health/ready (on port + 1000) answers 200
+  for _ in $(seq 1 1800); do curl -sf "http://127.0.0.1:$(($1 + 1000))/q/health/ready" >/dev/null && break; sleep 0.1; done
   echo $(( ($(date +%s%N) - $2) / 1000000 ))
 }
 started_at=$(date +%s%N)
@@ -88,7 +89,7 @@ for k in $(seq 0 $((instances - 1))); do
 done
 for k in $(seq 0 $((instances - 1))); do
   for port in $((18080 + 2 * k)) $((18081 + 2 * k)); do
-    for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 0.5; done
+    for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null && break; sleep 0.5; done
   done
 done
 fresh="payment-service $(ready_after 18081 "$started_at") ms, order-service $(ready_after 18080 "$started_at") ms"
@@ -103,13 +104,13 @@ if [[ "${WRK:-0}" == 1 ]]; then
   exit 0
 fi
 load=(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.OrderLoad
-  --url "$(IFS=,; echo "${urls[*]}")" --kafka 127.0.0.1:19092 --in-flight "$in_flight" --connections "$connections")
+  --url "$(IFS=,; echo "${urls[*]}")" --kafka-login "$work/kafka/observer.client.properties" --in-flight "$in_flight" --connections "$connections")
 if [[ "${RESTART:-0}" == 1 ]]; then
   echo "== start to ready on an empty topic and database: $fresh"
   for pid in "${pids[@]:0:2}"; do kill "$pid"; done
   for pid in "${pids[@]:0:2}"; do wait "$pid" 2>/dev/null || true; done
-  java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.FillState --orders "${ORDERS:-100000}" \
-    --postgres 127.0.0.1:15432 --kafka 127.0.0.1:19092
+  PG_DIR="$work/postgres" java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.FillState --orders "${ORDERS:-100000}" \
+    --postgres 127.0.0.1:15432 --kafka-dir "$work/kafka"
   restarted_at=$(date +%s%N)
   start_service payment-service 18081 payment-service-0-restarted
   start_service order-service 18080 order-service-0-restarted

@@ -39,13 +39,15 @@ import java.util.regex.Pattern;
  * timestamp). Reports medians and 99th percentiles, the sustained rate of final orders, and how many
  * accepted orders never reached a final state.
  *
- * <p>Final states are read from the topic by a group-less Kafka consumer, not from the service's
+ * <p>Final states are read from payment-service's topic by a group-less Kafka consumer logged in
+ * with {@code --kafka-login} (a Java client's properties: the broker and a principal that may read
+ * the topic, e.g. the local broker's {@code observer.client.properties}), not from the service's
  * event stream: a reader that falls behind at a high rate loses nothing and still times every
  * outcome exactly, since the time is the record's, not the moment the harness reads it.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.OrderLoad \
- *      --url http://127.0.0.1:8080 --kafka 127.0.0.1:9092 --rate 2000 --seconds 60 --in-flight 512 --connections 64
+ *      --url http://127.0.0.1:8080 --kafka-login target/kafka/observer.client.properties --rate 2000 --seconds 60 --in-flight 512 --connections 64
  * </pre>
  *
  * <p>{@code --url} may list several order-service instances, comma-separated: the orders go to
@@ -58,7 +60,8 @@ import java.util.regex.Pattern;
  */
 public final class OrderLoad {
 
-    private static final String TOPIC = "agent-dojo.events";
+    /** payment-service's topic, where the outcomes are. */
+    private static final String TOPIC = "agent-dojo.payments";
     private static final Pattern OUTCOME = Pattern.compile("\"name\":\"(order:confirmed|payment:failed)\",\"args\":\\[\"([0-9a-f-]{36})\"");
     private static final Pattern HOP = Pattern.compile("\"event\":\"([a-z:]+)\".*?\"sinceFirstMs\":(\\d+)");
     /** How many of the first accepted orders have their chain's hops reported. */
@@ -106,7 +109,7 @@ public final class OrderLoad {
         }
         OrderLoad load = new OrderLoad(Arrays.stream(options.getOrDefault("url", "http://127.0.0.1:8080").split(","))
                         .map(String::trim).map(URI::create).toList(),
-                options.getOrDefault("kafka", "127.0.0.1:9092"),
+                options.getOrDefault("kafka-login", "target/kafka/observer.client.properties"),
                 Integer.parseInt(options.getOrDefault("rate", "2000")),
                 Integer.parseInt(options.getOrDefault("seconds", "60")),
                 Integer.parseInt(options.getOrDefault("in-flight", "512")),
@@ -148,11 +151,11 @@ public final class OrderLoad {
 
     /**
      * The harness's own HTTP client is a fresh JVM too: it makes some requests that change nothing
-     * ({@code /q/health/live}) first, so that its warm-up does not count in the service's latency.
+     * (the live page, {@code GET /}) first, so that its warm-up does not count in the service's latency.
      */
     private void warmOwnClient() throws Exception {
         for (int i = 0; i < 300 * clients.size(); i++) {
-            clients.get(i % clients.size()).request(HttpMethod.GET, "/q/health/live").compose(r -> r.send()).compose(r -> r.body())
+            clients.get(i % clients.size()).request(HttpMethod.GET, "/").compose(r -> r.send()).compose(r -> r.body())
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
@@ -194,8 +197,7 @@ public final class OrderLoad {
      * order's outcome was written. Returns once it is positioned, so no outcome of this run is missed.
      */
     private Thread followOutcomesOnTheTopic() throws InterruptedException {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        Properties props = login(kafka);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -224,6 +226,17 @@ public final class OrderLoad {
             throw new IllegalStateException("could not read topic " + TOPIC + " on " + kafka);
         }
         return reader;
+    }
+
+    /** A Java Kafka client's properties from a file: where the broker is and how to log in. */
+    static Properties login(String file) {
+        Properties props = new Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file))) {
+            props.load(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the Kafka login " + file, e);
+        }
+        return props;
     }
 
     private void report(double sendSeconds) {

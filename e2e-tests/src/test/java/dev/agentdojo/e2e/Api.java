@@ -34,7 +34,7 @@ final class Api {
 
     /** {@code /q/health/ready} of a service: how many partitions of the topic its consumer has (-1 if not said). */
     int partitions(ServiceProcess service) {
-        Reply ready = get(service.baseUrl() + "/q/health/ready");
+        Reply ready = get(service.managementUrl() + "/q/health/ready");
         if (ready.body() == null) {
             return -1;
         }
@@ -48,7 +48,7 @@ final class Api {
 
     /** {@code /q/health/ready} of a service: whether its outbox relay runs there (false while it stands by, or is down). */
     boolean relaying(ServiceProcess service) {
-        Reply ready = get(service.baseUrl() + "/q/health/ready");
+        Reply ready = get(service.managementUrl() + "/q/health/ready");
         if (ready.body() == null) {
             return false;
         }

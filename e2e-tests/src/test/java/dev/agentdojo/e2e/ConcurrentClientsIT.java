@@ -49,10 +49,10 @@ class ConcurrentClientsIT extends EndToEndTest {
         assertThat(statuses.keySet()).as("answers by status: " + statuses).containsOnly(202);
         assertThat(accepted).hasSizeGreaterThan(1_000);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            Map<String, Long> outcomes = EventLog.outcomesPerOrder(env.kafka.bootstrapServers());
+            Map<String, Long> outcomes = EventLog.outcomesPerOrder(env.kafka);
             return accepted.stream().allMatch(outcomes::containsKey);
         });
-        Map<String, Long> outcomes = EventLog.outcomesPerOrder(env.kafka.bootstrapServers());
+        Map<String, Long> outcomes = EventLog.outcomesPerOrder(env.kafka);
         assertThat(accepted).allSatisfy(id -> assertThat(outcomes.get(id)).as("outcomes of " + id).isEqualTo(1L));
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> accepted.stream().allMatch(id -> !"PENDING".equals(api.getOrder(id).text("status"))));

@@ -28,7 +28,7 @@ class ConsumerFencingIT extends EndToEndTest {
         sameMemberId.put("event-bus.bridge.instance-id", "order-service-" + InetAddress.getLocalHost().getHostName()
                 + "-" + URI.create(env.orders.baseUrl()).getPort()); // what env.orders has by default
         ServiceProcess twin = new ServiceProcess("order-service-twin", Environment.jar("order-service.jar"),
-                LocalKafka.freePort(), sameMemberId, env.work.resolve("fencing-" + System.nanoTime()));
+                LocalKafka.freePort(), sameMemberId, Environment.login(env.kafka, env.postgres, "order-service"), env.work.resolve("fencing-" + System.nanoTime()));
         try {
             assertThat(env.orders.ready()).isTrue();
             twin.startLive();

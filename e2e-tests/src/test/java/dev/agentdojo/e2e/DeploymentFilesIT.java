@@ -37,9 +37,18 @@ class DeploymentFilesIT {
         assertThat(app.getProperty("kafka.bootstrap.servers")).startsWith("${KAFKA_BOOTSTRAP_SERVERS:");
         String bootstrap = service.path("environment").path("KAFKA_BOOTSTRAP_SERVERS").asText();
         assertThat(compose().path("services").path("kafka").path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText())
-                .isEqualTo("PLAINTEXT://" + bootstrap);
+                .isEqualTo("CLIENTS://" + bootstrap);
         assertThat(app.getProperty("quarkus.application.name")).isEqualTo(name);
-        assertThat(service.path("healthcheck").path("test").toString()).contains(":" + port + "/q/health/ready");
+        // it logs in as itself, with a password from the environment, as the principal kafka-setup granted
+        assertThat(service.path("environment").path("KAFKA_USERNAME").asText()).isEqualTo(name);
+        assertThat(service.path("environment").path("KAFKA_PASSWORD").asText())
+                .isEqualTo(compose().path("services").path("kafka-setup").path("environment")
+                        .path("KAFKA_PASSWORD_" + name.toUpperCase().replace('-', '_')).asText());
+        assertThat(app.getProperty("kafka.sasl.jaas.config")).contains("${KAFKA_USERNAME:").contains("${KAFKA_PASSWORD:");
+        // health is on the management port, which compose does not publish
+        String management = app.getProperty("quarkus.management.port");
+        assertThat(service.path("healthcheck").path("test").toString()).contains(":" + management + "/q/health/ready");
+        assertThat(service.path("ports")).hasSize(1);
     }
 
     @ParameterizedTest
@@ -47,7 +56,9 @@ class DeploymentFilesIT {
     void eachServiceWaitsForAHealthyBrokerAndDatabaseAndRestartsOnFailure(String name) throws IOException {
         JsonNode service = compose().path("services").path(name);
 
-        assertThat(service.path("depends_on").path("kafka").path("condition").asText()).isEqualTo("service_healthy");
+        assertThat(service.path("depends_on").path("kafka-setup").path("condition").asText()).isEqualTo("service_completed_successfully");
+        assertThat(compose().path("services").path("kafka-setup").path("depends_on").path("kafka").path("condition").asText())
+                .isEqualTo("service_healthy");
         assertThat(service.path("depends_on").path("postgres").path("condition").asText()).isEqualTo("service_healthy");
         assertThat(service.path("restart").asText()).isEqualTo("on-failure");
     }
@@ -62,10 +73,16 @@ class DeploymentFilesIT {
         assertThat(app.getProperty("quarkus.datasource.jdbc.url"))
                 .isEqualTo("jdbc:postgresql://${PG_HOST:127.0.0.1}:${PG_PORT:5432}/${service.database}");
         assertThat(service.path("environment").path("PG_HOST").asText()).isEqualTo("postgres");
+        // it logs in as its database's owner role, not the superuser, with the password the init script gave that role
+        String database = app.getProperty("service.database");
+        assertThat(service.path("environment").path("PG_USER").asText()).isEqualTo(database);
         assertThat(service.path("environment").path("PG_PASSWORD").asText())
-                .isEqualTo(postgres.path("environment").path("POSTGRES_PASSWORD").asText());
-        assertThat(Files.readString(ROOT.resolve("scripts/postgres-init.sql")))
-                .contains("create database " + app.getProperty("service.database") + ";");
+                .isEqualTo(postgres.path("environment").path("PG_PASSWORD_" + database.toUpperCase()).asText())
+                .isNotEqualTo(postgres.path("environment").path("POSTGRES_PASSWORD").asText());
+        assertThat(app.getProperty("quarkus.datasource.username")).isEqualTo("${PG_USER:${service.database}}");
+        assertThat(Files.readString(ROOT.resolve("scripts/postgres-init.sh"))).contains("for database in orders payments")
+                .contains("create role :\"role\" login replication nosuperuser").contains("create database :\"role\" owner :\"role\"");
+        assertThat(postgres.path("environment").path("POSTGRES_INITDB_ARGS").asText()).contains("scram-sha-256");
         assertThat(postgres.path("image").asText()).startsWith("postgres:");
         assertThat(postgres.path("command").toString()).as("the outbox relays need logical decoding").contains("wal_level=logical");
         assertThat(postgres.has("ports")).as("the database publishes no port").isFalse();
@@ -94,7 +111,15 @@ class DeploymentFilesIT {
         assertThat(kafka.has("ports")).as("the broker publishes no port").isFalse();
         assertThat(kafka.path("healthcheck").isMissingNode()).isFalse();
         assertThat(kafka.path("environment").path("KAFKA_NUM_PARTITIONS").asInt()).isEqualTo(LocalKafka.PARTITIONS);
-        assertThat(StreamSupport.stream(compose().path("services").spliterator(), false)).hasSize(4);
+        assertThat(StreamSupport.stream(compose().path("services").spliterator(), false)).hasSize(5);
+        // login required, and only what an ACL allows (granted by kafka-setup from the local broker's own access list)
+        assertThat(kafka.path("environment").path("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").asText())
+                .isEqualTo("CLIENTS:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        assertThat(kafka.path("environment").path("KAFKA_AUTHORIZER_CLASS_NAME").asText()).endsWith("StandardAuthorizer");
+        assertThat(kafka.path("environment").path("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND").asText()).isEqualTo("false");
+        JsonNode setup = compose().path("services").path("kafka-setup");
+        assertThat(setup.path("volumes").toString()).contains("./scripts/kafka-access.sh:")
+                .contains("./kafka-broker/src/main/resources/dev/agentdojo/kafka/access.properties:");
     }
 
     @org.junit.jupiter.params.ParameterizedTest
@@ -114,7 +139,9 @@ class DeploymentFilesIT {
                 .contains("create publication agentdojo_outbox for table outbox with (publish = 'insert')");
         assertThat(connector.path("table.include.list").asText()).isEqualTo("public.outbox");
         assertThat(connector.path("transforms.outbox.route.topic.replacement").asText())
-                .isEqualTo(properties(name).getProperty("mp.messaging.outgoing.agent-dojo-out.topic", EventLog.TOPIC));
+                .isEqualTo(properties(name).getProperty("mp.messaging.outgoing.agent-dojo-out.topic"));
+        assertThat(connector.path("producer.override.sasl.jaas.config").asText()).contains("username=\"" + name + "\"")
+                .contains("${env:KAFKA_PASSWORD_" + name.toUpperCase().replace('-', '_') + "}");
         assertThat(connector.path("transforms.outbox.table.fields.additional.placement").asText())
                 .isEqualTo("id:header:agent-dojo-event-id,source:header:agent-dojo-source,instance:header:agent-dojo-instance");
         assertThat(connector.path("value.converter").asText()).endsWith("StringConverter");

@@ -19,7 +19,7 @@ abstract class EndToEndTest {
      * order's id (its id and outcome): none left {@code CHARGING}, none charged twice.
      */
     static long paymentsMatchingTheirOneCharge(java.util.List<String> orders) {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(env.postgres.jdbcUrl("payments"), "postgres", "");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(env.postgres.jdbcUrl("payments"), dev.agentdojo.postgres.LocalPostgres.USER, env.postgres.password(dev.agentdojo.postgres.LocalPostgres.USER));
              java.sql.PreparedStatement count = c.prepareStatement("""
                      select count(*) from payments p join gateway_charges g on g.idempotency_key = p.order_id
                      where p.order_id = any(?) and p.id = g.payment_id and p.status = g.status""")) {

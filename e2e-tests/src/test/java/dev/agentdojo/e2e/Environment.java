@@ -28,8 +28,8 @@ final class Environment {
         kafka = LocalKafka.start(work.resolve("kafka"), LocalKafka.freePort());
         postgres = LocalPostgres.start(work.resolve("postgres"), LocalPostgres.freePort(), "orders", "payments");
         common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(), "PG_PORT", String.valueOf(postgres.port()));
-        orders = new ServiceProcess("order-service", jar("order-service.jar"), LocalKafka.freePort(), common, work);
-        payments = new ServiceProcess("payment-service", jar("payment-service.jar"), LocalKafka.freePort(), common, work);
+        orders = new ServiceProcess("order-service", jar("order-service.jar"), LocalKafka.freePort(), common, login(kafka, postgres, "order-service"), work);
+        payments = new ServiceProcess("payment-service", jar("payment-service.jar"), LocalKafka.freePort(), common, login(kafka, postgres, "payment-service"), work);
         payments.start();
         orders.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -42,7 +42,17 @@ final class Environment {
 
     /** One more instance of a service, on a port of its own, with nothing else set: not started. */
     ServiceProcess another(String service, String name) {
-        return new ServiceProcess(name, jar(service + ".jar"), LocalKafka.freePort(), common, work);
+        return new ServiceProcess(name, jar(service + ".jar"), LocalKafka.freePort(), common, login(kafka, postgres, service), work);
+    }
+
+    /**
+     * How {@code service} logs in: to the broker as its own principal, to PostgreSQL as its database's
+     * owner, as {@code scripts/kafka.sh} and {@code scripts/postgres.sh} write to their {@code .env} files.
+     */
+    static Map<String, String> login(LocalKafka kafka, LocalPostgres postgres, String service) {
+        String database = service.replace("-service", "s"); // order-service: orders
+        return Map.of("KAFKA_USERNAME", service, "KAFKA_PASSWORD", kafka.password(service),
+                "PG_USER", database, "PG_PASSWORD", postgres.password(database));
     }
 
     static synchronized Environment get() {

@@ -2,11 +2,15 @@ package dev.agentdojo.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentdojo.kafka.LocalKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -17,15 +21,36 @@ import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Reads the event topic as it is, the ground truth of what both services announced. */
+/**
+ * Reads the event topics as they are, the ground truth of what both services announced: as the
+ * broker's {@code observer}, who may read every topic and write none.
+ */
 final class EventLog {
 
-    static final String TOPIC = "agent-dojo.events";
+    /** order-service's events: only it may write them. */
+    static final String ORDERS = "agent-dojo.orders";
+    /** payment-service's events: only it may write them. */
+    static final String PAYMENTS = "agent-dojo.payments";
     static final String DEAD_LETTERS = "agent-dojo.events.dlq";
+    static final String OBSERVER = "observer";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EventLog() {
+    }
+
+    /** A producer logged in as {@code principal}: what it may write is what the broker lets it. */
+    static KafkaProducer<String, String> producer(LocalKafka kafka, String principal) {
+        Map<String, Object> config = kafka.clientConfig(principal);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        // as kcat writes: an idempotent producer would be refused at start, for every topic at once, by
+        // a principal that may write none (the observer); this one is refused per topic
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        return new KafkaProducer<>(config);
     }
 
     /**
@@ -33,8 +58,8 @@ final class EventLog {
      * the topic: distinct events, by id (the relay delivers at least once, so one event may be on
      * the topic twice; two outcomes of one order would be two ids).
      */
-    static Map<String, Long> outcomesPerOrder(String bootstrapServers) {
-        return readAll(bootstrapServers).stream()
+    static Map<String, Long> outcomesPerOrder(LocalKafka kafka) {
+        return readAll(kafka).stream()
                 .filter(e -> e.path("source").asText().equals("payment-service"))
                 .filter(e -> List.of("order:confirmed", "payment:failed").contains(e.path("name").asText()))
                 .collect(Collectors.groupingBy(e -> e.path("args").get(0).asText(),
@@ -46,9 +71,16 @@ final class EventLog {
      * cause's first copy; one chain's events share a partition, read here in order): none, when the
      * relays keep each order's events in order.
      */
-    static List<String> effectsBeforeTheirCauses(String bootstrapServers) {
+    static List<String> effectsBeforeTheirCauses(LocalKafka kafka) {
+        List<String> early = new ArrayList<>();
+        for (String topic : List.of(ORDERS, PAYMENTS)) { // a cause on another topic was read before its effect was made
+            early.addAll(effectsBeforeTheirCauses(readTopic(kafka, topic)));
+        }
+        return early;
+    }
+
+    private static List<String> effectsBeforeTheirCauses(List<JsonNode> events) {
         Map<String, Integer> firstAt = new java.util.HashMap<>();
-        List<JsonNode> events = readAll(bootstrapServers);
         for (int i = 0; i < events.size(); i++) {
             firstAt.putIfAbsent(events.get(i).path("id").asText(), i);
         }
@@ -64,9 +96,9 @@ final class EventLog {
     }
 
     /** The records on the dead-letter topic: each one's value, with its dead-letter-reason header. */
-    static Map<String, String> deadLettered(String bootstrapServers) {
+    static Map<String, String> deadLettered(LocalKafka kafka) {
         Map<String, String> reasons = new java.util.LinkedHashMap<>();
-        read(bootstrapServers, DEAD_LETTERS, record -> {
+        read(kafka, DEAD_LETTERS, record -> {
             var reason = record.headers().lastHeader("dead-letter-reason");
             reasons.put(record.value(), reason == null ? null : new String(reason.value(), java.nio.charset.StandardCharsets.UTF_8));
         });
@@ -74,8 +106,8 @@ final class EventLog {
     }
 
     /** The orders whose payment was asked for ({@code payment:process} on the topic), by order id, with their customer. */
-    static Map<String, String> paymentsAskedFor(String bootstrapServers) {
-        List<JsonNode> events = readAll(bootstrapServers);
+    static Map<String, String> paymentsAskedFor(LocalKafka kafka) {
+        List<JsonNode> events = readAll(kafka);
         Map<String, String> customers = events.stream()
                 .filter(e -> e.path("name").asText().equals("order:created"))
                 .collect(Collectors.toMap(e -> e.path("args").get(0).asText(), e -> e.path("args").get(1).asText(), (a, b) -> a));
@@ -86,10 +118,16 @@ final class EventLog {
                 .collect(Collectors.toMap(Function.identity(), id -> customers.getOrDefault(id, "")));
     }
 
-    /** Every envelope on the topic, in order, parsed. */
-    static List<JsonNode> readAll(String bootstrapServers) {
+    /** Every envelope on both services' topics, order-service's first, each in order, parsed. */
+    static List<JsonNode> readAll(LocalKafka kafka) {
+        List<JsonNode> events = new ArrayList<>(readTopic(kafka, ORDERS));
+        events.addAll(readTopic(kafka, PAYMENTS));
+        return events;
+    }
+
+    private static List<JsonNode> readTopic(LocalKafka kafka, String topic) {
         List<JsonNode> events = new ArrayList<>();
-        read(bootstrapServers, TOPIC, record -> {
+        read(kafka, topic, record -> {
             try {
                 events.add(JSON.readTree(record.value()));
             } catch (IOException notAnEnvelope) {
@@ -100,9 +138,9 @@ final class EventLog {
     }
 
     /** Hands every record of {@code topic} to {@code each}, partition by partition. */
-    private static void read(String bootstrapServers, String topic, java.util.function.Consumer<ConsumerRecord<String, String>> each) {
+    private static void read(LocalKafka kafka, String topic, java.util.function.Consumer<ConsumerRecord<String, String>> each) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafka.clientConfig(OBSERVER));
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -73,14 +73,21 @@ class OrderChainIT extends EndToEndTest {
     }
 
     @Test
-    void bothServicesExposeTheirEventBridgeAndKafkaConsumerLagMetrics() throws Exception {
+    void bothServicesExposeTheirMetricsHealthAndOpenApiOnTheManagementPortOnly() throws Exception {
         String id = api.placeOrder("metrics", new BigDecimal("3")).join().text("id");
         await().atMost(FINAL_WITHIN).until(() -> "CONFIRMED".equals(api.getOrder(id).text("status")));
 
         for (ServiceProcess service : List.of(env.orders, env.payments)) {
-            String metrics = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.baseUrl() + "/q/metrics")).build(),
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String metrics = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.managementUrl() + "/q/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            for (String management : List.of("/q/metrics", "/q/health/ready", "/q/openapi")) { // apart from the API
+                assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.baseUrl() + management)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()).as(service.baseUrl() + management).isEqualTo(404);
+                assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.managementUrl() + management)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()).as(service.managementUrl() + management).isEqualTo(200);
+            }
             assertThat(metrics).as(service.baseUrl()).contains("agentdojo_bridge_consumed_total", "agentdojo_bridge_published_total",
                     "agentdojo_events_received_total", "kafka_consumer_fetch_manager_records_lag");
         }

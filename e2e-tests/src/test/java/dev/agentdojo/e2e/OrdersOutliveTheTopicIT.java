@@ -36,8 +36,10 @@ class OrdersOutliveTheTopicIT {
         LocalKafka kafka = LocalKafka.start(work.resolve("kafka"), kafkaPort);
         LocalPostgres postgres = LocalPostgres.start(work.resolve("postgres"), LocalPostgres.freePort(), "orders", "payments");
         Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(), "PG_PORT", String.valueOf(postgres.port()));
-        ServiceProcess orders = new ServiceProcess("order-service", Environment.jar("order-service.jar"), LocalKafka.freePort(), common, work);
-        ServiceProcess payments = new ServiceProcess("payment-service", Environment.jar("payment-service.jar"), LocalKafka.freePort(), common, work);
+        ServiceProcess orders = new ServiceProcess("order-service", Environment.jar("order-service.jar"), LocalKafka.freePort(), common,
+                Environment.login(kafka, postgres, "order-service"), work);
+        ServiceProcess payments = new ServiceProcess("payment-service", Environment.jar("payment-service.jar"), LocalKafka.freePort(), common,
+                Environment.login(kafka, postgres, "payment-service"), work);
         try {
             payments.start();
             orders.start();
@@ -58,7 +60,7 @@ class OrdersOutliveTheTopicIT {
             orders.stop();
             payments.stop();
             kafka.stop();
-            deleteFolder(work.resolve("kafka")); // every event gone, as after the topic's retention
+            deleteFolder(work.resolve("kafka").resolve("data")); // every event gone, as after the topics' retention (the logins stay)
             kafka = LocalKafka.start(work.resolve("kafka"), kafkaPort);
             payments.start();
             orders.start();

@@ -50,7 +50,7 @@ class PaymentServiceCrashIT extends EndToEndTest {
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> accepted.stream().noneMatch(id -> "PENDING".equals(api.getOrder(id).text("status"))));
-        Map<String, Long> outcomesPerOrder = EventLog.outcomesPerOrder(env.kafka.bootstrapServers());
+        Map<String, Long> outcomesPerOrder = EventLog.outcomesPerOrder(env.kafka);
         assertThat(accepted).allSatisfy(id -> assertThat(outcomesPerOrder.get(id)).as("outcomes of order " + id).isEqualTo(1L));
         System.out.printf("payment-service kill -9 at order %d of %d: %d accepted, all final, each charged once%n",
                 total / 3, total, accepted.size());

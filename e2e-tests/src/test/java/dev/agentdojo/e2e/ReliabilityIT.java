@@ -1,9 +1,7 @@
 package dev.agentdojo.e2e;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -67,7 +65,7 @@ class ReliabilityIT extends EndToEndTest {
         assertThat(env.payments.isAlive()).isTrue();
         assertThat(stream.refused).as("orders are committed with their events, and relayed when the broker is back").isEmpty();
         stream.assertEveryAcceptedOrderFinalAndChargedOnce();
-        assertThat(EventLog.effectsBeforeTheirCauses(env.kafka.bootstrapServers())).as("each order's events in order on the topic").isEmpty();
+        assertThat(EventLog.effectsBeforeTheirCauses(env.kafka)).as("each order's events in order on the topic").isEmpty();
         stream.report("broker stopped 20 s with every core busy; all final " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - restarted)
                 + " s after the broker came back; slowest answer " + stream.slowest().toMillis() + " ms");
     }
@@ -113,7 +111,7 @@ class ReliabilityIT extends EndToEndTest {
         assertThat(stream.refusedWithoutRetryAfter.get()).as("a 503 says when to try again").isZero();
         assertThat(stream.slowest()).as("every request answered within 20 s").isLessThanOrEqualTo(Duration.ofSeconds(20));
         stream.assertEveryAcceptedOrderFinalAndChargedOnce();
-        assertThat(EventLog.paymentsAskedFor(env.kafka.bootstrapServers()).entrySet())
+        assertThat(EventLog.paymentsAskedFor(env.kafka).entrySet())
                 .filteredOn(order -> order.getValue().startsWith(stream.prefix + "-"))
                 .as("a payment is asked for accepted orders only: nothing of a refused one is left half-done")
                 .allSatisfy(order -> assertThat(stream.accepted).contains(order.getKey()));
@@ -123,20 +121,23 @@ class ReliabilityIT extends EndToEndTest {
     @Test
     void garbageAndPoisonOnTheTopicAreDeadLetteredAndDoNotStallLaterEvents() throws Exception {
         String poisonOrder = "poison-" + System.nanoTime();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.kafka.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
-            producer.send(new ProducerRecord<>(EventLog.TOPIC, "junk", "\u0000\u00ffnot json at all{")).get(10, TimeUnit.SECONDS);
-            producer.send(new ProducerRecord<>(EventLog.TOPIC, "x", "{\"id\":\"only-an-id\"}")).get(10, TimeUnit.SECONDS);
-            producer.send(new ProducerRecord<>(EventLog.TOPIC, "u", "{\"id\":\"unknown-fields-1\",\"name\":\"audit:note\","
-                    + "\"args\":[],\"timestamp\":\"2026-01-01T00:00:00Z\",\"source\":\"someone-else\","
-                    + "\"correlationId\":\"unknown-fields-1\",\"causationId\":null,\"futureField\":{\"v\":2}}"))
-                    .get(10, TimeUnit.SECONDS);
-            producer.send(new ProducerRecord<>(EventLog.TOPIC, poisonOrder, "{\"id\":\"" + poisonOrder + "\",\"name\":\"payment:process\","
-                    + "\"args\":[\"" + poisonOrder + "\",1e999999999,\"EUR\"],\"timestamp\":\"2026-01-01T00:00:00Z\","
-                    + "\"source\":\"order-service\",\"correlationId\":\"" + poisonOrder + "\",\"causationId\":null}"))
-                    .get(10, TimeUnit.SECONDS);
+        // garbage on each service's topic, written with that service's own login (the broker lets no one else)
+        for (var owner : Map.of("order-service", EventLog.ORDERS, "payment-service", EventLog.PAYMENTS).entrySet()) {
+            try (KafkaProducer<String, String> producer = EventLog.producer(env.kafka, owner.getKey())) {
+                String topic = owner.getValue();
+                producer.send(new ProducerRecord<>(topic, "junk", "\u0000\u00ffnot json at all{")).get(10, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>(topic, "x", "{\"id\":\"only-an-id\"}")).get(10, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>(topic, "u", "{\"id\":\"unknown-fields-1\",\"name\":\"audit:note\","
+                        + "\"args\":[],\"timestamp\":\"2026-01-01T00:00:00Z\",\"source\":\"someone-else\","
+                        + "\"correlationId\":\"unknown-fields-1\",\"causationId\":null,\"futureField\":{\"v\":2}}"))
+                        .get(10, TimeUnit.SECONDS);
+                if (topic.equals(EventLog.ORDERS)) {
+                    producer.send(new ProducerRecord<>(topic, poisonOrder, "{\"id\":\"" + poisonOrder + "\",\"name\":\"payment:process\","
+                            + "\"args\":[\"" + poisonOrder + "\",1e999999999,\"EUR\"],\"timestamp\":\"2026-01-01T00:00:00Z\","
+                            + "\"source\":\"order-service\",\"correlationId\":\"" + poisonOrder + "\",\"causationId\":null}"))
+                            .get(10, TimeUnit.SECONDS);
+                }
+            }
         }
         Stream stream = new Stream("after-garbage");
         stream.send(100);
@@ -147,13 +148,13 @@ class ReliabilityIT extends EndToEndTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(service.log()).contains("Dead-lettered a record that is not an event envelope"));
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(service.log()).contains("audit:note"));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> EventLog.deadLettered(env.kafka.bootstrapServers()).keySet().stream()
+        await().atMost(Duration.ofSeconds(10)).until(() -> EventLog.deadLettered(env.kafka).keySet().stream()
                 .anyMatch(value -> value.contains(poisonOrder)));
-        Map<String, String> deadLetters = EventLog.deadLettered(env.kafka.bootstrapServers());
+        Map<String, String> deadLetters = EventLog.deadLettered(env.kafka);
         assertThat(deadLetters).hasEntrySatisfying(deadLetters.keySet().stream().filter(v -> v.contains(poisonOrder)).findFirst().orElseThrow(),
                 reason -> assertThat(reason).contains("amount"));
         assertThat(deadLetters.keySet()).anyMatch(v -> v.contains("not json at all"));
-        assertThat(EventLog.outcomesPerOrder(env.kafka.bootstrapServers())).doesNotContainKey(poisonOrder);
+        assertThat(EventLog.outcomesPerOrder(env.kafka)).doesNotContainKey(poisonOrder);
     }
 
     /** A stream of orders placed by this test, and what became of them. */
@@ -232,7 +233,7 @@ class ReliabilityIT extends EndToEndTest {
                         Api.Reply order = api.getOrder(id);
                         return order.status() == 200 && !"PENDING".equals(order.text("status"));
                     }));
-            Map<String, Long> outcomes = EventLog.outcomesPerOrder(env.kafka.bootstrapServers());
+            Map<String, Long> outcomes = EventLog.outcomesPerOrder(env.kafka);
             assertThat(accepted).allSatisfy(id -> assertThat(outcomes.get(id)).as("payment outcomes of " + id).isEqualTo(1L));
             assertThat(paymentsMatchingTheirOneCharge(accepted)).as("each payment is the gateway's one charge for its order")
                     .isEqualTo(accepted.size());

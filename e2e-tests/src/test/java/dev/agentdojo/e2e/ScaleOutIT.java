@@ -103,7 +103,7 @@ class ScaleOutIT extends EndToEndTest {
             assertThat(paymentRows(accepted)).as("one payment row per order").isEqualTo(accepted.size());
             assertThat(paymentsMatchingTheirOneCharge(accepted)).as("each payment is the gateway's one charge for its order")
                     .isEqualTo(accepted.size());
-            Map<String, Long> outcomes = EventLog.outcomesPerOrder(env.kafka.bootstrapServers());
+            Map<String, Long> outcomes = EventLog.outcomesPerOrder(env.kafka);
             assertThat(accepted).allSatisfy(id -> assertThat(outcomes.get(id)).as("outcome events of order " + id).isEqualTo(1L));
             for (String id : accepted.subList(0, 50)) {
                 assertThat(first.chain(id).body().path("hops").findValuesAsText("event"))
@@ -138,7 +138,7 @@ class ScaleOutIT extends EndToEndTest {
     }
 
     private static long query(String database, String sql, List<String> ids) {
-        try (Connection c = DriverManager.getConnection(env.postgres.jdbcUrl(database), "postgres", "");
+        try (Connection c = DriverManager.getConnection(env.postgres.jdbcUrl(database), dev.agentdojo.postgres.LocalPostgres.USER, env.postgres.password(dev.agentdojo.postgres.LocalPostgres.USER));
              PreparedStatement statement = c.prepareStatement(sql)) {
             Array array = c.createArrayOf("varchar", ids.toArray());
             statement.setArray(1, array);

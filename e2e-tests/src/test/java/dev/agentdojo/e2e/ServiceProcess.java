@@ -23,15 +23,24 @@ final class ServiceProcess {
     private final String name;
     private final Path jar;
     private final int port;
+    /** The management interface's: health, metrics, OpenAPI. */
+    private final int managementPort;
     private final Map<String, String> properties;
+    private final Map<String, String> environment;
     private final Path log;
     private Process process;
 
-    ServiceProcess(String name, Path jar, int port, Map<String, String> properties, Path workDir) {
+    /**
+     * @param properties  system properties it is started with
+     * @param environment its environment on top of this JVM's: its Kafka login, as a user passes it
+     */
+    ServiceProcess(String name, Path jar, int port, Map<String, String> properties, Map<String, String> environment, Path workDir) {
         this.name = name;
         this.jar = jar;
         this.port = port;
+        this.managementPort = dev.agentdojo.kafka.LocalKafka.freePort();
         this.properties = properties;
+        this.environment = environment;
         this.log = workDir.resolve(name + ".log");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(name + " is not built: " + jar + " is missing (run ./mvnw verify from the root)");
@@ -61,11 +70,14 @@ final class ServiceProcess {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:+UseSerialGC"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.management.port=" + managementPort);
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.addAll(List.of("-jar", jar.toString()));
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -106,6 +118,11 @@ final class ServiceProcess {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Where its health, metrics and API description are (not on {@link #baseUrl}). */
+    String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
     Path log() {
         return log;
     }
@@ -123,7 +140,7 @@ final class ServiceProcess {
     private boolean healthy(String check) {
         try {
             HttpResponse<Void> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/" + check)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/" + check)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {

@@ -54,13 +54,15 @@ class DevModeReloadTest {
     private static String applicationProperties() {
         try {
             // the service's own HTTP port gives way to the test's (a second value for one key is warned about)
-            return Files.readString(Path.of("src/main/resources/application.properties")).replaceAll("(?m)^quarkus\\.http\\.port=.*$", "") + """
+            return Files.readString(Path.of("src/main/resources/application.properties")).replaceAll("(?m)^quarkus\\.(http|management)\\.port=.*$", "") + """
 
                     mp.messaging.outgoing.agent-dojo-out.connector=smallrye-in-memory
                     mp.messaging.incoming.agent-dojo-in.connector=smallrye-in-memory
                     quarkus.http.port=%d
+                    quarkus.management.port=%d
                     quarkus.datasource.jdbc.url=%s
-                    """.formatted(PORT, POSTGRES.jdbcUrl("orders"));
+                    quarkus.datasource.password=%s
+                    """.formatted(PORT, freePort(), POSTGRES.jdbcUrl("orders"), POSTGRES.password("orders"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

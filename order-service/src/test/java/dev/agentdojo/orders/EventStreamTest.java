@@ -30,6 +30,31 @@ class EventStreamTest {
     @TestHTTPResource("/events/stream")
     URI stream;
 
+    @jakarta.inject.Inject
+    dev.agentdojo.service.events.EventsResource resource;
+
+    @jakarta.inject.Inject
+    dev.agentdojo.bus.EventBus bus;
+
+    /**
+     * A client that takes nothing is let go once it lags service.events.stream-buffer-bytes (64 KiB)
+     * behind: after about 30 events of 2 KB, long before the 1,024 events its buffer holds. One that
+     * reads keeps everything.
+     */
+    @Test
+    void aStreamClientThatLagsMoreBytesThanItsBufferIsLetGoAndOneThatReadsKeepsEverything() {
+        var stalled = resource.stream("0").subscribe().withSubscriber(io.smallrye.mutiny.helpers.test.AssertSubscriber.create(0));
+        var reading = resource.stream("0").subscribe().withSubscriber(io.smallrye.mutiny.helpers.test.AssertSubscriber.create(Long.MAX_VALUE));
+        for (int i = 0; i < 40; i++) {
+            bus.emit("lag:tick", "x".repeat(2_000), i);
+        }
+        stalled.awaitCompletion(Duration.ofSeconds(5));
+        assertThat(stalled.getItems()).isEmpty();
+        assertThat(reading.getItems().stream().filter(view -> view.name().equals("lag:tick"))).hasSize(40);
+        assertThat(reading.isCancelled() || reading.getFailure() != null).isFalse();
+        reading.cancel();
+    }
+
     @Test
     void aStreamClientSeesAnOrdersEventsAsTheyHappen() {
         List<String> lines = new CopyOnWriteArrayList<>();

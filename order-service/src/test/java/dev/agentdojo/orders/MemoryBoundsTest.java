@@ -103,6 +103,37 @@ class MemoryBoundsTest {
         }
     }
 
+    @Test
+    void fiveHundredStreamClientsAreServedTheNextIsRefusedAndTheirPlacesComeBackWhenTheyLeave() throws Exception {
+        int wildcardListenersBefore = bus.listenerCount(EventBus.ALL);
+        java.util.List<Socket> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 500; i++) { // service.events.max-stream-clients
+                Socket client = new Socket();
+                clients.add(client);
+                client.connect(new InetSocketAddress(base.getHost(), base.getPort()));
+                client.getOutputStream().write(("GET /events/stream HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> bus.listenerCount(EventBus.ALL) == wildcardListenersBefore + 500);
+            io.restassured.RestAssured.given().when().get("/events/stream").then().statusCode(503)
+                    .header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        } finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+        }
+        await("every client's place is free again").atMost(Duration.ofSeconds(30))
+                .until(() -> bus.listenerCount(EventBus.ALL) == wildcardListenersBefore);
+        try (Socket again = new Socket()) {
+            again.connect(new InetSocketAddress(base.getHost(), base.getPort()));
+            again.getOutputStream().write(("GET /events/stream HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String status = new String(again.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(status).isEqualTo("HTTP/1.1 200");
+        }
+    }
+
     private static void receive(InMemorySource<String> source, int from, int to, LongAdder delivered) {
         for (int i = from; i < to; i++) {
             source.send("{\"id\":\"mem-" + i + "\",\"name\":\"load:tick\",\"args\":[\"order-" + i + "\"," + i

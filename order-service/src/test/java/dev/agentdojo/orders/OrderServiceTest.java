@@ -47,6 +47,12 @@ import static org.hamcrest.Matchers.notNullValue;
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "orders"))
 class OrderServiceTest {
 
+    /** Health, metrics and OpenAPI: the management interface, on a port of its own (a free one in tests). */
+    private static String management() {
+        return "http://127.0.0.1:" + org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.management.test-port", Integer.class) + "/q";
+    }
+
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     @Inject
@@ -308,7 +314,7 @@ class OrderServiceTest {
         received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-m\",4,\"EUR\"]", "c-" + id, processOf(id)));
         await().atMost(WAIT).until(() -> orders.find(id).orElseThrow().status().isFinal());
 
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().when().get(management() + "/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains(
                 "agentdojo_events_emitted_total{event=\"order:created\"",
                 "agentdojo_events_emitted_total{event=\"payment:process\"",
@@ -321,7 +327,7 @@ class OrderServiceTest {
                 "agentdojo_orders{status=\"CONFIRMED\"",
                 "agentdojo_orders{status=\"PENDING\"");
         // the gauges count the database's orders, refreshed every orders.count-every (200 ms in tests)
-        await().atMost(WAIT).until(() -> gauge(given().when().get("/q/metrics").then().extract().asString(),
+        await().atMost(WAIT).until(() -> gauge(given().when().get(management() + "/metrics").then().extract().asString(),
                 "agentdojo_orders{status=\"CONFIRMED\"}") >= 1);
     }
 
@@ -331,11 +337,14 @@ class OrderServiceTest {
     }
 
     @Test
-    void healthAndOpenApiAreServed() {
-        given().when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/health/ready").then().statusCode(200)
+    void healthMetricsAndOpenApiAreServedOnTheManagementPortOnly() {
+        for (String path : new String[] {"/q/health", "/q/metrics", "/q/openapi"}) {
+            given().when().get(path).then().statusCode(404); // not on the API's port
+        }
+        given().when().get(management() + "/health").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get(management() + "/health/ready").then().statusCode(200)
                 .body("checks.name", org.hamcrest.Matchers.hasItem("event bridge started"));
-        given().when().get("/q/openapi").then().statusCode(200);
+        given().when().get(management() + "/openapi").then().statusCode(200);
     }
 
     private static String place(String customer, String amount) {

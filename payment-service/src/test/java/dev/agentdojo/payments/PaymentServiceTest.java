@@ -43,6 +43,12 @@ import static org.hamcrest.Matchers.not;
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "payments"))
 class PaymentServiceTest {
 
+    /** Health, metrics and OpenAPI: the management interface, on a port of its own (a free one in tests). */
+    private static String management() {
+        return "http://127.0.0.1:" + org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.management.test-port", Integer.class) + "/q";
+    }
+
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     @Inject
@@ -57,6 +63,12 @@ class PaymentServiceTest {
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String dbUser;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    String dbPassword;
 
     private InMemorySink<String> sent;
     private InMemorySource<String> received;
@@ -165,7 +177,7 @@ class PaymentServiceTest {
     }
 
     private void sql(String statement) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", ""); var s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword); var s = c.createStatement()) {
             s.executeUpdate(statement);
         }
     }
@@ -178,7 +190,7 @@ class PaymentServiceTest {
     void anOrderChargedByAnotherInstanceIsNotChargedHereTheDatabaseDecides() throws Exception {
         String order = UUID.randomUUID().toString();
         // another instance charged it: its outcome was committed, and relayed, with the payment
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
+        try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
              PreparedStatement insert = c.prepareStatement("insert into payments (order_id, id, amount, currency, status, charged_at) "
                      + "values (?, 'pay-elsewhere', 3.00, 'EUR', 'APPROVED', now())")) {
             insert.setString(1, order);
@@ -230,15 +242,18 @@ class PaymentServiceTest {
         received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",50000,\"EUR\"]", "c"));
         await().atMost(WAIT).until(() -> payments.forOrder(order).isPresent());
 
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().when().get(management() + "/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("agentdojo_payments_total{outcome=\"DECLINED\"", "agentdojo_events_received_total{event=\"payment:process\"",
                 "agentdojo_gateway_calls_total{result=\"declined\"");
     }
 
     @Test
-    void healthAndOpenApiAreServed() {
-        given().when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/openapi").then().statusCode(200);
+    void healthMetricsAndOpenApiAreServedOnTheManagementPortOnly() {
+        for (String path : new String[] {"/q/health", "/q/metrics", "/q/openapi"}) {
+            given().when().get(path).then().statusCode(404); // not on the API's port
+        }
+        given().when().get(management() + "/health").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get(management() + "/openapi").then().statusCode(200);
     }
 
     private static ValidatableResponse problem(ValidatableResponse response, int status) {

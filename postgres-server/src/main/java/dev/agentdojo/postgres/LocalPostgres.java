@@ -25,36 +25,61 @@ import java.util.concurrent.TimeUnit;
  * PostgreSQL's own durable defaults ({@code fsync} and {@code synchronous_commit} on): a committed
  * row survives a crash of the server.
  *
+ * <p>Every connection logs in with a password ({@code scram-sha-256}). Each database has a role of
+ * its name that owns it and nothing else, and may connect to it alone: not a superuser, allowed
+ * logical replication (a service's outbox relay reads its own database's log). The superuser
+ * {@value #USER} is for setting up. Passwords are made at random when a role is first named and
+ * kept in {@code DIR/credentials.properties}; {@code DIR/DATABASE.env} holds {@code PG_USER},
+ * {@code PG_PASSWORD} and {@code PG_PORT} for a service.
+ *
  * <pre>{@code
  * LocalPostgres pg = LocalPostgres.start(Path.of("target/postgres"), LocalPostgres.freePort(), "orders");
- * String url = pg.jdbcUrl("orders");   // "jdbc:postgresql://127.0.0.1:<port>/orders", user postgres
+ * String url = pg.jdbcUrl("orders");   // "jdbc:postgresql://127.0.0.1:<port>/orders"
+ * String password = pg.password("orders");  // role "orders", the database's owner
  * pg.stop();
  * }</pre>
  *
  * <p>From a shell ({@code scripts/postgres.sh} does this): {@code java -cp CP dev.agentdojo.postgres.LocalPostgres
- * DIR PORT DATABASE...} starts the server, creates the databases it lacks, prints the server's pid
- * and returns; the server keeps running.
+ * DIR PORT DATABASE...} starts the server, creates the databases and roles it lacks, prints the
+ * server's pid and returns; the server keeps running.
  */
 public final class LocalPostgres {
 
-    /** The superuser; the server trusts connections from 127.0.0.1, so any password is accepted. */
+    /** The superuser, for setting up: its password is {@code password(USER)}. */
     public static final String USER = "postgres";
 
     private final Path dir;
     private final int port;
+    private final List<String> databases;
+    private final Credentials credentials;
     private EmbeddedPostgres server;
 
-    private LocalPostgres(Path dir, int port) {
+    private LocalPostgres(Path dir, int port, List<String> databases) {
         this.dir = dir;
         this.port = port;
+        this.databases = List.copyOf(databases);
+        for (String database : databases) {
+            if (!database.matches("[a-z_][a-z0-9_]*") || database.equals(USER)) {
+                throw new IllegalArgumentException("database names are lower-case identifiers other than postgres, not '" + database + "'");
+            }
+        }
+        this.credentials = new Credentials(dir);
     }
 
-    /** Initialises {@code dir} if new, starts the server on {@code port}, creates the missing databases. */
+    /**
+     * Initialises {@code dir} if new, starts the server on {@code port}, creates the missing
+     * databases, each with its owner role of the same name.
+     */
     public static LocalPostgres start(Path dir, int port, String... databases) {
-        LocalPostgres pg = new LocalPostgres(dir.toAbsolutePath(), port);
+        LocalPostgres pg = new LocalPostgres(dir.toAbsolutePath(), port, List.of(databases));
         pg.startServer();
-        pg.createDatabases(List.of(databases));
+        pg.createDatabases();
         return pg;
+    }
+
+    /** The password of a role ({@value #USER} or a database's owner). */
+    public String password(String role) {
+        return credentials.password(role);
     }
 
     /** Starts this server again on its directory and port (after {@link #stop} or {@link #kill}). */
@@ -169,7 +194,11 @@ public final class LocalPostgres {
         try {
             Files.createDirectories(dir);
             Path log = dir.resolve("postgres.log");
-            server = EmbeddedPostgres.builder()
+            boolean fresh = !Files.exists(dir.resolve("data/postgresql.conf"));
+            // a server made before passwords were required trusts the superuser once more, to be given one
+            boolean superuserHasPassword = fresh || credentials.has(USER);
+            Path pwfile = dir.resolve("superuser.pw");
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dir.resolve("data"))
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(false) // the server outlives the JVM that started it (scripts/postgres.sh)
@@ -179,39 +208,122 @@ public final class LocalPostgres {
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "200")
+                    .setServerConfig("password_encryption", "scram-sha-256")
                     // the services' outbox relays read committed events from the log (logical decoding)
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_replication_slots", "16")
                     .setServerConfig("max_wal_senders", "16")
+                    .setConnectConfig("password", credentials.password(USER))
+                    .setDataDirectoryCustomizer(data -> writeHba(data.toPath(), superuserHasPassword))
                     .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start PostgreSQL in " + dir + "; see " + dir.resolve("postgres.log"), e);
+                    .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile()));
+            if (fresh) { // initdb gives the superuser its password
+                Files.writeString(pwfile, credentials.password(USER) + "\n");
+                Credentials.restrict(pwfile);
+                builder.setLocaleConfig("pwfile", pwfile.toString());
+            }
+            try {
+                server = builder.start();
+            } finally {
+                Files.deleteIfExists(pwfile);
+            }
+            if (!superuserHasPassword) {
+                try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                    s.execute("alter role " + USER + " password '" + credentials.password(USER) + "'");
+                    writeHba(dir.resolve("data"), true);
+                    s.execute("select pg_reload_conf()");
+                }
+            }
+        } catch (IOException | SQLException e) {
+            throw new IllegalStateException("could not start PostgreSQL in " + dir + "; see " + dir.resolve("postgres.log"), e);
         }
     }
 
-    private void createDatabases(List<String> databases) {
+    /**
+     * Who may connect to what: the superuser to every database, each database's role to its own
+     * database, all with a password, from 127.0.0.1 only; nothing else (no physical replication).
+     */
+    private void writeHba(Path data, boolean superuserPassword) {
+        StringBuilder hba = new StringBuilder("# written by LocalPostgres at every start\n# TYPE DATABASE USER ADDRESS METHOD\n");
+        hba.append("host all ").append(USER).append(" 127.0.0.1/32 ").append(superuserPassword ? "scram-sha-256" : "trust").append('\n');
+        for (String database : databases) {
+            hba.append("host ").append(database).append(' ').append(database).append(" 127.0.0.1/32 scram-sha-256\n");
+        }
+        try {
+            Files.writeString(data.resolve("pg_hba.conf"), hba);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Creates each database and its owner role if missing; makes a database the role's if it was
+     * made before roles (its objects too), and lets no one else connect.
+     */
+    private void createDatabases() {
         try (Connection c = server.getPostgresDatabase().getConnection()) {
             for (String database : databases) {
-                if (!database.matches("[a-z_][a-z0-9_]*")) {
-                    throw new IllegalArgumentException("database names are lower-case identifiers, not '" + database + "'");
-                }
-                boolean exists;
-                try (PreparedStatement query = c.prepareStatement("select 1 from pg_database where datname = ?")) {
-                    query.setString(1, database);
-                    try (ResultSet rs = query.executeQuery()) {
-                        exists = rs.next();
+                String password = credentials.password(database);
+                try (Statement s = c.createStatement()) {
+                    if (!exists(c, "select 1 from pg_roles where rolname = ?", database)) {
+                        s.execute("create role " + database + " login replication nosuperuser nocreatedb nocreaterole");
                     }
-                }
-                if (!exists) {
-                    try (Statement create = c.createStatement()) {
-                        create.execute("create database " + database);
+                    s.execute("alter role " + database + " password '" + password + "'");
+                    if (!exists(c, "select 1 from pg_database where datname = ?", database)) {
+                        s.execute("create database " + database + " owner " + database);
+                    } else if (!exists(c, "select 1 from pg_database d join pg_roles r on r.oid = d.datdba where d.datname = ? and r.rolname <> 'postgres'", database)) {
+                        handOver(database);
                     }
+                    s.execute("revoke all on database " + database + " from public");
                 }
+                writeEnv(database, password);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not create databases " + databases + " on " + this, e);
+        }
+    }
+
+    /** Gives a database made by the superuser, and everything in its schema public, to its role. */
+    private void handOver(String database) throws SQLException {
+        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl(database), USER, credentials.password(USER)); Statement s = c.createStatement()) {
+            s.execute("alter database " + database + " owner to " + database);
+            s.execute("alter schema public owner to " + database);
+            List<String> statements = new java.util.ArrayList<>();
+            try (ResultSet rs = s.executeQuery("""
+                    select 'alter table public.' || quote_ident(tablename) || ' owner to ' from pg_tables where schemaname = 'public'
+                    union all select 'alter sequence public.' || quote_ident(sequencename) || ' owner to ' from pg_sequences where schemaname = 'public'
+                    union all select 'alter publication ' || quote_ident(pubname) || ' owner to ' from pg_publication""")) {
+                while (rs.next()) {
+                    statements.add(rs.getString(1) + database);
+                }
+            }
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String query, String name) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(query)) {
+            q.setString(1, name);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private void writeEnv(String database, String password) {
+        Path env = dir.resolve(database + ".env");
+        try {
+            Files.writeString(env, String.join("\n",
+                    "# the owner of database " + database + " on the local PostgreSQL, for a service: set -a; . " + env + "; set +a",
+                    "PG_PORT=" + port,
+                    "PG_USER=" + database,
+                    "PG_PASSWORD=" + password,
+                    ""));
+            Credentials.restrict(env);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

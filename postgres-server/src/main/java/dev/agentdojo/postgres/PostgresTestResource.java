@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * A real PostgreSQL for a {@code @QuarkusTest}, no Docker: a {@link LocalPostgres} on a free port,
  * its data in a new directory under {@code target/}, with one database (init arg {@code database},
- * default {@code app}) that {@code quarkus.datasource.jdbc.url} points at. Stopped after the tests.
+ * default {@code app}) that {@code quarkus.datasource.jdbc.url} points at, used as its owner role (no
+ * superuser), as a service runs. Stopped after the tests.
  */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -32,7 +33,13 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
             throw new UncheckedIOException(e);
         }
         return Map.of("quarkus.datasource.jdbc.url", postgres.jdbcUrl(database),
-                "quarkus.datasource.username", LocalPostgres.USER);
+                "quarkus.datasource.username", database,
+                "quarkus.datasource.password", postgres.password(database));
+    }
+
+    /** The server of the running tests (to set up or inspect as the superuser), or null. */
+    public LocalPostgres server() {
+        return postgres;
     }
 
     @Override

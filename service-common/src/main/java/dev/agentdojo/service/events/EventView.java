@@ -26,6 +26,21 @@ public record EventView(String id, String name, List<Object> args, Instant times
                 e.causationId());
     }
 
+    /**
+     * About how many bytes this event takes as JSON (its strings and its args' text, and the field
+     * names): what a stream client's buffer is bounded by, without writing the JSON twice.
+     */
+    public int estimatedBytes() {
+        int bytes = 160; // field names, quotes, the timestamp
+        for (String s : new String[] {id, name, source, instance, correlationId, causationId}) {
+            bytes += s == null ? 4 : s.length();
+        }
+        for (Object arg : args) {
+            bytes += 4 + String.valueOf(arg).length();
+        }
+        return bytes;
+    }
+
     private static Object safe(Object arg) {
         if (arg instanceof Throwable t) {
             return t.getClass().getSimpleName() + ": " + t.getMessage();

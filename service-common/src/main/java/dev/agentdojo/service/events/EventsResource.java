@@ -18,6 +18,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The event log: {@code GET /events} (the latest events) and {@code GET /events/stream} (events as
@@ -34,16 +35,26 @@ public class EventsResource {
     /** Events a stream client may lag behind; one that lags more is disconnected (its EventSource reconnects). */
     static final int STREAM_BUFFER = 1_024;
 
+    /** Thrown into a stream whose client lags behind by more than its buffer's bytes: it is disconnected. */
+    static final class StreamClientTooSlowException extends RuntimeException {
+        StreamClientTooSlowException(long bytes) {
+            super("the client lags " + bytes + " bytes behind (service.events.stream-buffer-bytes)");
+        }
+    }
+
     private final EventBus bus;
     private final EventLog log;
     private final int maxStreamClients;
+    private final long streamBufferBytes;
     private final AtomicInteger streamClients = new AtomicInteger();
 
     EventsResource(EventBus bus, EventLog log,
-                   @ConfigProperty(name = "service.events.max-stream-clients", defaultValue = "500") int maxStreamClients) {
+                   @ConfigProperty(name = "service.events.max-stream-clients", defaultValue = "500") int maxStreamClients,
+                   @ConfigProperty(name = "service.events.stream-buffer-bytes", defaultValue = "65536") long streamBufferBytes) {
         this.bus = bus;
         this.log = log;
         this.maxStreamClients = maxStreamClients;
+        this.streamBufferBytes = streamBufferBytes;
     }
 
     /** Refused: as many clients as {@code service.events.max-stream-clients} follow the stream already. */
@@ -78,7 +89,8 @@ public class EventsResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every event on the event log as it happens (server-sent events)",
             description = "latest: first send this many of the latest events (0–1000, default 0). A client that falls "
-                    + "more than 1024 events behind is disconnected rather than grow the server's memory; beyond "
+                    + "more than 1024 events or service.events.stream-buffer-bytes (64 KiB) behind is disconnected rather "
+                    + "than grow the server's memory; beyond "
                     + "service.events.max-stream-clients clients at once, one more is refused with 503.")
     public Multi<EventView> stream(@QueryParam("latest") @DefaultValue("0") String latest) {
         int first = latest.equals("0") ? 0 : QueryLimit.parse(latest, "latest");
@@ -86,8 +98,16 @@ public class EventsResource {
             streamClients.decrementAndGet();
             throw new TooManyStreamClientsException(maxStreamClients);
         }
+        AtomicLong lagging = new AtomicLong(); // the bytes of events given to this client and not yet written to it
         return log.follow(first).map(EventView::of)
+                .invoke(view -> {
+                    long behind = lagging.addAndGet(view.estimatedBytes());
+                    if (behind > streamBufferBytes) {
+                        throw new StreamClientTooSlowException(behind);
+                    }
+                })
                 .onOverflow().buffer(STREAM_BUFFER)
+                .invoke(view -> lagging.addAndGet(-view.estimatedBytes()))
                 .onFailure().invoke(f -> LOG.debugf("Disconnected a stream client that fell behind: %s", f.getMessage()))
                 .onFailure().recoverWithCompletion()
                 .onTermination().invoke(streamClients::decrementAndGet);

@@ -1,6 +1,7 @@
 package dev.agentdojo.service.health;
 
 import dev.agentdojo.bus.Bridge;
+import dev.agentdojo.bus.impl.KafkaLogin;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -20,6 +21,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -103,11 +105,17 @@ public class ConsumerReadiness implements AsyncHealthCheck {
             synchronized (this) {
                 if (admin == null) {
                     Map<String, ?> config = consumer.configuration();
-                    admin = Admin.create(Map.of(
-                            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.toString(config.get("bootstrap.servers")),
-                            AdminClientConfig.CLIENT_ID_CONFIG, "readiness-" + config.get("client.id"),
-                            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ANSWER_WITHIN.toMillis(),
-                            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ANSWER_WITHIN.toMillis()));
+                    Map<String, Object> settings = new HashMap<>();
+                    config.forEach((key, value) -> { // logged in as the consumer is
+                        if (KafkaLogin.isLoginSetting(key) && value != null) {
+                            settings.put(key, value);
+                        }
+                    });
+                    settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.toString(config.get("bootstrap.servers")));
+                    settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "readiness-" + config.get("client.id"));
+                    settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ANSWER_WITHIN.toMillis());
+                    settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ANSWER_WITHIN.toMillis());
+                    admin = Admin.create(settings);
                 }
                 a = admin;
             }

@@ -74,7 +74,8 @@ class GroupCommitTest {
         postgres = LocalPostgres.start(Path.of("target/group-commit-postgres"), LocalPostgres.freePort(), "groupcommit");
         dataSource = new PGSimpleDataSource();
         dataSource.setUrl(postgres.jdbcUrl("groupcommit"));
-        dataSource.setUser(LocalPostgres.USER);
+        dataSource.setUser("groupcommit");
+        dataSource.setPassword(postgres.password("groupcommit"));
         workers = Executors.newFixedThreadPool(4);
     }
 
@@ -248,7 +249,7 @@ class GroupCommitTest {
     void withoutAConnectionTheWholeBatchFailsAndTheWriterIsNotCalled() {
         PGSimpleDataSource nowhere = new PGSimpleDataSource();
         nowhere.setUrl("jdbc:postgresql://127.0.0.1:" + LocalPostgres.freePort() + "/groupcommit");
-        nowhere.setUser(LocalPostgres.USER);
+        nowhere.setUser("groupcommit");
         ItemWriter writer = new ItemWriter(false);
         GroupCommit<Item, Integer> commit = new GroupCommit<>("items", nowhere, workers, 200, 1000, writer);
 

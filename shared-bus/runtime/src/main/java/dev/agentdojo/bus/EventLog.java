@@ -11,7 +11,7 @@ import java.util.List;
  * connector (the in-memory one of tests) it shows this instance's own bus.
  *
  * <p>It starts reading when first asked, and keeps the latest {@code event-bus.bridge.log-tail-size}
- * events in memory. A broker that is away when it starts, or later, does not stop it: it reads again
+ * events in memory, no more than {@code event-bus.bridge.log-tail-bytes} of them. A broker that is away when it starts, or later, does not stop it: it reads again
  * by itself once the broker is back.
  */
 public interface EventLog {

@@ -90,5 +90,12 @@ public interface EventBusConfig {
         @WithDefault("500")
         int logTailSize();
 
+        /**
+         * How many bytes of events (their size on the log) the {@code EventLog} keeps in memory at
+         * most: the oldest go first when either bound is reached.
+         */
+        @WithDefault("2M")
+        io.quarkus.runtime.configuration.MemorySize logTailBytes();
+
     }
 }

@@ -37,8 +37,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The {@link EventLog} of an application with the bridge. On Kafka: a thread of its own polls the
- * topic with a consumer of no group (assigned every partition, starting at the latest
- * {@code event-bus.bridge.log-tail-size} records of each), started on first use. Those records are
+ * topics of the chain (the one the service sends to, those it receives from) with a consumer of no
+ * group, logged in as the service (assigned every partition, starting at the latest
+ * {@code event-bus.bridge.log-tail-size} records of each, and no more than
+ * {@code event-bus.bridge.log-tail-bytes} in all), started on first use. Those records are
  * history: read whole and kept in time order before the first reader is answered (it waits up to 3 s),
  * never sent to followers as if new; what is logged after them is, each event once (a relay may put
  * one on the topic twice). A broker away at first use or
@@ -59,6 +61,10 @@ public class EventLogTail implements EventLog {
     private final LocalEventBus bus;
     private final String instance;
     private final int keep;
+    private final long keepBytes;
+    /** The size on the log of each event in {@link #latest}, in the same order, and their sum. */
+    private final ArrayDeque<Integer> sizes = new ArrayDeque<>();
+    private long latestBytes;
     private final boolean kafka;
     private final ArrayDeque<LoggedEvent> latest = new ArrayDeque<>();
     /** The ids of the events in {@link #latest}: an event on the topic twice is shown once. */
@@ -76,6 +82,7 @@ public class EventLogTail implements EventLog {
         this.bus = bus;
         this.instance = config.bridge().instanceId();
         this.keep = config.bridge().logTailSize();
+        this.keepBytes = config.bridge().logTailBytes().asLongValue();
         Config mp = ConfigProvider.getConfig();
         this.kafka = mp.getOptionalValue("mp.messaging.incoming." + Bridge.INCOMING + ".connector", String.class)
                 .orElse("").equals("smallrye-kafka");
@@ -139,8 +146,7 @@ public class EventLogTail implements EventLog {
      */
     private void tail() {
         Properties props = consumerProperties();
-        String topic = ConfigProvider.getConfig().getOptionalValue("mp.messaging.incoming." + Bridge.INCOMING + ".topic", String.class)
-                .orElse(Bridge.INCOMING);
+        List<String> topics = chainTopics(ConfigProvider.getConfig());
         long wait = RETRY_FIRST_WAIT.toMillis();
         String lastProblem = null;
         try {
@@ -150,7 +156,7 @@ public class EventLogTail implements EventLog {
                     if (stopped) {
                         return;
                     }
-                    follow(c, topic);
+                    follow(c, topics);
                 } catch (WakeupException stopping) {
                     return; // stop() woke the consumer up
                 } catch (RuntimeException e) {
@@ -171,11 +177,25 @@ public class EventLogTail implements EventLog {
         }
     }
 
-    /** Reads the topic with {@code c} until the application stops; throws when the consumer fails. */
-    private void follow(KafkaConsumer<String, String> c, String topic) {
+    /**
+     * The topics of the chain as this service sees it: the one it sends to and those it receives
+     * from (the bridge's two channels).
+     */
+    static List<String> chainTopics(Config config) {
+        java.util.LinkedHashSet<String> topics = new java.util.LinkedHashSet<>();
+        config.getOptionalValue("mp.messaging.outgoing." + Bridge.OUTGOING + ".topic", String.class).ifPresent(topics::add);
+        String incoming = "mp.messaging.incoming." + Bridge.INCOMING + ".";
+        config.getOptionalValues(incoming + "topics", String.class)
+                .or(() -> config.getOptionalValue(incoming + "topic", String.class).map(List::of))
+                .ifPresent(topics::addAll);
+        return topics.isEmpty() ? List.of(Bridge.INCOMING) : List.copyOf(topics);
+    }
+
+    /** Reads the topics with {@code c} until the application stops; throws when the consumer fails. */
+    private void follow(KafkaConsumer<String, String> c, List<String> topics) {
         // What was on the log when the tail started is history, read before anyone follows; not live events.
-        Map<TopicPartition, Long> history = assign(c, topic);
-        List<LoggedEvent> catchingUp = new ArrayList<>();
+        Map<TopicPartition, Long> history = assign(c, topics);
+        List<Sized> catchingUp = new ArrayList<>();
         long wait = RETRY_FIRST_WAIT.toMillis();
         while (!stopped) {
             if (c.assignment().isEmpty()) { // the broker is away, or the topic does not exist yet: nothing to poll
@@ -184,14 +204,14 @@ public class EventLogTail implements EventLog {
                     return;
                 }
                 wait = Math.min(wait * 2, RETRY_MAX_WAIT.toMillis());
-                history = assign(c, topic);
+                history = assign(c, topics);
                 continue;
             }
             wait = RETRY_FIRST_WAIT.toMillis();
-            List<LoggedEvent> batch = new ArrayList<>();
+            List<Sized> batch = new ArrayList<>();
             for (ConsumerRecord<String, String> record : c.poll(Duration.ofMillis(500))) {
                 try {
-                    batch.add(new LoggedEvent(Envelope.decode(record.value()), instanceOf(record)));
+                    batch.add(new Sized(new LoggedEvent(Envelope.decode(record.value()), instanceOf(record)), record.serializedValueSize()));
                 } catch (IllegalArgumentException notAnEvent) {
                     // dead-lettered by the bridge, which logs it; not an event to show
                 }
@@ -200,11 +220,11 @@ public class EventLogTail implements EventLog {
             for (TopicPartition p : c.assignment()) {
                 resumeAt.put(p, c.position(p));
             }
-            batch.sort(Comparator.comparing(e -> e.event().timestamp()));
+            batch.sort(Comparator.comparing(e -> e.logged().event().timestamp()));
             if (firstRead.getCount() > 0) {
                 catchingUp.addAll(batch);
                 if (readUpTo(c, history)) { // the whole history, in time order, before anyone follows
-                    catchingUp.sort(Comparator.comparing(e -> e.event().timestamp()));
+                    catchingUp.sort(Comparator.comparing(e -> e.logged().event().timestamp()));
                     publish(catchingUp);
                     catchingUp = new ArrayList<>();
                     firstRead.countDown();
@@ -236,6 +256,7 @@ public class EventLogTail implements EventLog {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "agent-dojo-log-tail-" + instance);
+        props.putAll(KafkaLogin.of(config, prefix));
         return props;
     }
 
@@ -249,18 +270,23 @@ public class EventLogTail implements EventLog {
      * Assigns every partition of the topic, each from its latest {@code keep} records; none while the
      * topic does not exist. Answers where each partition ended when assigned (empty when none is).
      */
-    private Map<TopicPartition, Long> assign(KafkaConsumer<String, String> c, String topic) {
-        List<PartitionInfo> partitions;
-        try {
-            partitions = c.partitionsFor(topic, Duration.ofSeconds(5));
-        } catch (org.apache.kafka.common.errors.TimeoutException brokerAway) {
-            return Map.of();
+    private Map<TopicPartition, Long> assign(KafkaConsumer<String, String> c, List<String> topics) {
+        List<TopicPartition> assigned = new ArrayList<>();
+        for (String topic : topics) {
+            List<PartitionInfo> partitions;
+            try {
+                partitions = c.partitionsFor(topic, Duration.ofSeconds(5));
+            } catch (org.apache.kafka.common.errors.TimeoutException brokerAway) {
+                return Map.of();
+            }
+            if (partitions != null) {
+                partitions.forEach(p -> assigned.add(new TopicPartition(topic, p.partition())));
+            }
         }
-        if (partitions == null || partitions.isEmpty()) {
+        if (assigned.isEmpty()) {
             firstRead.countDown(); // nothing to read yet: what comes later is live
             return Map.of();
         }
-        List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         c.assign(assigned);
         Map<TopicPartition, Long> begin = c.beginningOffsets(assigned);
         Map<TopicPartition, Long> end = c.endOffsets(assigned);
@@ -281,15 +307,23 @@ public class EventLogTail implements EventLog {
         return true;
     }
 
-    private synchronized void publish(List<LoggedEvent> batch) {
+    /** An event read from the log, and its size there. */
+    private record Sized(LoggedEvent logged, int bytes) {
+    }
+
+    private synchronized void publish(List<Sized> batch) {
         boolean followed = firstRead.getCount() == 0; // the history read first is kept, not sent to followers
-        for (LoggedEvent e : batch) {
+        for (Sized sized : batch) {
+            LoggedEvent e = sized.logged();
             if (!shown.add(e.event().id())) {
                 continue; // on the topic twice (relays deliver at least once): shown once
             }
             latest.addLast(e);
-            if (latest.size() > keep) {
+            sizes.addLast(sized.bytes());
+            latestBytes += sized.bytes();
+            while (latest.size() > keep || (latestBytes > keepBytes && latest.size() > 1)) {
                 shown.remove(latest.removeFirst().event().id());
+                latestBytes -= sizes.removeFirst();
             }
             if (followed) {
                 for (MultiEmitter<? super LoggedEvent> follower : followers) {

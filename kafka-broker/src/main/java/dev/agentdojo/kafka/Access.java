@@ -1,0 +1,78 @@
+package dev.agentdojo.kafka;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one principal may do on the local broker: the topics it writes, the topics it reads
+ * ({@code *}: all of them) and the consumer group it may join.
+ *
+ * @param principal the SCRAM user name, e.g. {@code order-service}
+ * @param writes    topics it may write (and that are created for it)
+ * @param reads     topics it may read
+ * @param group     the consumer group it may join, if it consumes as a group
+ */
+public record Access(String principal, List<String> writes, List<String> reads, Optional<String> group) {
+
+    public Access {
+        if (principal == null || !principal.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("a principal is 1-64 letters, digits, '.', '_' or '-': " + principal);
+        }
+        writes = List.copyOf(writes);
+        reads = List.copyOf(reads);
+        for (String topic : concat(writes, reads)) {
+            if (!topic.equals("*") && !topic.matches("[A-Za-z0-9._-]{1,249}")) {
+                throw new IllegalArgumentException("not a topic name: " + topic);
+            }
+        }
+    }
+
+    /**
+     * One line of {@code access.properties}: {@code principal = writes | reads | group}, each list
+     * separated by commas, any part may be empty.
+     */
+    public static Access parse(String line) {
+        int equals = line.indexOf('=');
+        String[] parts = equals < 0 ? new String[0] : line.substring(equals + 1).split("\\|", -1);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("expected 'principal = writes | reads | group', got: " + line);
+        }
+        String group = parts[2].trim();
+        return new Access(line.substring(0, equals).trim(), list(parts[0]), list(parts[1]),
+                group.isEmpty() ? Optional.empty() : Optional.of(group));
+    }
+
+    /** The access of this project's principals ({@code access.properties} beside this class). */
+    static List<Access> defaults() {
+        List<Access> all = new ArrayList<>();
+        try (InputStream in = Access.class.getResourceAsStream("access.properties");
+             BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (!line.isBlank() && !line.stripLeading().startsWith("#")) {
+                    all.add(parse(line));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return all;
+    }
+
+    static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.agentdojo.kafka;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Properties;
+
+/**
+ * The passwords of a local broker's principals, made at random the first time a principal is
+ * named and kept in {@code credentials.properties} in the broker's directory (readable by its owner
+ * only), so that a restarted broker and its clients agree. Nothing here is a fixed password.
+ */
+final class Credentials {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path file;
+    private final Properties passwords = new Properties();
+
+    Credentials(Path dir) {
+        this.file = dir.resolve("credentials.properties");
+        if (Files.exists(file)) {
+            try (Reader in = Files.newBufferedReader(file)) {
+                passwords.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The principal's password, made and kept now if it has none yet. */
+    synchronized String password(String principal) {
+        String password = passwords.getProperty(principal);
+        if (password == null) {
+            byte[] bytes = new byte[18];
+            RANDOM.nextBytes(bytes);
+            password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            passwords.setProperty(principal, password);
+            try {
+                Files.createDirectories(file.getParent());
+                try (Writer out = Files.newBufferedWriter(file)) {
+                    passwords.store(out, "passwords of this broker's principals (LocalKafka); keep private");
+                }
+                restrict(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return password;
+    }
+
+    /** The principals that have a password, in name order. */
+    synchronized java.util.SortedSet<String> principals() {
+        return new java.util.TreeSet<>(passwords.stringPropertyNames());
+    }
+
+    /** Makes a file that holds a password readable and writable by its owner only. */
+    static void restrict(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // a file system without POSIX permissions: the directory's own protection applies
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.agentdojo.postgres;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Properties;
+
+/**
+ * The passwords of a local server's roles, made at random the first time a role is
+ * named and kept in {@code credentials.properties} in the server's directory (readable by its owner
+ * only), so that a restarted server and its clients agree. Nothing here is a fixed password.
+ */
+final class Credentials {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path file;
+    private final Properties passwords = new Properties();
+
+    Credentials(Path dir) {
+        this.file = dir.resolve("credentials.properties");
+        if (Files.exists(file)) {
+            try (Reader in = Files.newBufferedReader(file)) {
+                passwords.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The role's password, made and kept now if it has none yet. */
+    synchronized String password(String role) {
+        String password = passwords.getProperty(role);
+        if (password == null) {
+            byte[] bytes = new byte[18];
+            RANDOM.nextBytes(bytes);
+            password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            passwords.setProperty(role, password);
+            try {
+                Files.createDirectories(file.getParent());
+                try (Writer out = Files.newBufferedWriter(file)) {
+                    passwords.store(out, "passwords of this server's roles (LocalPostgres); keep private");
+                }
+                restrict(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return password;
+    }
+
+    /** Whether the role has a password already. */
+    synchronized boolean has(String role) {
+        return passwords.containsKey(role);
+    }
+
+    /** Makes a file that holds a password readable and writable by its owner only. */
+    static void restrict(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // a file system without POSIX permissions: the directory's own protection applies
+        }
+    }
+}

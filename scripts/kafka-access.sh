@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Gives each principal of access.properties (kafka-broker's; mounted at $ACCESS) its SCRAM password,
+# its topics and its ACLs, on a broker that requires login: the compose stack's kafka-setup service
+# runs it once the broker is healthy, with the Kafka image's own tools. Safe to run again.
+#
+#   KAFKA_BOOTSTRAP        the broker, e.g. kafka:9092
+#   KAFKA_ADMIN_PASSWORD   the broker's admin (PLAIN) password
+#   KAFKA_PASSWORD_<NAME>  each principal's password, NAME in capitals with '-' as '_'
+#                          (KAFKA_PASSWORD_ORDER_SERVICE, KAFKA_PASSWORD_PAYMENT_SERVICE, KAFKA_PASSWORD_OBSERVER)
+set -euo pipefail -f
+bin="${KAFKA_BIN:-/opt/kafka/bin}"
+access="${ACCESS:-/access.properties}"
+partitions="${PARTITIONS:-6}"
+admin="$(mktemp)"
+trap 'rm -f "$admin"' EXIT
+cat > "$admin" <<PROPS
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=PLAIN
+sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="${KAFKA_ADMIN_PASSWORD:?the broker admin password}";
+PROPS
+server=(--bootstrap-server "${KAFKA_BOOTSTRAP:?the broker}" --command-config "$admin")
+
+trim() { sed -E 's/^[[:space:]]+|[[:space:]]+$//g'; }
+while IFS= read -r line; do
+  [[ -z "${line//[[:space:]]/}" || "$line" =~ ^[[:space:]]*# ]] && continue
+  principal="$(cut -d= -f1 <<<"$line" | trim)"
+  rights="$(cut -d= -f2- <<<"$line")"
+  writes="$(cut -d'|' -f1 <<<"$rights" | tr -d '[:space:]')"
+  reads="$(cut -d'|' -f2 <<<"$rights" | tr -d '[:space:]')"
+  group="$(cut -d'|' -f3 <<<"$rights" | tr -d '[:space:]')"
+  var="KAFKA_PASSWORD_$(tr 'a-z-' 'A-Z_' <<<"$principal")"
+  password="${!var:?$var: the password of $principal}"
+  echo "== $principal: writes [$writes], reads [$reads], group [${group:-none}]"
+  "$bin/kafka-configs.sh" "${server[@]}" --alter --entity-type users --entity-name "$principal" \
+    --add-config "SCRAM-SHA-512=[iterations=8192,password=$password]" > /dev/null
+  for topic in ${writes//,/ }; do
+    [[ "$topic" == "*" ]] && continue
+    "$bin/kafka-topics.sh" "${server[@]}" --create --if-not-exists --topic "$topic" --partitions "$partitions" --replication-factor 1 > /dev/null
+    "$bin/kafka-acls.sh" "${server[@]}" --add --allow-principal "User:$principal" --operation Write --operation Describe --topic "$topic" > /dev/null
+  done
+  for topic in ${reads//,/ }; do
+    "$bin/kafka-acls.sh" "${server[@]}" --add --allow-principal "User:$principal" --operation Read --operation Describe --topic "$topic" > /dev/null
+  done
+  if [[ -n "$group" ]]; then
+    "$bin/kafka-acls.sh" "${server[@]}" --add --allow-principal "User:$principal" --operation Read --group "$group" > /dev/null
+  fi
+done < "$access"
+echo "access granted"
