@@ -1,0 +1,3 @@
+#!/bin/sh
+# kafka-storage.sh, as in the official image: the tool from the broker's jars
+exec java -Xmx256m -cp '/opt/kafka/libs/*' kafka.tools.StorageTool "$@"
