@@ -1,4 +1,4 @@
-package dev.agentdojo.bus;
+package dev.agentdojo.bus.extension;
 
 import org.junit.jupiter.api.Test;
 

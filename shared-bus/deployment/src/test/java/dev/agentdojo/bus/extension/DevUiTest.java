@@ -1,5 +1,6 @@
-package dev.agentdojo.bus;
+package dev.agentdojo.bus.extension;
 
+import dev.agentdojo.bus.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.devui.tests.DevUIJsonRPCTest;
 import io.quarkus.test.QuarkusDevModeTest;
@@ -30,11 +31,11 @@ class DevUiTest extends DevUIJsonRPCTest {
         listeners.forEach(l -> described.add(l.get("nameOrPattern").asText() + " " + l.get("kind").asText() + " "
                 + l.get("once").asBoolean() + " " + l.get("listener").asText()));
         assertThat(described).contains(
-                "probe:sync SYNC false dev.agentdojo.bus.OnEventProbe#sync(Event)",
-                "probe:a:* SYNC false dev.agentdojo.bus.OnEventProbe#patterns(Event)",
-                "probe:created ASYNC false dev.agentdojo.bus.OnEventProbe#created(ProbeCreated)",
-                "probe:blocking BLOCKING false dev.agentdojo.bus.OnEventProbe#blocking(Event)",
-                "probe:once SYNC true dev.agentdojo.bus.OnEventProbe#once(Event)");
+                "probe:sync SYNC false dev.agentdojo.bus.extension.OnEventProbe#sync(Event)",
+                "probe:a:* SYNC false dev.agentdojo.bus.extension.OnEventProbe#patterns(Event)",
+                "probe:created ASYNC false dev.agentdojo.bus.extension.OnEventProbe#created(ProbeCreated)",
+                "probe:blocking BLOCKING false dev.agentdojo.bus.extension.OnEventProbe#blocking(Event)",
+                "probe:once SYNC true dev.agentdojo.bus.extension.OnEventProbe#once(Event)");
     }
 
     @Test

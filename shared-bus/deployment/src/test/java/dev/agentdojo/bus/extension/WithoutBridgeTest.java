@@ -1,5 +1,7 @@
-package dev.agentdojo.bus;
+package dev.agentdojo.bus.extension;
 
+import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.EventBus;
 import io.quarkus.test.QuarkusUnitTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;

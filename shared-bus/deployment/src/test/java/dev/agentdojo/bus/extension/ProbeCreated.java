@@ -1,5 +1,6 @@
-package dev.agentdojo.bus;
+package dev.agentdojo.bus.extension;
 
+import dev.agentdojo.bus.EventName;
 import java.math.BigDecimal;
 
 /** A typed event for the tests. */

@@ -1,5 +1,7 @@
-package dev.agentdojo.bus;
+package dev.agentdojo.bus.extension;
 
+import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.impl.EventBridge;
 import io.quarkus.test.QuarkusUnitTest;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;

@@ -1,5 +1,6 @@
-package dev.agentdojo.bus;
+package dev.agentdojo.bus.extension;
 
+import dev.agentdojo.bus.EventBus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;

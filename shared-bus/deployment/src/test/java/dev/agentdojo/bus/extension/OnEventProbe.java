@@ -1,5 +1,8 @@
-package dev.agentdojo.bus;
+package dev.agentdojo.bus.extension;
 
+import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.EventBus;
+import dev.agentdojo.bus.OnEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 

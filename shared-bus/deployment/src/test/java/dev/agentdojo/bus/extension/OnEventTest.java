@@ -1,5 +1,9 @@
-package dev.agentdojo.bus;
+package dev.agentdojo.bus.extension;
 
+import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.EventBus;
+import dev.agentdojo.bus.ListenerFailedException;
+import dev.agentdojo.bus.OnEvent;
 import io.quarkus.test.QuarkusUnitTest;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
