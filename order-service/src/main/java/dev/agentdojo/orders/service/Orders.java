@@ -161,7 +161,7 @@ public class Orders {
 
     /** Forgets the idempotency keys older than {@code orders.idempotency-key-ttl}. */
     @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Orders.WhileStopping.class)
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void expireIdempotencyKeys() {
         try {
             QuarkusTransaction.requiringNew().run(() -> StoredOrder.getEntityManager()
@@ -222,10 +222,6 @@ public class Orders {
         stopping = true;
     }
 
-    boolean isStopping() {
-        return stopping;
-    }
-
     /** Whether a failure only means the application is stopping (see {@link Stopping}). */
     boolean closing(RuntimeException failure) {
         return stopping || Stopping.explains(failure);
@@ -233,7 +229,7 @@ public class Orders {
 
     /** Refreshes the {@code agentdojo.orders{status}} gauges from the database. */
     @Scheduled(every = "${orders.count-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Orders.WhileStopping.class)
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void countByStatus() {
         Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
         try {
@@ -247,21 +243,6 @@ public class Orders {
             return;
         }
         byStatus.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0L)));
-    }
-
-    /** Skips the count while the application stops. */
-    @jakarta.inject.Singleton
-    static class WhileStopping implements Scheduled.SkipPredicate {
-        private final Orders orders;
-
-        WhileStopping(Orders orders) {
-            this.orders = orders;
-        }
-
-        @Override
-        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
-            return orders.isStopping(); // a method, not the field: orders is a client proxy
-        }
     }
 
     private Uni<Void> settle(Event outcome, String id, OrderStatus to, String paymentId, String reason, BigDecimal amount,
