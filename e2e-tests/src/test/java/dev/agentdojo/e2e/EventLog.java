@@ -59,7 +59,7 @@ final class EventLog {
      * the topic twice; two outcomes of one order would be two ids).
      */
     static Map<String, Long> outcomesPerOrder(LocalKafka kafka) {
-        return readAll(kafka).stream()
+        return readTopic(kafka, PAYMENTS).stream() // outcomes are payment-service's: its topic alone
                 .filter(e -> e.path("source").asText().equals("payment-service"))
                 .filter(e -> List.of("order:confirmed", "payment:failed").contains(e.path("name").asText()))
                 .collect(Collectors.groupingBy(e -> e.path("args").get(0).asText(),
