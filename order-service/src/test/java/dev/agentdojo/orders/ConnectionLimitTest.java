@@ -15,11 +15,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * An instance keeps at most {@code quarkus.http.limits.max-connections} HTTP connections open; one
@@ -54,16 +56,12 @@ class ConnectionLimitTest {
                 assertThat(ask(fifth)).as("the fifth connection").isEmpty();
             }
             open.remove(0).close();
-            boolean taken = false;
-            for (int attempt = 0; attempt < 50 && !taken; attempt++) { // the server sees the close a moment later
-                try (Socket again = connect()) {
-                    taken = ask(again).startsWith("HTTP/1.1 200");
-                }
-                if (!taken) {
-                    Thread.sleep(100);
-                }
-            }
-            assertThat(taken).as("a connection is taken once another has left").isTrue();
+            await("a connection is taken once another has left (the server sees the close a moment later)")
+                    .atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                        try (Socket again = connect()) {
+                            return ask(again).startsWith("HTTP/1.1 200");
+                        }
+                    });
         } finally {
             for (Socket socket : open) {
                 socket.close();
