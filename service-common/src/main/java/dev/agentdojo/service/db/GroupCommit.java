@@ -2,15 +2,11 @@ package dev.agentdojo.service.db;
 
 import org.jboss.logging.Logger;
 
-import dev.agentdojo.bus.impl.PassingFailures;
-
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -67,13 +63,12 @@ public final class GroupCommit<T, R> {
     private static final long IDLE_SECONDS = 5;
 
     private final String name;
-    private final DataSource dataSource;
     private final Executor executor;
     private final ThreadPoolExecutor writerThread;
     private final int maxBatch;
     private final int maxQueued;
     private final long maxWaitNanos;
-    private final Writer<T, R> writer;
+    private final BatchTransactions<T, R> transactions;
     private final ConcurrentLinkedQueue<Pending<T, R>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean writing = new AtomicBoolean();
@@ -107,7 +102,6 @@ public final class GroupCommit<T, R> {
             throw new IllegalArgumentException("maxBatch and maxQueued must be at least 1, were " + maxBatch + " and " + maxQueued);
         }
         this.name = name;
-        this.dataSource = dataSource;
         this.executor = executor;
         this.writerThread = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), work -> {
             Thread thread = new Thread(work, "group-commit-" + name.replace(' ', '-'));
@@ -118,7 +112,7 @@ public final class GroupCommit<T, R> {
         this.maxBatch = maxBatch;
         this.maxQueued = maxQueued;
         this.maxWaitNanos = maxWait.toNanos();
-        this.writer = writer;
+        this.transactions = new BatchTransactions<>(name, dataSource, writer);
     }
 
     /** Hands {@code item} in; completes with its result once its batch is committed, or fails. */
@@ -208,47 +202,7 @@ public final class GroupCommit<T, R> {
 
     private void writeBatch(List<Pending<T, R>> batch) {
         List<Pending<T, R>> written = List.copyOf(batch);
-        Object[] outcomes = new Object[written.size()]; // a result, or the Failure of that item
-        Connection connection;
-        try {
-            connection = dataSource.getConnection();
-        } catch (SQLException | RuntimeException e) {
-            // whatever the pool or the driver says, no connection is a connection failure: it passes
-            Arrays.fill(outcomes, new Failure(new SQLTransientConnectionException(
-                    "no connection to the database for " + name + ": " + e.getMessage(), "08001", e)));
-            complete(written, outcomes);
-            return;
-        }
-        try (connection) {
-            try {
-                List<R> results = inTransaction(connection, written.stream().map(Pending::item).toList());
-                for (int i = 0; i < outcomes.length; i++) {
-                    outcomes[i] = results.get(i);
-                }
-            } catch (Error e) { // a writer's Error fails its batch; it never ends the writer's thread with callers waiting
-                Arrays.fill(outcomes, new Failure(e));
-            } catch (SQLException | RuntimeException e) {
-                if (written.size() == 1 || PassingFailures.passes(e)) {
-                    // alone, or the database itself failed (away, a timeout): each would fail the same way, and slowly
-                    Arrays.fill(outcomes, new Failure(e));
-                } else {
-                    LOG.debugf("A batch of %d %s failed (%s); each is written alone", written.size(), name, e.getMessage());
-                    for (int i = 0; i < outcomes.length; i++) {
-                        try {
-                            outcomes[i] = inTransaction(connection, List.of(written.get(i).item())).get(0);
-                        } catch (SQLException | RuntimeException | Error alone) {
-                            outcomes[i] = new Failure(alone);
-                        }
-                    }
-                }
-            }
-        } catch (SQLException closing) {
-            LOG.debugf("Closing a connection after writing %s failed: %s", name, closing.getMessage());
-        }
-        complete(written, outcomes);
-    }
-
-    private record Failure(Throwable cause) {
+        complete(written, transactions.write(written.stream().map(Pending::item).toList()));
     }
 
     /**
@@ -283,32 +237,10 @@ public final class GroupCommit<T, R> {
 
     @SuppressWarnings("unchecked")
     private static <T, R> void complete(Pending<T, R> pending, Object outcome) {
-        if (outcome instanceof Failure failure) {
+        if (outcome instanceof BatchTransactions.Failure failure) {
             pending.result().completeExceptionally(failure.cause());
         } else {
             pending.result().complete((R) outcome);
-        }
-    }
-
-    private List<R> inTransaction(Connection connection, List<T> items) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
-            List<R> results = writer.write(connection, items);
-            if (results.size() != items.size()) {
-                throw new IllegalStateException("the writer of " + name + " answered " + results.size()
-                        + " results for " + items.size() + " items");
-            }
-            connection.commit();
-            return results;
-        } catch (SQLException | RuntimeException | Error e) {
-            try {
-                connection.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.agentdojo.service.health;
 
 import dev.agentdojo.bus.Bridge;
-import dev.agentdojo.bus.impl.KafkaLogin;
+import dev.agentdojo.bus.bridge.KafkaLogin;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;

@@ -1,7 +1,6 @@
 package dev.agentdojo.service.outbox;
 
 import dev.agentdojo.bus.Bridge;
-import dev.agentdojo.bus.impl.EventBridge;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -16,7 +15,6 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -66,18 +64,12 @@ import java.util.concurrent.TimeoutException;
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    /** The publication the service's migration creates: the outbox's inserts, nothing else. */
-    static final String PUBLICATION = "agentdojo_outbox";
-
     /** How long the leader's lock connection may take to answer before the relay gives way. */
     private static final Duration LEADER_CHECK_TIMEOUT = Duration.ofSeconds(8);
 
     private final Bridge bridge;
     private final OutboxConfig config;
-    private final String topic;
-    private final String jdbcUrl;
-    private final String user;
-    private final String password;
+    private final RelaySettings settings;
     private volatile boolean stopped;
     private volatile boolean relaying;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -86,16 +78,12 @@ public class OutboxRelay {
     OutboxRelay(Bridge bridge, OutboxConfig config, Config settings) {
         this.bridge = bridge;
         this.config = config;
-        this.topic = settings.getOptionalValue("mp.messaging.outgoing." + Bridge.OUTGOING + ".topic", String.class)
-                .orElse("agent-dojo.events");
-        this.jdbcUrl = settings.getValue("quarkus.datasource.jdbc.url", String.class);
-        this.user = settings.getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres");
-        this.password = settings.getOptionalValue("quarkus.datasource.password", String.class).orElse("");
+        this.settings = new RelaySettings(settings, config, LEADER_CHECK_TIMEOUT);
     }
 
     /** The replication slot a service's migration creates for database {@code database}. */
     public static String slotName(String database) {
-        return "agentdojo_outbox_" + database;
+        return RelaySettings.slotName(database);
     }
 
     void start(@Observes StartupEvent started) {
@@ -103,7 +91,7 @@ public class OutboxRelay {
             LOG.info("Outbox relay off (service.outbox.relay=false): another instance or Kafka Connect relays the outbox");
             return;
         }
-        Properties properties = engineProperties();
+        Properties properties = settings.engine();
         thread = new Thread(() -> run(properties), "outbox-relay");
         thread.setDaemon(true);
         thread.start();
@@ -138,7 +126,7 @@ public class OutboxRelay {
         String lastState = null;
         while (!stopped) {
             String state;
-            try (Connection lock = DriverManager.getConnection(jdbcUrl, leaderConnectionProperties())) {
+            try (Connection lock = DriverManager.getConnection(settings.jdbcUrl, settings.leaderConnection())) {
                 state = leads(lock) ? relayWhileLeading(lock, properties) : "another instance relays; this one stands by";
             } catch (SQLException e) {
                 state = "the database does not answer (" + e.getMessage() + ")";
@@ -167,7 +155,7 @@ public class OutboxRelay {
      */
     private static boolean leads(Connection lock) throws SQLException {
         try (PreparedStatement take = lock.prepareStatement("select pg_try_advisory_lock(hashtext(?))")) {
-            take.setString(1, PUBLICATION + ":" + lock.getCatalog());
+            take.setString(1, RelaySettings.PUBLICATION + ":" + lock.getCatalog());
             try (ResultSet row = take.executeQuery()) {
                 return row.next() && row.getBoolean(1);
             }
@@ -221,16 +209,6 @@ public class OutboxRelay {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private Properties leaderConnectionProperties() {
-        Properties p = new Properties();
-        p.setProperty("user", user);
-        p.setProperty("password", password);
-        p.setProperty("connectTimeout", "5");
-        p.setProperty("socketTimeout", String.valueOf(LEADER_CHECK_TIMEOUT.toSeconds()));
-        p.setProperty("ApplicationName", "agentdojo-outbox-relay");
-        return p;
     }
 
     /** One batch of committed events: sent in order, marked processed once the broker has all of them. */
@@ -290,40 +268,5 @@ public class OutboxRelay {
             }
         }
         return headers;
-    }
-
-    private Properties engineProperties() {
-        URI url = URI.create(jdbcUrl.substring("jdbc:".length()));
-        String database = url.getPath().substring(1);
-        Properties p = new Properties();
-        p.setProperty("name", "outbox-relay-" + database);
-        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        // The slot keeps the position (PostgreSQL holds the log from it); the engine's own offsets need not outlive it.
-        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
-        p.setProperty("offset.flush.interval.ms", "1000");
-        p.setProperty("database.hostname", url.getHost());
-        p.setProperty("database.port", String.valueOf(url.getPort() < 0 ? 5432 : url.getPort()));
-        p.setProperty("database.dbname", database);
-        p.setProperty("database.user", user);
-        p.setProperty("database.password", password);
-        p.setProperty("topic.prefix", "agentdojo-" + database);
-        p.setProperty("plugin.name", "pgoutput");
-        p.setProperty("slot.name", slotName(database));
-        p.setProperty("publication.name", PUBLICATION);
-        p.setProperty("publication.autocreate.mode", "disabled");
-        p.setProperty("table.include.list", "public.outbox");
-        p.setProperty("snapshot.mode", "no_data");
-        p.setProperty("poll.interval.ms", String.valueOf(Math.max(1, config.pollInterval().toMillis())));
-        // The advisory lock makes one instance the relay; should a sibling still hold the slot for a moment, the
-        // engine gives up soon, and run() tries again every retry-wait.
-        p.setProperty("slot.max.retries", "1");
-        p.setProperty("slot.retry.delay.ms", String.valueOf(config.retryWait().toMillis()));
-        p.setProperty("errors.max.retries", "0");
-        p.setProperty("transforms", "outbox");
-        p.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
-        p.setProperty("transforms.outbox.route.topic.replacement", topic);
-        p.setProperty("transforms.outbox.table.fields.additional.placement", "id:header:" + EventBridge.EVENT_ID_HEADER
-                + ",source:header:" + EventBridge.SOURCE_HEADER + ",instance:header:" + EventBridge.INSTANCE_HEADER);
-        return p;
     }
 }

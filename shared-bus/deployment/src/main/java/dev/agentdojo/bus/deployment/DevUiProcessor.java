@@ -1,6 +1,7 @@
 package dev.agentdojo.bus.deployment;
 
-import dev.agentdojo.bus.impl.EventBusJsonRpcService;
+import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.runtime.EventBusJsonRpcService;
 import io.quarkus.deployment.IsDevelopment;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.devui.spi.JsonRPCProvidersBuildItem;

@@ -1,5 +1,6 @@
 package dev.agentdojo.bus.deployment;
 
+import dev.agentdojo.bus.OnEvent;
 import io.quarkus.arc.processor.InvokerInfo;
 import io.quarkus.builder.item.MultiBuildItem;
 

@@ -1,18 +1,23 @@
 package dev.agentdojo.bus.deployment;
 
 import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.EventName;
 import dev.agentdojo.bus.OnEvent;
-import dev.agentdojo.bus.impl.BusWiring;
-import dev.agentdojo.bus.impl.EventNames;
-import dev.agentdojo.bus.impl.OnEventRecorder;
+import dev.agentdojo.bus.core.EventBusLookup;
+import dev.agentdojo.bus.core.EventNames;
+import dev.agentdojo.bus.runtime.ArcEventBusProvider;
+import dev.agentdojo.bus.runtime.BusWiring;
+import dev.agentdojo.bus.runtime.OnEventRecorder;
 import io.quarkus.arc.deployment.AutoAddScopeBuildItem;
 import io.quarkus.arc.deployment.InvokerFactoryBuildItem;
+import io.quarkus.arc.deployment.SyntheticBeanBuildItem;
 import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
-import io.quarkus.arc.deployment.ValidationPhaseBuildItem;
 import io.quarkus.arc.deployment.ValidationPhaseBuildItem.ValidationErrorBuildItem;
+import io.quarkus.arc.deployment.ValidationPhaseBuildItem;
 import io.quarkus.arc.processor.BeanInfo;
 import io.quarkus.arc.processor.BuiltinScope;
+import io.quarkus.builder.item.SimpleBuildItem;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
@@ -20,11 +25,13 @@ import io.quarkus.deployment.annotations.Record;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem;
+import io.quarkus.deployment.builditem.nativeimage.ServiceProviderBuildItem;
 import io.quarkus.deployment.recording.RecorderContext;
 import io.quarkus.runtime.RuntimeValue;
 import io.quarkus.vertx.deployment.EventConsumerBusinessMethodItem;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.inject.Singleton;
 import org.jboss.jandex.AnnotationInstance;
 import org.jboss.jandex.AnnotationTarget;
 import org.jboss.jandex.AnnotationValue;
@@ -164,14 +171,39 @@ class SharedBusProcessor {
                 invokers.createInvoker(bean, method).withInstanceLookup().build(), describe(method));
     }
 
+    /** The application's {@link BusWiring}, empty until {@link #wire} fills it. */
+    static final class WiringBuildItem extends SimpleBuildItem {
+        final RuntimeValue<BusWiring> wiring;
+
+        WiringBuildItem(RuntimeValue<BusWiring> wiring) {
+            this.wiring = wiring;
+        }
+    }
+
+    /**
+     * Makes the wiring, a synthetic bean the bus's producer injects. It is filled by {@link #wire},
+     * which needs the validated beans, at static init too: both run before the bean is first made.
+     */
+    @BuildStep
+    @Record(ExecutionTime.STATIC_INIT)
+    void wiring(OnEventRecorder recorder, BuildProducer<WiringBuildItem> wiring, BuildProducer<SyntheticBeanBuildItem> beans) {
+        RuntimeValue<BusWiring> value = recorder.wiring();
+        wiring.produce(new WiringBuildItem(value));
+        beans.produce(SyntheticBeanBuildItem.configure(BusWiring.class)
+                .scope(Singleton.class)
+                .unremovable()
+                .runtimeValue(value)
+                .done());
+    }
+
     /**
      * Records the wiring: Vert.x addresses first, then each {@code @OnEvent} method, in a stable order
      * (by bean and method) so that listeners of one event run in the same order on every start.
      */
     @BuildStep
     @Record(ExecutionTime.STATIC_INIT)
-    void wire(OnEventRecorder recorder, RecorderContext context, List<OnEventMethodBuildItem> methods,
-              List<EventConsumerBusinessMethodItem> consumers) {
+    void wire(OnEventRecorder recorder, RecorderContext context, WiringBuildItem wiring,
+              List<OnEventMethodBuildItem> methods, List<EventConsumerBusinessMethodItem> consumers) {
         Set<String> addresses = new TreeSet<>();
         boolean everywhere = false;
         for (EventConsumerBusinessMethodItem consumer : consumers) {
@@ -185,12 +217,17 @@ class SharedBusProcessor {
                 addresses.add(address);
             }
         }
-        RuntimeValue<BusWiring> wiring = recorder.wiring(addresses, everywhere);
+        recorder.consumedAt(wiring.wiring, addresses, everywhere);
         methods.stream()
                 .sorted((a, b) -> a.description.compareTo(b.description))
-                .forEach(m -> m.names.forEach(name -> recorder.listen(wiring, name, m.kind, m.once, m.record,
+                .forEach(m -> m.names.forEach(name -> recorder.listen(wiring.wiring, name, m.kind, m.once, m.record,
                         context.newInstance(m.invoker.getClassName()), m.description)));
-        recorder.install(wiring);
+    }
+
+    /** {@code EventBus.get()} finds the application's CDI bus through this provider, in a native image too. */
+    @BuildStep
+    ServiceProviderBuildItem lookup() {
+        return new ServiceProviderBuildItem(EventBusLookup.Provider.class.getName(), ArcEventBusProvider.class.getName());
     }
 
     private static String describe(MethodInfo method) {

@@ -2,7 +2,7 @@ package dev.agentdojo.bus.extension;
 
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
-import dev.agentdojo.bus.impl.EventBridge;
+import dev.agentdojo.bus.bridge.EventBridge;
 import io.quarkus.test.QuarkusUnitTest;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;

@@ -1,7 +1,7 @@
 package dev.agentdojo.bus.extension;
 
-import dev.agentdojo.bus.Event;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentdojo.bus.Event;
 import io.quarkus.devui.tests.DevUIJsonRPCTest;
 import io.quarkus.test.QuarkusDevModeTest;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package dev.agentdojo.bus.extension;
 
 import dev.agentdojo.bus.EventName;
+
 import java.math.BigDecimal;
 
 /** A typed event for the tests. */

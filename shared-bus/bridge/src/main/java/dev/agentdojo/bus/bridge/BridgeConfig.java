@@ -1,0 +1,91 @@
+package dev.agentdojo.bus.bridge;
+
+import dev.agentdojo.bus.EventLog;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The {@code event-bus.bridge.*} settings of the bridge between services; every one has a working default. */
+@ConfigMapping(prefix = "event-bus.bridge")
+public interface BridgeConfig {
+
+    /**
+     * Whether the bridge runs. Read at build time: when false, the bridge bean does not exist and
+     * the application needs no messaging channels.
+     */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Names or patterns of the events that cross to other services. */
+    @WithDefault("*")
+    List<String> include();
+
+    /** Names or patterns that never cross, even when included. */
+    @WithDefault("error")
+    List<String> exclude();
+
+    /** How many received event ids are remembered to drop redelivered duplicates. */
+    @WithDefault("10000")
+    int dedupeWindow();
+
+    /**
+     * The largest event that crosses to other services, in bytes of its JSON envelope (UTF-8);
+     * an emit of a larger one is refused with an {@code IllegalArgumentException}, and nothing
+     * is emitted. Bounds what the outbox, the topic and every reader of it hold per event.
+     */
+    @WithDefault("65536")
+    int maxRecordSize();
+
+    /** How many received events may be handled at once (their listeners are still running). */
+    @WithDefault("256")
+    int concurrency();
+
+    /**
+     * How long the bridge waits before it hands a received event to its listeners again, after
+     * they failed for a reason that passes (the database is away, a timeout); each further try
+     * waits twice as long, up to {@link #retryMaxWait}. The record is not acknowledged meanwhile.
+     */
+    @WithDefault("200ms")
+    Duration retryFirstWait();
+
+    /** The longest wait between two tries of a received event (see {@link #retryFirstWait}). */
+    @WithDefault("10s")
+    Duration retryMaxWait();
+
+    /**
+     * How many times the in-process part of an event's trip runs on a scratch bus at start-up,
+     * before the service is ready, so that its first events find that code compiled; 0 skips it.
+     */
+    @WithDefault("20000")
+    int warmUpRounds();
+
+    /**
+     * How long the Kafka consumer behind the bridge may go without polling the broker before the
+     * service's readiness says it does not take events.
+     */
+    @WithDefault("15s")
+    Duration readyPollWithin();
+
+    /**
+     * This instance among the application's instances: its Kafka static member id
+     * ({@code group.instance.id}) and the {@code agent-dojo-instance} header of every event it
+     * sends. Must differ between instances; by default {@code <application>-<host>-<http port>}
+     * ({@code event-bus.host} is this machine's host name).
+     */
+    @WithDefault("${quarkus.application.name}-${event-bus.host}-${quarkus.http.port:8080}")
+    String instanceId();
+
+    /** How many of the latest events on the log the {@code EventLog} keeps in memory (per topic partition on start). */
+    @WithDefault("500")
+    int logTailSize();
+
+    /**
+     * How many bytes of events (their size on the log) the {@code EventLog} keeps in memory at
+     * most: the oldest go first when either bound is reached.
+     */
+    @WithDefault("2M")
+    MemorySize logTailBytes();
+}

@@ -1,0 +1,133 @@
+package dev.agentdojo.bus.bridge;
+
+import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.ListenerFailedException;
+import dev.agentdojo.bus.core.LocalEventBus;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Hands each record the bridge receives to the local bus, and settles it: acknowledged once its
+ * listeners completed, delivered again after a failure that passes, dead-lettered otherwise; a
+ * record this service sent, or a duplicate, is acknowledged untouched. See {@link EventBridge}, "In".
+ */
+final class BridgeReceiver {
+
+    private static final Logger LOG = Logger.getLogger(EventBridge.class);
+
+    private final LocalEventBus bus;
+    private final BridgeMetrics metrics;
+    private final BooleanSupplier stopped;
+    private final DeliveredIds delivered;
+    private final byte[] source;
+    private final Duration retryFirstWait;
+    private final Duration retryMaxWait;
+
+    BridgeReceiver(LocalEventBus bus, BridgeConfig config, BridgeMetrics metrics, BooleanSupplier stopped) {
+        this.bus = bus;
+        this.metrics = metrics;
+        this.stopped = stopped;
+        this.delivered = new DeliveredIds(config.dedupeWindow());
+        this.source = bus.source().getBytes(StandardCharsets.UTF_8);
+        this.retryFirstWait = config.retryFirstWait();
+        this.retryMaxWait = config.retryMaxWait();
+        if (retryFirstWait.isNegative() || retryFirstWait.isZero() || retryMaxWait.compareTo(retryFirstWait) < 0) {
+            throw new IllegalArgumentException("event-bus.bridge.retry-first-wait must be positive and at most "
+                    + "event-bus.bridge.retry-max-wait, were " + retryFirstWait + " and " + retryMaxWait);
+        }
+    }
+
+    Uni<Void> receive(Message<String> message) {
+        if (sentHere(message)) {
+            return acknowledge(message); // its listeners ran where it was emitted: not even parsed
+        }
+        Event event;
+        try {
+            event = Envelope.decode(message.getPayload());
+        } catch (IllegalArgumentException e) {
+            return deadLetter(message, "invalid", "a record that is not an event envelope", e);
+        }
+        if (event.source().equals(bus.source())) {
+            return acknowledge(message);
+        }
+        if (!delivered.firstTime(event.id())) {
+            LOG.debugf("Skipped duplicate of event %s ('%s')", event.id(), event.name());
+            metrics.skipped("duplicate");
+            return acknowledge(message);
+        }
+        metrics.count("consumed");
+        return handle(message, event, deliverNow(event, false), retryFirstWait, 1);
+    }
+
+    private Uni<Void> deliverNow(Event event, boolean again) {
+        try {
+            return again ? bus.bridgePort().redeliver(event) : bus.bridgePort().deliver(event);
+        } catch (RuntimeException | Error e) { // never out of the consumer's stream: it would stop taking events
+            return Uni.createFrom().failure(e);
+        }
+    }
+
+    /** Acknowledges once {@code attempt} succeeded; tries again after a failure that passes; dead-letters the rest. */
+    private Uni<Void> handle(Message<String> message, Event event, Uni<Void> attempt, Duration wait, int tries) {
+        return attempt.onItemOrFailure().transformToUni((ok, failure) -> {
+            if (failure == null) {
+                if (tries > 1) {
+                    LOG.infof("Event %s ('%s') handled after %d tries", event.id(), event.name(), tries);
+                }
+                return acknowledge(message);
+            }
+            Throwable cause = failure instanceof ListenerFailedException && failure.getCause() != null
+                    ? EventBridge.unwrap(failure.getCause()) : EventBridge.unwrap(failure);
+            if (stopped.getAsBoolean()) {
+                return Uni.createFrom().voidItem(); // not acknowledged: handled again after the restart, here or by a sibling
+            }
+            if (!PassingFailures.passes(cause)) {
+                return deadLetter(message, "failed", "event " + event.id() + " ('" + event.name() + "'), whose listeners failed", cause);
+            }
+            if (tries == 1) {
+                LOG.warnf("Event %s ('%s') could not be handled yet, tried again in %d ms and on until it is: %s",
+                        event.id(), event.name(), wait.toMillis(), cause.toString());
+            }
+            Duration next = wait.multipliedBy(2).compareTo(retryMaxWait) > 0 ? retryMaxWait : wait.multipliedBy(2);
+            return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
+                    .chain(() -> stopped.getAsBoolean() ? Uni.createFrom().voidItem()
+                            : handle(message, event, deliverNow(event, true), next, tries + 1));
+        });
+    }
+
+    /** Sets a record aside for good: logged once without its content, counted, handed to the failure strategy. */
+    private Uni<Void> deadLetter(Message<String> message, String reason, String what, Throwable why) {
+        LOG.warnf("Dead-lettered %s (partition %s): %s", what, where(message), why.toString());
+        metrics.deadLettered(reason);
+        return Uni.createFrom().completionStage(() -> message.nack(why));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String where(Message<String> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> ((IncomingKafkaRecordMetadata<String, String>) m).getTopic() + "-"
+                        + ((IncomingKafkaRecordMetadata<String, String>) m).getPartition() + "@"
+                        + ((IncomingKafkaRecordMetadata<String, String>) m).getOffset())
+                .orElse("?");
+    }
+
+    /** Whether a Kafka record's source header names this application (a record without one is read in full). */
+    @SuppressWarnings("unchecked")
+    private boolean sentHere(Message<String> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(metadata -> ((IncomingKafkaRecordMetadata<String, String>) metadata).getHeaders().lastHeader(EventBridge.SOURCE_HEADER))
+                .map(header -> Arrays.equals(header.value(), source))
+                .orElse(false);
+    }
+
+    private static Uni<Void> acknowledge(Message<String> message) {
+        return Uni.createFrom().completionStage(message::ack);
+    }
+}

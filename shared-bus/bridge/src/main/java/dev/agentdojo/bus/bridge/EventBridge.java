@@ -1,0 +1,243 @@
+package dev.agentdojo.bus.bridge;
+
+import dev.agentdojo.bus.Bridge;
+import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.EventNotSentException;
+import dev.agentdojo.bus.EventOutbox;
+import dev.agentdojo.bus.OnEvent;
+import dev.agentdojo.bus.core.EventNames;
+import dev.agentdojo.bus.core.LocalEventBus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.properties.IfBuildProperty;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Carries events between services over SmallRye Reactive Messaging: Kafka in real runs (one topic,
+ * {@code agent-dojo.events}), the in-memory connector in tests. Exists when
+ * {@code event-bus.bridge.enabled=true} at build time.
+ *
+ * <h2>Out</h2>
+ * Every event emitted here whose name {@code event-bus.bridge.include} matches and
+ * {@code event-bus.bridge.exclude} does not (default: all but {@code error}) crosses as a JSON
+ * {@link Envelope}, keyed by its correlation id (so one chain's events stay in order on one
+ * partition). Args that cannot be written as JSON, or an envelope larger than
+ * {@code event-bus.bridge.max-record-size} bytes, fail the emit with an
+ * {@link IllegalArgumentException} and nothing is emitted. With an {@link EventOutbox} bean (the
+ * services have one), the event goes to the outbox, in the emitter's transaction or one of its own,
+ * and a relay {@linkplain #publish publishes} it once committed; without one, it is sent at emit, and
+ * {@code emit}'s {@code Uni} completes once the broker has acknowledged it (or fails with
+ * {@link EventNotSentException}).
+ *
+ * <h2>In</h2>
+ * Each received envelope is delivered to the local bus as if emitted here, so its listeners run and
+ * what they emit names it as the cause, and the record is acknowledged only when those listeners
+ * have completed: delivery is at-least-once, and listeners must be idempotent (the services make
+ * every effect a database write that a second delivery leaves unchanged). When a listener fails for
+ * a reason that passes ({@link PassingFailures}: the database is away, a timeout), the event is
+ * delivered again after {@code event-bus.bridge.retry-first-wait}, then twice as long each time up
+ * to {@code retry-max-wait}, until it succeeds or the application stops; its record stays
+ * unacknowledged meanwhile, so nothing after it on its partition is committed past it. A record that
+ * is not a valid envelope, or whose listeners fail for a reason that does not pass, is
+ * <em>dead-lettered</em>: logged once (without its content), counted
+ * ({@code agentdojo_bridge_dead_lettered_total{reason}}) and handed to the channel's failure
+ * strategy ({@code dead-letter-queue} on Kafka: the record goes to the topic
+ * {@code agent-dojo.events.dlq} with the reason in its headers), and the partition moves on.
+ * Events from this service itself (any of its instances) are not delivered — their listeners ran
+ * where they were emitted — nor are duplicates (an id seen within the last
+ * {@code event-bus.bridge.dedupe-window} ids). Up to {@code event-bus.bridge.concurrency} received
+ * events are handled at once.
+ *
+ * <p>{@code @OnEvent} methods see every received event: they are registered when the bus is made,
+ * before the bridge exists. So do listeners registered in a {@code StartupEvent} observer of
+ * default priority, or earlier: the bridge starts consuming after them.
+ */
+@ApplicationScoped
+@IfBuildProperty(name = "event-bus.bridge.enabled", stringValue = "true")
+public class EventBridge implements Bridge {
+
+    private static final Logger LOG = Logger.getLogger(EventBridge.class);
+
+    /** The Kafka header that names the instance (event-bus.bridge.instance-id) that sent an event. */
+    public static final String INSTANCE_HEADER = "agent-dojo-instance";
+    /** The Kafka header that names the application (the event's source) that sent an event. */
+    public static final String SOURCE_HEADER = "agent-dojo-source";
+    /** The Kafka header with the event's id. */
+    public static final String EVENT_ID_HEADER = "agent-dojo-event-id";
+
+    private final LocalEventBus bus;
+    private final Emitter<String> out;
+    private final Multi<Message<String>> in;
+    private final List<String> include;
+    private final List<String> exclude;
+    private final int concurrency;
+    private final int maxRecordSize;
+    private final EventOutbox outbox;
+    private final Vertx vertx;
+    private final BridgeMetrics metrics;
+    private final int warmUpRounds;
+    private final String instanceId;
+    private final BridgeReceiver receiver;
+    private volatile Cancellable consuming;
+    private volatile boolean ready;
+    private volatile boolean stopped;
+
+    @Inject
+    EventBridge(LocalEventBus bus, BridgeConfig config,
+                @Channel(OUTGOING) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384) Emitter<String> out,
+                @Channel(INCOMING) Multi<Message<String>> in, Instance<EventOutbox> outboxes, Vertx vertx,
+                Instance<MeterRegistry> registry) {
+        this.bus = bus;
+        this.out = out;
+        this.in = in;
+        this.include = List.copyOf(config.include());
+        this.exclude = List.copyOf(config.exclude());
+        include.forEach(EventNames::requireNameOrPattern);
+        exclude.forEach(EventNames::requireNameOrPattern);
+        if (config.concurrency() < 1) {
+            throw new IllegalArgumentException("event-bus.bridge.concurrency must be at least 1, was "
+                    + config.concurrency());
+        }
+        this.concurrency = config.concurrency();
+        this.maxRecordSize = config.maxRecordSize();
+        if (maxRecordSize < 1024) {
+            throw new IllegalArgumentException("event-bus.bridge.max-record-size must be at least 1024 bytes, was " + maxRecordSize);
+        }
+        this.outbox = outboxes.isResolvable() ? outboxes.get() : null;
+        this.vertx = vertx;
+        this.metrics = new BridgeMetrics(registry.isResolvable() ? registry.get() : null);
+        this.warmUpRounds = config.warmUpRounds();
+        this.instanceId = config.instanceId();
+        this.receiver = new BridgeReceiver(bus, config, metrics, () -> stopped);
+    }
+
+    void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent started) {
+        BridgeWarmUp.run(vertx, warmUpRounds);
+        bus.bridgePort().addOutboundHook(this::send);
+        consuming = in.onItem().transformToUni(receiver::receive).merge(concurrency)
+                .subscribe().with(
+                        ignored -> { },
+                        failure -> LOG.errorf(failure, "The bridge stopped receiving events from other services"));
+        ready = true;
+        LOG.infof("Bridge of '%s' started: sends %s except %s %s, receives every other service's events",
+                bus.source(), include, exclude, outbox == null ? "at emit" : "through its transactional outbox");
+    }
+
+    @Override
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** The application stops: take no more events from the moment it is told (some resources may already be closing). */
+    void stopConsuming(@Observes ShutdownEvent stopping) {
+        stop();
+    }
+
+    @PreDestroy
+    void stop() {
+        stopped = true;
+        Cancellable c = consuming;
+        if (c != null) {
+            c.cancel();
+        }
+    }
+
+    /** Whether events named {@code name} cross to other services. Called on every emit: no allocation. */
+    public boolean crosses(String name) {
+        return matchesAny(include, name) && !matchesAny(exclude, name);
+    }
+
+    private static boolean matchesAny(List<String> patterns, String name) {
+        for (int i = 0; i < patterns.size(); i++) {
+            if (EventNames.matches(patterns.get(i), name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The headers a record of {@code event} carries, whether sent at emit or relayed from an outbox. */
+    public Map<String, String> headers(Event event) {
+        return Map.of(EVENT_ID_HEADER, event.id(), INSTANCE_HEADER, instanceId, SOURCE_HEADER, event.source());
+    }
+
+    private CompletionStage<?> send(Event event) {
+        if (!crosses(event.name())) {
+            return null;
+        }
+        String json = Envelope.encode(event); // before anything else: args that cannot be JSON fail here
+        if (json.length() > maxRecordSize / 3) { // a UTF-8 char takes at most 3 bytes: count only what may be too large
+            int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > maxRecordSize) {
+                throw new IllegalArgumentException("event '" + event.name() + "' must cross to other services, but it is "
+                        + bytes + " bytes as JSON, more than event-bus.bridge.max-record-size (" + maxRecordSize + ")");
+            }
+        }
+        if (outbox != null) {
+            return outbox.add(event, json);
+        }
+        return publish(event.correlationId(), json, headers(event))
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(new EventNotSentException(event, unwrap(failure))));
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    @Override
+    public CompletionStage<Void> publish(String key, String envelope, Map<String, String> headers) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        RecordHeaders kafkaHeaders = new RecordHeaders();
+        headers.forEach((name, value) -> kafkaHeaders.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        Message<String> message = Message.of(envelope, Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(key)
+                        .withHeaders(kafkaHeaders)
+                        .build()))
+                .withAck(() -> {
+                    acknowledged.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    acknowledged.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                });
+        try {
+            out.send(message);
+            metrics.count("published");
+        } catch (RuntimeException e) {
+            acknowledged.completeExceptionally(e);
+        }
+        return acknowledged;
+    }
+}

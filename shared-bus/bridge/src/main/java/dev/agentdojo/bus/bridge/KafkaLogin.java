@@ -1,0 +1,39 @@
+package dev.agentdojo.bus.bridge;
+
+import org.eclipse.microprofile.config.Config;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How a Kafka client of the application logs in to the broker: the {@code security.protocol},
+ * {@code sasl.*} and {@code ssl.*} settings it has for its channels, so that the clients the bridge
+ * makes itself (the event log's tail, readiness checks) log in as the channels do.
+ */
+public final class KafkaLogin {
+
+    private KafkaLogin() {
+    }
+
+    /** Whether a Kafka client setting is part of how it logs in. */
+    public static boolean isLoginSetting(String key) {
+        return key.equals("security.protocol") || key.startsWith("sasl.") || key.startsWith("ssl.");
+    }
+
+    /**
+     * The login settings under {@code kafka.} (every channel's defaults), overridden by those under
+     * {@code channelPrefix} (e.g. {@code mp.messaging.incoming.agent-dojo-in.}).
+     */
+    static Map<String, String> of(Config config, String channelPrefix) {
+        Map<String, String> login = new HashMap<>();
+        for (String prefix : new String[] {"kafka.", channelPrefix}) {
+            for (String name : config.getPropertyNames()) {
+                if (name.startsWith(prefix) && isLoginSetting(name.substring(prefix.length()))) {
+                    config.getOptionalValue(name, String.class)
+                            .ifPresent(value -> login.put(name.substring(prefix.length()), value));
+                }
+            }
+        }
+        return login;
+    }
+}

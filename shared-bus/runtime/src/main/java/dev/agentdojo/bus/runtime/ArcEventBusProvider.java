@@ -1,0 +1,16 @@
+package dev.agentdojo.bus.runtime;
+
+import dev.agentdojo.bus.EventBus;
+import dev.agentdojo.bus.core.EventBusLookup;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
+
+/** Lets {@link EventBus#get()} return the application's CDI bus while a Quarkus application runs. */
+public final class ArcEventBusProvider implements EventBusLookup.Provider {
+
+    @Override
+    public EventBus current() {
+        ArcContainer container = Arc.container();
+        return container != null && container.isRunning() ? container.instance(EventBus.class).get() : null;
+    }
+}
