@@ -4,7 +4,7 @@ import dev.agentdojo.postgres.PostgresTestResource;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.service.outbox.TransactionalOutbox;
-import dev.agentdojo.orders.service.Orders;
+import dev.agentdojo.orders.repository.OrderRepository;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -63,7 +62,7 @@ class OrderServiceTest {
     EventBus bus;
 
     @Inject
-    Orders orders;
+    OrderRepository orders;
 
     @Inject
     AgroalDataSource dataSource;

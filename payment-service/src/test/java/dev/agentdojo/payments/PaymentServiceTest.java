@@ -2,7 +2,7 @@ package dev.agentdojo.payments;
 
 import dev.agentdojo.postgres.PostgresTestResource;
 import dev.agentdojo.bus.Bridge;
-import dev.agentdojo.payments.service.Payments;
+import dev.agentdojo.payments.repository.PaymentRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
@@ -56,7 +56,7 @@ class PaymentServiceTest {
     InMemoryConnector connector;
 
     @Inject
-    Payments payments;
+    PaymentRepository payments;
 
     @Inject
     MeterRegistry registry;

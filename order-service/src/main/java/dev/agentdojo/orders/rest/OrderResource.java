@@ -2,6 +2,8 @@ package dev.agentdojo.orders.rest;
 
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
+import dev.agentdojo.orders.repository.OrderEventRepository;
+import dev.agentdojo.orders.repository.OrderRepository;
 import dev.agentdojo.orders.service.Order;
 import dev.agentdojo.orders.service.Orders;
 import dev.agentdojo.service.rest.Problem;
@@ -29,7 +31,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 
-/** Orders over HTTP. Thin: validation and mapping here, the work in {@link Orders}. */
+/** Orders over HTTP. Thin: validation and mapping here, the work in {@link Orders}, the reads from the repositories. */
 @Path("/orders")
 @Produces(MediaType.APPLICATION_JSON)
 public class OrderResource {
@@ -38,10 +40,14 @@ public class OrderResource {
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final Orders orders;
+    private final OrderRepository stored;
+    private final OrderEventRepository chains;
     private final String service;
 
-    OrderResource(Orders orders, EventBus bus) {
+    OrderResource(Orders orders, OrderRepository stored, OrderEventRepository chains, EventBus bus) {
         this.orders = orders;
+        this.stored = stored;
+        this.chains = chains;
         this.service = bus.source();
     }
 
@@ -74,13 +80,13 @@ public class OrderResource {
     @Path("/{id}")
     @Operation(summary = "One order: PENDING, then CONFIRMED or PAYMENT_FAILED")
     public Order get(@PathParam("id") String id) {
-        return orders.find(id).orElseThrow(() -> notFound(id));
+        return stored.find(id).orElseThrow(() -> notFound(id));
     }
 
     @GET
     @Operation(summary = "The newest orders first", description = "limit: 1–1000, default 100")
     public List<Order> list(@QueryParam("limit") @DefaultValue("100") String limit) {
-        return orders.newest(QueryLimit.parse(limit));
+        return stored.newest(QueryLimit.parse(limit));
     }
 
     @GET
@@ -89,9 +95,9 @@ public class OrderResource {
             description = "Each hop: the event, the service that emitted it, the services that handled it, "
                     + "and its time since the chain's first event.")
     public OrderChain chain(@PathParam("id") String id) {
-        Order order = orders.find(id).orElseThrow(() -> notFound(id));
-        List<Event> events = orders.chain(id).orElse(List.of());
-        List<ChainHop> hops = ChainHop.of(events, orders.settledBy(id).orElse(null), service);
+        Order order = stored.find(id).orElseThrow(() -> notFound(id));
+        List<Event> events = chains.chain(id).orElse(List.of());
+        List<ChainHop> hops = ChainHop.of(events, stored.settledBy(id).orElse(null), service);
         String correlation = events.isEmpty() ? null : events.get(0).correlationId();
         long total = hops.isEmpty() ? 0 : hops.get(hops.size() - 1).sinceFirstMs();
         return new OrderChain(order.id(), order.status(), correlation, total, hops);

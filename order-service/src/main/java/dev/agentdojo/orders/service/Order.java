@@ -12,7 +12,7 @@ import java.time.Instant;
 public record Order(String id, String customer, BigDecimal amount, String currency, OrderStatus status,
                     String paymentId, String reason, Instant createdAt, Instant updatedAt) {
 
-    static Order pending(String id, String customer, BigDecimal amount, String currency, Instant at) {
+    public static Order pending(String id, String customer, BigDecimal amount, String currency, Instant at) {
         return new Order(id, customer, amount, currency, OrderStatus.PENDING, null, null, at, at);
     }
 

@@ -1,7 +1,7 @@
 package dev.agentdojo.payments.rest;
 
 import dev.agentdojo.payments.service.Payment;
-import dev.agentdojo.payments.service.Payments;
+import dev.agentdojo.payments.repository.PaymentRepository;
 import dev.agentdojo.service.rest.Problem;
 import dev.agentdojo.service.rest.QueryLimit;
 import jakarta.ws.rs.DefaultValue;
@@ -21,9 +21,9 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class PaymentResource {
 
-    private final Payments payments;
+    private final PaymentRepository payments;
 
-    PaymentResource(Payments payments) {
+    PaymentResource(PaymentRepository payments) {
         this.payments = payments;
     }
 

@@ -1,35 +1,30 @@
 package dev.agentdojo.payments.service;
 
+import dev.agentdojo.payments.repository.PaymentRepository;
+import dev.agentdojo.service.outbox.TransactionalOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * The payments made, one per order at most, in payment-service's database (table {@code payments}),
- * shared by every instance of the service: however often and wherever {@code payment:process}
- * arrives for an order (a redelivery, another instance after a crash), the order has one payment
- * and one outcome. The database enforces it: the order id is the table's key, so a second
- * {@link #begin} records nothing; a payment moves out of {@code CHARGING} once, so a second
- * {@link #complete} changes nothing and commits no event.
- *
- * <p>{@link #begin} and {@link #complete} are asynchronous, and batched with other orders'
- * ({@link PaymentWrites}); everything else is blocking (JDBC): call it on worker threads. The
- * counter {@code agentdojo.payments{outcome}} counts the outcomes this process recorded.
+ * Records each order's payment, one per order however often and wherever {@code payment:process}
+ * arrives (a redelivery, another instance after a crash): a second {@link #begin} records nothing,
+ * a second {@link #complete} changes nothing and commits no event ({@link PaymentRepository} keeps
+ * both in the database). Both are asynchronous, batched with other orders'. The counter
+ * {@code agentdojo.payments{outcome}} counts the outcomes this process recorded.
  */
 @ApplicationScoped
 public class Payments {
 
-    private final PaymentWrites writes;
+    private final PaymentRepository payments;
     private final MeterRegistry registry;
 
-    Payments(PaymentWrites writes, MeterRegistry registry) {
-        this.writes = writes;
+    Payments(PaymentRepository payments, MeterRegistry registry) {
+        this.payments = payments;
         this.registry = registry;
     }
 
@@ -39,30 +34,19 @@ public class Payments {
      * gateway must be called, final when the order was charged before.
      */
     public Uni<Payment> begin(String orderId, BigDecimal amount, String currency) {
-        return Uni.createFrom().completionStage(() -> writes.begin(new PaymentWrites.Charge(orderId, amount, currency, Instant.now())));
+        return Uni.createFrom().completionStage(() -> payments.begin(new PaymentRepository.Charge(orderId, amount, currency, Instant.now())));
     }
 
     /**
      * Records the gateway's answer for a {@code CHARGING} payment, with the events that announce
      * it, in one transaction; answers false (and commits nothing) when it was completed before.
      */
-    public Uni<Boolean> complete(String orderId, PaymentGateway.Result result, List<dev.agentdojo.service.outbox.TransactionalOutbox.Outgoing> events) {
-        return Uni.createFrom().completionStage(() -> writes.complete(new PaymentWrites.Outcome(orderId, result, events)))
+    public Uni<Boolean> complete(String orderId, PaymentGateway.Result result, List<TransactionalOutbox.Outgoing> events) {
+        return Uni.createFrom().completionStage(() -> payments.complete(new PaymentRepository.Outcome(orderId, result, events)))
                 .invoke(completed -> {
                     if (completed) {
                         registry.counter("agentdojo.payments", "outcome", result.status().name()).increment();
                     }
                 });
-    }
-
-    @Transactional
-    public Optional<Payment> forOrder(String orderId) {
-        return StoredPayment.<StoredPayment>findByIdOptional(orderId).map(StoredPayment::toPayment);
-    }
-
-    @Transactional
-    public List<Payment> newest(int limit) {
-        return StoredPayment.<StoredPayment>find("order by chargedAt desc").page(0, limit).stream()
-                .map(StoredPayment::toPayment).toList();
     }
 }

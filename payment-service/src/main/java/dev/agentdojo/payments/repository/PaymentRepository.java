@@ -1,11 +1,15 @@
-package dev.agentdojo.payments.service;
+package dev.agentdojo.payments.repository;
 
 import dev.agentdojo.service.db.GroupCommit;
 import dev.agentdojo.service.db.GroupCommitConfig;
 import dev.agentdojo.service.outbox.TransactionalOutbox;
 import io.agroal.api.AgroalDataSource;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import dev.agentdojo.payments.service.Payment;
+import dev.agentdojo.payments.service.PaymentGateway;
+import dev.agentdojo.payments.service.PaymentStatus;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -18,24 +22,27 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The writes every payment makes — recording it as {@code CHARGING} before the gateway is called,
- * and its outcome with the event that announces it after — in plain JDBC, each kind through a
- * {@link GroupCommit}: under load, one transaction carries the writes of many orders. The database
- * keeps an order to one payment, and a payment to one outcome, whatever the batches hold (see
- * {@link Payments}).
+ * Every statement on table {@code payments} (its shape: {@code db/migration}, {@link StoredPayment}):
+ * the reads through Hibernate ORM (blocking: call them on worker threads), and the writes every
+ * payment makes — recording it as {@code CHARGING} before the gateway is called, and its outcome
+ * with the event that announces it after — in plain JDBC, each kind through a {@link GroupCommit}:
+ * under load, one transaction carries the writes of many orders. The database keeps an order to one
+ * payment (the order id is the key), and a payment to one outcome (it moves out of {@code CHARGING}
+ * once), whatever the batches hold.
  */
 @ApplicationScoped
-class PaymentWrites {
+public class PaymentRepository {
 
     /** A payment to record before its charge. */
-    record Charge(String orderId, BigDecimal amount, String currency, Instant at) {
+    public record Charge(String orderId, BigDecimal amount, String currency, Instant at) {
     }
 
     /** A payment's outcome and the events that announce it (to the outbox, in the same transaction). */
-    record Outcome(String orderId, PaymentGateway.Result result, List<TransactionalOutbox.Outgoing> events) {
+    public record Outcome(String orderId, PaymentGateway.Result result, List<TransactionalOutbox.Outgoing> events) {
     }
 
     private static final String BEGIN = """
@@ -51,10 +58,10 @@ class PaymentWrites {
     private final GroupCommit<Charge, Payment> charges;
     private final GroupCommit<Outcome, Boolean> outcomes;
 
-    PaymentWrites(AgroalDataSource dataSource, TransactionalOutbox outbox, GroupCommitConfig batching) {
+    PaymentRepository(AgroalDataSource dataSource, TransactionalOutbox outbox, GroupCommitConfig batching) {
         this.outbox = outbox;
         var workers = Infrastructure.getDefaultWorkerPool();
-        this.charges = new GroupCommit<>("charges", dataSource, workers, batching, PaymentWrites::begin);
+        this.charges = new GroupCommit<>("charges", dataSource, workers, batching, PaymentRepository::begin);
         this.outcomes = new GroupCommit<>("outcomes", dataSource, workers, batching, this::complete);
     }
 
@@ -62,13 +69,25 @@ class PaymentWrites {
      * Records the order's payment as {@code CHARGING}, unless it has one; completes with the order's
      * payment as it now stands ({@code CHARGING}: the gateway is to be called; otherwise: charged before).
      */
-    CompletionStage<Payment> begin(Charge charge) {
+    public CompletionStage<Payment> begin(Charge charge) {
         return charges.submit(charge);
     }
 
     /** Completes a {@code CHARGING} payment with its outcome and commits its events; false when it was not charging any more. */
-    CompletionStage<Boolean> complete(Outcome outcome) {
+    public CompletionStage<Boolean> complete(Outcome outcome) {
         return outcomes.submit(outcome);
+    }
+
+    @Transactional
+    public Optional<Payment> forOrder(String orderId) {
+        return StoredPayment.<StoredPayment>findByIdOptional(orderId).map(StoredPayment::toPayment);
+    }
+
+    /** The newest payments first, at most {@code limit}. */
+    @Transactional
+    public List<Payment> newest(int limit) {
+        return StoredPayment.<StoredPayment>find("order by chargedAt desc").page(0, limit).stream()
+                .map(StoredPayment::toPayment).toList();
     }
 
     private static List<Payment> begin(Connection connection, List<Charge> batch) throws SQLException {

@@ -1,5 +1,7 @@
-package dev.agentdojo.payments.service;
+package dev.agentdojo.payments.repository;
 
+import dev.agentdojo.payments.service.PaymentStatus;
+import dev.agentdojo.payments.service.Payment;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -33,7 +35,7 @@ public class StoredPayment extends PanacheEntityBase {
     @Column(name = "charged_at")
     public Instant chargedAt;
 
-    Payment toPayment() {
+    public Payment toPayment() {
         return new Payment(id, orderId, amount, currency, status, reason, chargedAt);
     }
 }

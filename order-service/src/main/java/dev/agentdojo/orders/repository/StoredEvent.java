@@ -1,4 +1,4 @@
-package dev.agentdojo.orders.service;
+package dev.agentdojo.orders.repository;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

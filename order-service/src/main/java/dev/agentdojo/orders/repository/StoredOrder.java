@@ -1,5 +1,7 @@
-package dev.agentdojo.orders.service;
+package dev.agentdojo.orders.repository;
 
+import dev.agentdojo.orders.service.OrderStatus;
+import dev.agentdojo.orders.service.Order;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -40,7 +42,7 @@ public class StoredOrder extends PanacheEntityBase {
     @Column(name = "settled_by")
     public String settledBy;
 
-    Order toOrder() {
+    public Order toOrder() {
         return new Order(id, customer, amount, currency, status, paymentId, reason, createdAt, updatedAt);
     }
 }
