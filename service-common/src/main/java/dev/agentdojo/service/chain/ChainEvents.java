@@ -22,7 +22,7 @@ public class ChainEvents {
     private final Validator validator;
     private final MeterRegistry registry;
 
-    ChainEvents(Validator validator, MeterRegistry registry) {
+    public ChainEvents(Validator validator, MeterRegistry registry) {
         this.validator = validator;
         this.registry = registry;
     }
