@@ -14,6 +14,11 @@ import java.util.logging.LogRecord;
  * IllegalStateException: This consumer has already been closed."). Both only ever come from closing
  * the consumer, so nothing is lost by not logging them; what was not committed is delivered again
  * to the next consumer of the group, and handled again harmlessly. Every other record passes.
+ *
+ * <p>Quarkus's own filter ({@code quarkus.log.filter}, used for Micrometer's warning) matches a
+ * message's start; this one must look at the exception, because the same message also announces
+ * a commit that really failed. It is still Quarkus's mechanism: a {@link LoggingFilter}, named in
+ * the handlers' configuration.
  */
 @LoggingFilter(name = "kafka-shutdown-noise")
 public final class KafkaShutdownNoise implements Filter {

@@ -8,29 +8,38 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The grammar of event names and patterns (see {@link EventBus}): segments of letters, digits,
  * {@code _ - .} joined by {@code :}; in patterns a segment may be {@code *}, and {@code *} alone
- * matches everything. Checks allocate nothing on the happy path; the first {@value #MAX_REMEMBERED}
- * valid event names are remembered.
+ * matches everything. Checks allocate nothing on the happy path; a {@link Remembered} set spares a
+ * bus checking the names it emitted before.
  */
 public final class EventNames {
 
-    /** How many valid event names are remembered, so that emitting one again skips the check. */
-    static final int MAX_REMEMBERED = 4096;
+    /**
+     * The first {@value #MAX} event names one bus found valid: a hash lookup (the string caches its
+     * hash) costs a tenth of the check. Thread-safe.
+     */
+    static final class Remembered {
+        static final int MAX = 4096;
+        private final Set<String> valid = ConcurrentHashMap.newKeySet();
 
-    /** Names found valid: a hash lookup (the string caches its hash) costs a tenth of the check. */
-    private static final Set<String> VALID = ConcurrentHashMap.newKeySet();
+        /** Returns {@code name} if it is a valid event name (no patterns); else throws. */
+        String requireEventName(String name) {
+            if (name != null && valid.contains(name)) {
+                return name;
+            }
+            check(name, false);
+            if (valid.size() < MAX) {
+                valid.add(name);
+            }
+            return name;
+        }
+    }
 
     private EventNames() {
     }
 
     /** Returns {@code name} if it is a valid event name (no patterns); else throws. */
     public static String requireEventName(String name) {
-        if (name != null && VALID.contains(name)) {
-            return name;
-        }
         check(name, false);
-        if (VALID.size() < MAX_REMEMBERED) {
-            VALID.add(name);
-        }
         return name;
     }
 

@@ -34,6 +34,7 @@ public final class LocalEventBus implements StandaloneEventBus {
     private final boolean ownsVertx;
     private final String source;
     private final ListenerRegistry registry = new ListenerRegistry();
+    private final EventNames.Remembered names = new EventNames.Remembered();
     private final Dispatcher dispatcher;
     private final FailurePolicy failures;
     private final Publication publication;
@@ -207,7 +208,7 @@ public final class LocalEventBus implements StandaloneEventBus {
 
     @Override
     public MessageConsumer<Event> vertxConsumer(String name, Handler<Message<Event>> handler) {
-        EventNames.requireEventName(name);
+        names.requireEventName(name);
         if (handler == null) {
             throw new IllegalArgumentException("handler for '" + name + "' must not be null");
         }
@@ -215,7 +216,7 @@ public final class LocalEventBus implements StandaloneEventBus {
     }
 
     private Event newEvent(String name, Object[] args, Causation.Slot slot) {
-        EventNames.requireEventName(name);
+        names.requireEventName(name);
         ensureOpen();
         return events.make(name, args, Causation.current(slot));
     }
@@ -239,7 +240,7 @@ public final class LocalEventBus implements StandaloneEventBus {
 
     @Override
     public List<Event> getHistory(String name) {
-        return publication.history().snapshot(EventNames.requireEventName(name));
+        return publication.history().snapshot(names.requireEventName(name));
     }
 
     @Override
