@@ -1,5 +1,13 @@
 package dev.agentdojo.kafka;
 
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,5 +82,26 @@ public record Access(String principal, List<String> writes, List<String> reads, 
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
+    }
+
+    /** The ACLs that allow what this access gives: write and describe its writes, read and describe its reads, read its group. */
+    public List<AclBinding> aclBindings() {
+        String user = "User:" + principal;
+        List<AclBinding> acls = new ArrayList<>();
+        for (String topic : writes) {
+            acls.add(allow(ResourceType.TOPIC, topic, user, AclOperation.WRITE));
+            acls.add(allow(ResourceType.TOPIC, topic, user, AclOperation.DESCRIBE));
+        }
+        for (String topic : reads) {
+            acls.add(allow(ResourceType.TOPIC, topic, user, AclOperation.READ));
+            acls.add(allow(ResourceType.TOPIC, topic, user, AclOperation.DESCRIBE));
+        }
+        group.ifPresent(group -> acls.add(allow(ResourceType.GROUP, group, user, AclOperation.READ)));
+        return acls;
+    }
+
+    private static AclBinding allow(ResourceType type, String name, String principal, AclOperation operation) {
+        return new AclBinding(new ResourcePattern(type, name, PatternType.LITERAL),
+                new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
     }
 }

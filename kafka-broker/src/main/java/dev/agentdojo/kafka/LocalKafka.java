@@ -8,15 +8,8 @@ import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.acl.AccessControlEntry;
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
-import org.apache.kafka.common.resource.ResourceType;
 
 import java.io.File;
 import java.io.IOException;
@@ -86,7 +79,7 @@ public final class LocalKafka {
      */
     public static LocalKafka start(Path dir, int port) {
         Path absolute = dir.toAbsolutePath();
-        int controllerPort = readControllerPort(absolute).orElseGet(LocalKafka::freePort);
+        int controllerPort = ServerProperties.controllerPort(absolute).orElseGet(LocalKafka::freePort);
         LocalKafka kafka = new LocalKafka(absolute, port, controllerPort);
         kafka.startProcess();
         Access.defaults().forEach(kafka::grant);
@@ -113,7 +106,7 @@ public final class LocalKafka {
                     }
                 }
             }
-            admin.createAcls(bindings(access)).all().get(30, TimeUnit.SECONDS);
+            admin.createAcls(access.aclBindings()).all().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while granting " + access.principal(), e);
@@ -121,26 +114,6 @@ public final class LocalKafka {
             throw new IllegalStateException("could not grant " + access.principal() + " on " + this + ": " + e.getMessage(), e);
         }
         writeClientFiles(access.principal());
-    }
-
-    private static List<AclBinding> bindings(Access access) {
-        String user = "User:" + access.principal();
-        List<AclBinding> acls = new ArrayList<>();
-        for (String topic : access.writes()) {
-            acls.add(allow(ResourceType.TOPIC, topic, user, AclOperation.WRITE));
-            acls.add(allow(ResourceType.TOPIC, topic, user, AclOperation.DESCRIBE));
-        }
-        for (String topic : access.reads()) {
-            acls.add(allow(ResourceType.TOPIC, topic, user, AclOperation.READ));
-            acls.add(allow(ResourceType.TOPIC, topic, user, AclOperation.DESCRIBE));
-        }
-        access.group().ifPresent(group -> acls.add(allow(ResourceType.GROUP, group, user, AclOperation.READ)));
-        return acls;
-    }
-
-    private static AclBinding allow(ResourceType type, String name, String principal, AclOperation operation) {
-        return new AclBinding(new ResourcePattern(type, name, PatternType.LITERAL),
-                new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
     }
 
     /**
@@ -170,37 +143,7 @@ public final class LocalKafka {
     }
 
     private void writeClientFiles(String principal) {
-        String password = credentials.password(principal);
-        try {
-            Path librdkafka = dir.resolve(principal + ".properties");
-            Files.writeString(librdkafka, String.join("\n",
-                    "# " + principal + " on the local broker, for librdkafka clients: kcat -F " + librdkafka + " -C -t TOPIC",
-                    "# PLAIN: librdkafka before 2.6.1 (Debian 12's kcat) fails SCRAM against Kafka 4; a newer one may",
-                    "# say SCRAM-SHA-512. A principal granted while the broker runs has PLAIN from the broker's next start.",
-                    "bootstrap.servers=" + bootstrapServers(),
-                    "security.protocol=SASL_PLAINTEXT",
-                    "sasl.mechanisms=PLAIN",
-                    "sasl.username=" + principal,
-                    "sasl.password=" + password,
-                    ""));
-            Credentials.restrict(librdkafka);
-            Path java = dir.resolve(principal + ".client.properties");
-            StringBuilder javaClient = new StringBuilder("# " + principal
-                    + " on the local broker, for Java clients (kafka-console-consumer.sh --consumer.config " + java + ")\n");
-            clientConfig(principal).forEach((key, value) -> javaClient.append(key).append('=').append(value).append('\n'));
-            Files.writeString(java, javaClient);
-            Credentials.restrict(java);
-            Path env = dir.resolve(principal + ".env");
-            Files.writeString(env, String.join("\n",
-                    "# " + principal + " on the local broker, for a service: set -a; . " + env + "; set +a",
-                    "KAFKA_BOOTSTRAP_SERVERS=" + bootstrapServers(),
-                    "KAFKA_USERNAME=" + principal,
-                    "KAFKA_PASSWORD=" + password,
-                    ""));
-            Credentials.restrict(env);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ClientFiles.write(dir, principal, credentials.password(principal), bootstrapServers(), clientConfig(principal));
     }
 
     /**
@@ -284,70 +227,8 @@ public final class LocalKafka {
     }
 
     private Path writeConfig() throws IOException {
-        Path config = dir.resolve("server.properties");
-        String adminPassword = credentials.password(ADMIN);
         Access.defaults().forEach(access -> credentials.password(access.principal()));
-        StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"")
-                .append(ADMIN).append("\" password=\"").append(adminPassword).append('"');
-        for (String principal : credentials.principals()) {
-            plain.append(" user_").append(principal).append("=\"").append(credentials.password(principal)).append('"');
-        }
-        plain.append(';');
-        String properties = String.join("\n",
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
-                "listeners=CLIENTS://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=CLIENTS://127.0.0.1:" + port,
-                "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=CLIENTS",
-                // every connection authenticates: Java clients with SCRAM (their passwords are in the
-                // metadata, set by grant); the broker itself, the admin and librdkafka clients with PLAIN
-                // (passwords listed here, known at start): librdkafka before 2.6.1, e.g. Debian 12's kcat,
-                // fails SCRAM against Kafka 4 brokers. PLAIN sends the password as it is, on 127.0.0.1 only.
-                "listener.security.protocol.map=CLIENTS:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
-                "listener.name.clients.sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN",
-                "listener.name.clients.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;",
-                "listener.name.clients.plain.sasl.jaas.config=" + plain,
-                "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
-                "listener.name.controller.plain.sasl.jaas.config=" + plain,
-                "sasl.mechanism.inter.broker.protocol=PLAIN",
-                "sasl.mechanism.controller.protocol=PLAIN",
-                // nothing is allowed that an ACL does not allow (access.properties), except to the admin
-                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-                "super.users=User:" + ADMIN,
-                "allow.everyone.if.no.acl.found=false",
-                "log.dirs=" + dir.resolve("data"),
-                "num.partitions=" + PARTITIONS,
-                // topics are made by grant, for the principal that writes them
-                "auto.create.topics.enable=false",
-                "offsets.topic.replication.factor=1",
-                "offsets.topic.num.partitions=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
-                "group.initial.rebalance.delay.ms=0",
-                "log.retention.hours=168",
-                "");
-        Files.writeString(config, properties);
-        Credentials.restrict(config);
-        return config;
-    }
-
-    private static Optional<Integer> readControllerPort(Path dir) {
-        Path config = dir.resolve("server.properties");
-        if (!Files.exists(config)) {
-            return Optional.empty();
-        }
-        try {
-            return Files.readAllLines(config).stream()
-                    .filter(l -> l.startsWith("controller.quorum.bootstrap.servers="))
-                    .map(l -> Integer.parseInt(l.substring(l.lastIndexOf(':') + 1)))
-                    .findFirst();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ServerProperties.write(dir, port, controllerPort, credentials, ADMIN, PARTITIONS);
     }
 
     private void awaitReady() {
@@ -417,7 +298,7 @@ public final class LocalKafka {
             System.out.println(kafka.pid());
         } else if ((args.length == 6 || args.length == 7) && args[0].equals("grant")) {
             Path dir = Path.of(args[1]).toAbsolutePath();
-            LocalKafka kafka = new LocalKafka(dir, Integer.parseInt(args[2]), readControllerPort(dir).orElse(0));
+            LocalKafka kafka = new LocalKafka(dir, Integer.parseInt(args[2]), ServerProperties.controllerPort(dir).orElse(0));
             Access access = new Access(args[3], Access.list(args[4]), Access.list(args[5]),
                     Optional.ofNullable(args.length == 7 ? args[6] : null));
             kafka.grant(access);
