@@ -24,7 +24,7 @@ final class Environment {
     final ServiceProcess payments;
 
     private Environment() {
-        work = Path.of(System.getProperty("e2e.work", "target/e2e")).resolve("run-" + System.currentTimeMillis());
+        work = Path.of(System.getProperty("e2e.work", "target/e2e")).resolve("run-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis());
         kafka = LocalKafka.start(work.resolve("kafka"), LocalKafka.freePort());
         postgres = LocalPostgres.start(work.resolve("postgres"), LocalPostgres.freePort(), "orders", "payments");
         common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(), "PG_PORT", String.valueOf(postgres.port()));
