@@ -9,8 +9,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -256,74 +254,12 @@ public final class LocalPostgres {
         }
     }
 
-    /**
-     * Creates each database and its owner role if missing; makes a database the role's if it was
-     * made before roles (its objects too), and lets no one else connect.
-     */
+    /** Each database and its owner role, made if missing (see {@link DatabaseRoles}). */
     private void createDatabases() {
         try (Connection c = server.getPostgresDatabase().getConnection()) {
-            for (String database : databases) {
-                String password = credentials.password(database);
-                try (Statement s = c.createStatement()) {
-                    if (!exists(c, "select 1 from pg_roles where rolname = ?", database)) {
-                        s.execute("create role " + database + " login replication nosuperuser nocreatedb nocreaterole");
-                    }
-                    s.execute("alter role " + database + " password '" + password + "'");
-                    if (!exists(c, "select 1 from pg_database where datname = ?", database)) {
-                        s.execute("create database " + database + " owner " + database);
-                    } else if (!exists(c, "select 1 from pg_database d join pg_roles r on r.oid = d.datdba where d.datname = ? and r.rolname <> 'postgres'", database)) {
-                        handOver(database);
-                    }
-                    s.execute("revoke all on database " + database + " from public");
-                }
-                writeEnv(database, password);
-            }
+            new DatabaseRoles(dir, port, credentials, USER, this::jdbcUrl).create(c, databases);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create databases " + databases + " on " + this, e);
-        }
-    }
-
-    /** Gives a database made by the superuser, and everything in its schema public, to its role. */
-    private void handOver(String database) throws SQLException {
-        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl(database), USER, credentials.password(USER)); Statement s = c.createStatement()) {
-            s.execute("alter database " + database + " owner to " + database);
-            s.execute("alter schema public owner to " + database);
-            List<String> statements = new java.util.ArrayList<>();
-            try (ResultSet rs = s.executeQuery("""
-                    select 'alter table public.' || quote_ident(tablename) || ' owner to ' from pg_tables where schemaname = 'public'
-                    union all select 'alter sequence public.' || quote_ident(sequencename) || ' owner to ' from pg_sequences where schemaname = 'public'
-                    union all select 'alter publication ' || quote_ident(pubname) || ' owner to ' from pg_publication""")) {
-                while (rs.next()) {
-                    statements.add(rs.getString(1) + database);
-                }
-            }
-            for (String statement : statements) {
-                s.execute(statement);
-            }
-        }
-    }
-
-    private static boolean exists(Connection c, String query, String name) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement(query)) {
-            q.setString(1, name);
-            try (ResultSet rs = q.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private void writeEnv(String database, String password) {
-        Path env = dir.resolve(database + ".env");
-        try {
-            Files.writeString(env, String.join("\n",
-                    "# the owner of database " + database + " on the local PostgreSQL, for a service: set -a; . " + env + "; set +a",
-                    "PG_PORT=" + port,
-                    "PG_USER=" + database,
-                    "PG_PASSWORD=" + password,
-                    ""));
-            Credentials.restrict(env);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -56,7 +56,7 @@ import java.util.concurrent.ExecutionException;
  * {@code emit}'s {@code Uni} completes once the broker has acknowledged it (or fails with
  * {@link EventNotSentException}).
  *
- * <h2>In</h2>
+ * <h2>In ({@link BridgeReceiver})</h2>
  * Each received envelope is delivered to the local bus as if emitted here, so its listeners run and
  * what they emit names it as the cause, and the record is acknowledged only when those listeners
  * have completed: delivery is at-least-once, and listeners must be idempotent (the services make
