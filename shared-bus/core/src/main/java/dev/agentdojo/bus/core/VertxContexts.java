@@ -54,8 +54,12 @@ public final class VertxContexts {
         if (context == null || !context.isDuplicate()) {
             return null;
         }
-        if (hasLocal(context)) {
-            return context.getLocal(CAUSE, AccessMode.CONCURRENT);
+        if (CAUSE != null) {
+            try {
+                return context.getLocal(CAUSE, AccessMode.CONCURRENT);
+            } catch (RuntimeException madeBeforeTheLocal) {
+                // see putCause: the cause is in the context's map
+            }
         }
         return context.getLocal(CAUSE_KEY) instanceof Event e ? e : null;
     }
@@ -68,9 +72,7 @@ public final class VertxContexts {
     static <T> T callOnNewContext(Vertx vertx, Event cause, Supplier<T> call) {
         ContextInternal base = ContextInternal.current();
         ContextInternal context = (base != null ? base : (ContextInternal) vertx.getOrCreateContext()).duplicate();
-        if (hasLocal(context)) {
-            context.putLocal(CAUSE, AccessMode.CONCURRENT, cause);
-        } else {
+        if (!putCause(context, cause)) {
             context.putLocal(CAUSE_KEY, cause);
         }
         ContextInternal previous = context.beginDispatch();
@@ -91,16 +93,17 @@ public final class VertxContexts {
     }
 
     /**
-     * Whether {@code context}'s Vert.x instance has the context local: one made before it was
-     * registered has no slot for it, and answers with an exception (never, when the bus made or was
-     * prepared before its Vert.x, as both the extension and {@code EventBus.create()} do).
+     * Puts {@code cause} in the context local; false when {@code context}'s Vert.x instance has none:
+     * one made before the local was registered has no slot for it, and answers with an exception
+     * (never, when the bus made or was prepared before its Vert.x, as both the extension and
+     * {@code EventBus.create()} do).
      */
-    private static boolean hasLocal(ContextInternal context) {
+    private static boolean putCause(ContextInternal context, Event cause) {
         if (CAUSE == null) {
             return false;
         }
         try {
-            context.getLocal(CAUSE, AccessMode.CONCURRENT);
+            context.putLocal(CAUSE, AccessMode.CONCURRENT, cause);
             return true;
         } catch (RuntimeException madeBeforeTheLocal) {
             return false;
