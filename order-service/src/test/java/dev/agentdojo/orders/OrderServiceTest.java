@@ -4,6 +4,7 @@ import dev.agentdojo.postgres.PostgresTestResource;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.service.outbox.TransactionalOutbox;
+import dev.agentdojo.orders.repository.IdempotencyKeyRepository;
 import dev.agentdojo.orders.repository.OrderRepository;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.ResourceArg;
@@ -66,6 +67,9 @@ class OrderServiceTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    IdempotencyKeyRepository keys;
 
     @Inject
     TransactionalOutbox outbox;
@@ -170,6 +174,19 @@ class OrderServiceTest {
 
         assertThat(countRows("select count(*) from orders where customer = 'ada' and id = '" + first + "'")).isEqualTo(1);
         assertThat(countRows("select count(*) from idempotency_keys where key = '" + key + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void oldIdempotencyKeysAreForgotten_andNewerOnesKept() {
+        String key = "key-" + UUID.randomUUID();
+        String order = placeWithKey(key, "{\"customer\":\"ada\",\"amount\":4}").then().statusCode(202).extract().path("id");
+
+        keys.forgetOlderThan(Instant.now().minus(Duration.ofHours(1)));
+        assertThat(keys.find(key)).map(IdempotencyKeyRepository.FirstUse::orderId).contains(order);
+
+        keys.forgetOlderThan(Instant.now().plus(Duration.ofSeconds(1)));
+        assertThat(keys.find(key)).isEmpty();
+        assertThat(orders.find(order)).isPresent(); // the order stays; only its key is forgotten
     }
 
     @Test

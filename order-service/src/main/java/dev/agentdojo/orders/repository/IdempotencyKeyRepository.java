@@ -3,6 +3,7 @@ package dev.agentdojo.orders.repository;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,9 +34,11 @@ public class IdempotencyKeyRepository {
     }
 
     private final AgroalDataSource dataSource;
+    private final EntityManager entityManager;
 
-    IdempotencyKeyRepository(AgroalDataSource dataSource) {
+    IdempotencyKeyRepository(AgroalDataSource dataSource, EntityManager entityManager) {
         this.dataSource = dataSource;
+        this.entityManager = entityManager;
     }
 
     /** The first use of {@code key}, if it was used (blocking: call it on a worker). */
@@ -49,7 +52,7 @@ public class IdempotencyKeyRepository {
 
     /** Forgets the keys used before {@code before}, in a transaction of its own. */
     public void forgetOlderThan(Instant before) {
-        QuarkusTransaction.requiringNew().run(() -> StoredOrder.getEntityManager()
+        QuarkusTransaction.requiringNew().run(() -> entityManager
                 .createNativeQuery("delete from idempotency_keys where created_at < ?1")
                 .setParameter(1, before)
                 .executeUpdate());
