@@ -21,6 +21,13 @@ public interface Bridge {
     boolean isReady();
 
     /**
+     * False once the stream of events received from other services has ended while the
+     * application runs — it takes no more, and only a restart makes it take them again: the
+     * service's liveness is DOWN then. True before the start and while it stops.
+     */
+    boolean isReceiving();
+
+    /**
      * Sends a record to the outgoing channel, as an outbox relay does with a committed event:
      * {@code envelope} as its value, {@code key} as its key, {@code headers} as its headers.
      * Completes when the broker has acknowledged it; fails when it did not take it.

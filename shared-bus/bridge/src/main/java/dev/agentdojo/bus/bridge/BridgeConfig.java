@@ -7,6 +7,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code event-bus.bridge.*} settings of the bridge between services; every one has a working default. */
 @ConfigMapping(prefix = "event-bus.bridge")
@@ -26,6 +27,15 @@ public interface BridgeConfig {
     /** Names or patterns that never cross, even when included. */
     @WithDefault("error")
     List<String> exclude();
+
+    /**
+     * The names (or patterns) of the events each topic may carry, by topic: what the topic's owner,
+     * the one service whose login may write it, emits — e.g.
+     * {@code event-bus.bridge.topic-events."agent-dojo.orders"=order:created,payment:process}.
+     * A received record with another name is dead-lettered, and the live log does not show it. A
+     * topic not named here may carry any event.
+     */
+    Map<String, List<String>> topicEvents();
 
     /** How many received event ids are remembered to drop redelivered duplicates. */
     @WithDefault("10000")

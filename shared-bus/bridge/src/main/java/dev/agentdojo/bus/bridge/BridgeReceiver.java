@@ -11,12 +11,15 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 /**
  * Hands each record the bridge receives to the local bus, and settles it: acknowledged once its
- * listeners completed, delivered again after a failure that passes, dead-lettered otherwise; a
- * record this service sent, or a duplicate, is acknowledged untouched. See {@link EventBridge}, "In".
+ * listeners completed, delivered again after a failure that passes, dead-lettered otherwise (and so
+ * is an event its topic's owner may not send, {@link TopicOwners}); a record this service sent, or
+ * a copy of an event already handled, is acknowledged untouched, and a copy of one being handled is
+ * settled as that one is ({@link HandledEvents}). See {@link EventBridge}, "In".
  */
 final class BridgeReceiver {
 
@@ -25,7 +28,8 @@ final class BridgeReceiver {
     private final LocalEventBus bus;
     private final BridgeMetrics metrics;
     private final BooleanSupplier stopped;
-    private final DeliveredIds delivered;
+    private final HandledEvents handled;
+    private final TopicOwners owners;
     private final byte[] source;
     private final Duration retryFirstWait;
     private final Duration retryMaxWait;
@@ -34,7 +38,8 @@ final class BridgeReceiver {
         this.bus = bus;
         this.metrics = metrics;
         this.stopped = stopped;
-        this.delivered = new DeliveredIds(config.dedupeWindow());
+        this.handled = new HandledEvents(config.dedupeWindow());
+        this.owners = new TopicOwners(config.topicEvents());
         this.source = bus.source().getBytes(StandardCharsets.UTF_8);
         this.retryFirstWait = config.retryFirstWait();
         this.retryMaxWait = config.retryMaxWait();
@@ -57,13 +62,30 @@ final class BridgeReceiver {
         if (event.source().equals(bus.source())) {
             return acknowledge(message);
         }
-        if (!delivered.firstTime(event.id())) {
-            LOG.debugf("Skipped duplicate of event %s ('%s')", event.id(), event.name());
-            metrics.skipped("duplicate");
-            return acknowledge(message);
+        String topic = topic(message);
+        if (!owners.allows(topic, event.name())) {
+            return deadLetter(message, "not-owners", "event " + event.id() + " ('" + event.name() + "')",
+                    new IllegalArgumentException("topic " + topic + " carries only " + owners.allowedOn(topic)
+                            + ": its owner does not send '" + event.name() + "'"));
+        }
+        if (handled.wasHandled(event.id())) {
+            return skipDuplicate(message, event);
+        }
+        CompletableFuture<Boolean> other = handled.begin(event.id());
+        if (other != null) { // another copy is being handled: this one is settled as that one is
+            return Uni.createFrom().completionStage(other).chain(done -> done ? skipDuplicate(message, event)
+                    : stopped.getAsBoolean() ? Uni.createFrom().voidItem() : receive(message));
         }
         metrics.count("consumed");
-        return handle(message, event, deliverNow(event, false), retryFirstWait, 1);
+        return handle(message, event, deliverNow(event, false), retryFirstWait, 1)
+                .onTermination().invoke((done, failure, cancelled) -> handled.finished(event.id(), done == Boolean.TRUE))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> skipDuplicate(Message<String> message, Event event) {
+        LOG.debugf("Skipped duplicate of event %s ('%s')", event.id(), event.name());
+        metrics.skipped("duplicate");
+        return acknowledge(message);
     }
 
     private Uni<Void> deliverNow(Event event, boolean again) {
@@ -74,22 +96,26 @@ final class BridgeReceiver {
         }
     }
 
-    /** Acknowledges once {@code attempt} succeeded; tries again after a failure that passes; dead-letters the rest. */
-    private Uni<Void> handle(Message<String> message, Event event, Uni<Void> attempt, Duration wait, int tries) {
+    /**
+     * Acknowledges once {@code attempt} succeeded; tries again after a failure that passes;
+     * dead-letters the rest. Answers whether the listeners completed.
+     */
+    private Uni<Boolean> handle(Message<String> message, Event event, Uni<Void> attempt, Duration wait, int tries) {
         return attempt.onItemOrFailure().transformToUni((ok, failure) -> {
             if (failure == null) {
                 if (tries > 1) {
                     LOG.infof("Event %s ('%s') handled after %d tries", event.id(), event.name(), tries);
                 }
-                return acknowledge(message);
+                return acknowledge(message).replaceWith(Boolean.TRUE);
             }
             Throwable cause = failure instanceof ListenerFailedException && failure.getCause() != null
                     ? EventBridge.unwrap(failure.getCause()) : EventBridge.unwrap(failure);
             if (stopped.getAsBoolean()) {
-                return Uni.createFrom().voidItem(); // not acknowledged: handled again after the restart, here or by a sibling
+                return Uni.createFrom().item(Boolean.FALSE); // not acknowledged: handled again after the restart, here or by a sibling
             }
             if (!PassingFailures.passes(cause)) {
-                return deadLetter(message, "failed", "event " + event.id() + " ('" + event.name() + "'), whose listeners failed", cause);
+                return deadLetter(message, "failed", "event " + event.id() + " ('" + event.name() + "'), whose listeners failed", cause)
+                        .replaceWith(Boolean.FALSE);
             }
             if (tries == 1) {
                 LOG.warnf("Event %s ('%s') could not be handled yet, tried again in %d ms and on until it is: %s",
@@ -97,16 +123,33 @@ final class BridgeReceiver {
             }
             Duration next = wait.multipliedBy(2).compareTo(retryMaxWait) > 0 ? retryMaxWait : wait.multipliedBy(2);
             return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                    .chain(() -> stopped.getAsBoolean() ? Uni.createFrom().voidItem()
+                    .chain(() -> stopped.getAsBoolean() ? Uni.createFrom().item(Boolean.FALSE)
                             : handle(message, event, deliverNow(event, true), next, tries + 1));
         });
     }
 
-    /** Sets a record aside for good: logged once without its content, counted, handed to the failure strategy. */
+    /**
+     * Sets a record aside for good: logged once without its content, counted, handed to the failure
+     * strategy. Should that fail (the dead-letter topic cannot be written: the broker away longer
+     * than the producer's delivery timeout), it is tried again, 1 s later, then twice as long each
+     * time up to a minute, for as long as the application runs: the partition waits, and the
+     * consumer's stream never ends over it.
+     */
     private Uni<Void> deadLetter(Message<String> message, String reason, String what, Throwable why) {
         LOG.warnf("Dead-lettered %s (partition %s): %s", what, where(message), why.toString());
         metrics.deadLettered(reason);
-        return Uni.createFrom().completionStage(() -> message.nack(why));
+        return Uni.createFrom().completionStage(() -> message.nack(why))
+                .onFailure().invoke(failed -> LOG.warnf("Could not set aside %s (partition %s), tried again: %s", what, where(message),
+                        failed.toString()))
+                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofMinutes(1)).indefinitely();
+    }
+
+    /** The topic a record was read from; null off Kafka (the in-memory connector of tests). */
+    @SuppressWarnings("unchecked")
+    private static String topic(Message<String> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> ((IncomingKafkaRecordMetadata<String, String>) m).getTopic())
+                .orElse(null);
     }
 
     @SuppressWarnings("unchecked")

@@ -108,6 +108,7 @@ public class EventBridge implements Bridge {
     private volatile Cancellable consuming;
     private volatile boolean ready;
     private volatile boolean stopped;
+    private volatile boolean receiving = true;
 
     @Inject
     EventBridge(LocalEventBus bus, BridgeConfig config,
@@ -144,7 +145,8 @@ public class EventBridge implements Bridge {
         consuming = in.onItem().transformToUni(receiver::receive).merge(concurrency)
                 .subscribe().with(
                         ignored -> { },
-                        failure -> LOG.errorf(failure, "The bridge stopped receiving events from other services"));
+                        failure -> ended(failure),
+                        () -> ended(null));
         ready = true;
         LOG.infof("Bridge of '%s' started: sends %s except %s %s, receives every other service's events",
                 bus.source(), include, exclude, outbox == null ? "at emit" : "through its transactional outbox");
@@ -153,6 +155,19 @@ public class EventBridge implements Bridge {
     @Override
     public boolean isReady() {
         return ready;
+    }
+
+    @Override
+    public boolean isReceiving() {
+        return receiving || stopped;
+    }
+
+    private void ended(Throwable failure) {
+        if (stopped) {
+            return;
+        }
+        receiving = false;
+        LOG.errorf(failure, "The bridge stopped receiving events from other services; liveness is DOWN so that the instance is restarted");
     }
 
     /** The application stops: take no more events from the moment it is told (some resources may already be closing). */

@@ -54,6 +54,7 @@ public class EventLogTail implements EventLog {
     /** The ids of the events in {@link #latest}: an event on the topic twice is shown once. */
     private final Set<String> shown = new HashSet<>();
     private final List<MultiEmitter<? super LoggedEvent>> followers = new CopyOnWriteArrayList<>();
+    private final TopicOwners owners;
     private LogTailReader reader; // guarded by this
     private boolean stopped; // guarded by this
 
@@ -63,6 +64,7 @@ public class EventLogTail implements EventLog {
         this.instance = config.instanceId();
         this.keep = config.logTailSize();
         this.keepBytes = config.logTailBytes().asLongValue();
+        this.owners = new TopicOwners(config.topicEvents());
         this.kafka = ConfigProvider.getConfig().getOptionalValue("mp.messaging.incoming." + Bridge.INCOMING + ".connector", String.class)
                 .orElse("").equals("smallrye-kafka");
     }
@@ -117,7 +119,7 @@ public class EventLogTail implements EventLog {
         synchronized (this) {
             if (reader == null && !stopped) {
                 Config config = ConfigProvider.getConfig();
-                reader = new LogTailReader(vertx, config, instance, keep, this::publish);
+                reader = new LogTailReader(vertx, config, instance, keep, owners, this::publish);
                 reader.start();
             }
             r = reader;

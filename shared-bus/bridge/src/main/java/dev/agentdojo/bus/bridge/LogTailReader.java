@@ -1,5 +1,6 @@
 package dev.agentdojo.bus.bridge;
 
+import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.LoggedEvent;
 import io.vertx.core.Context;
@@ -55,6 +56,7 @@ final class LogTailReader {
     private final Properties properties;
     private final List<String> topics;
     private final int keep;
+    private final TopicOwners owners;
     /** Takes each batch read, in time order, and whether it is history (read before the first reader was answered). */
     private final BiConsumer<List<Sized>, Boolean> sink;
     private final CountDownLatch firstRead = new CountDownLatch(1);
@@ -71,12 +73,13 @@ final class LogTailReader {
     private volatile boolean stopped;
     private volatile long timer = -1;
 
-    LogTailReader(Vertx vertx, Config config, String instance, int keep, BiConsumer<List<Sized>, Boolean> sink) {
+    LogTailReader(Vertx vertx, Config config, String instance, int keep, TopicOwners owners, BiConsumer<List<Sized>, Boolean> sink) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.properties = consumerProperties(config, instance);
         this.topics = chainTopics(config);
         this.keep = keep;
+        this.owners = owners;
         this.sink = sink;
     }
 
@@ -153,7 +156,10 @@ final class LogTailReader {
             List<Sized> batch = new ArrayList<>();
             for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
                 try {
-                    batch.add(new Sized(new LoggedEvent(Envelope.decode(record.value()), instanceOf(record)), record.serializedValueSize()));
+                    Event event = Envelope.decode(record.value());
+                    if (owners.allows(record.topic(), event.name())) { // else dead-lettered by the bridge: not an event to show
+                        batch.add(new Sized(new LoggedEvent(event, instanceOf(record)), record.serializedValueSize()));
+                    }
                 } catch (IllegalArgumentException notAnEvent) {
                     // dead-lettered by the bridge, which logs it; not an event to show
                 }

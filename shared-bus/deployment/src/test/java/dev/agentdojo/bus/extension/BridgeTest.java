@@ -38,6 +38,9 @@ class BridgeTest {
     EventBus bus;
 
     @Inject
+    EventBridge bridge;
+
+    @Inject
     @Connector("smallrye-in-memory")
     InMemoryConnector connector;
 
@@ -173,6 +176,58 @@ class BridgeTest {
         assertThat(seen).extracting(Event::id).containsExactly("retry-1", "retry-1", "retry-1");
         assertThat(record.nacked.get()).isFalse();
         assertThat(bus.getHistory("payment:process")).as("recorded once, however often tried").hasSize(1);
+    }
+
+    @Test
+    void aCopyThatArrivesWhileTheFirstIsRetriedIsAcknowledgedOnlyOnceTheFirstIsHandled_andRunsNoListener() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean databaseBack = new java.util.concurrent.atomic.AtomicBoolean();
+        bus.on("payment:process", e -> {
+            calls.incrementAndGet();
+            if (!databaseBack.get()) {
+                throw new java.sql.SQLTransientConnectionException("the database is away", "08006");
+            }
+        });
+        Settled first = new Settled();
+        Settled copy = new Settled();
+        String message = envelope("copy-1", "payment:process", "order-service", "corr-9", "[]");
+
+        received.send(first.of(message));
+        await().atMost(WAIT).until(() -> calls.get() >= 2); // being retried
+        received.send(copy.of(message)); // as after a rebalance: the same record again
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !copy.acked.get() && !first.acked.get());
+
+        int callsBeforeBack = calls.get();
+        databaseBack.set(true);
+
+        await().atMost(WAIT).until(() -> first.acked.get() && copy.acked.get());
+        assertThat(calls.get()).as("the copy ran no listener: only the first's retries did").isBetween(callsBeforeBack + 1, callsBeforeBack + 2);
+        assertThat(copy.nacked.get()).isFalse();
+        Settled late = new Settled();
+        received.send(late.of(message));
+        await().atMost(WAIT).until(() -> late.acked.get());
+        assertThat(calls.get()).as("a copy after it was handled is skipped").isBetween(callsBeforeBack + 1, callsBeforeBack + 2);
+    }
+
+    @Test
+    void aDeadLetterThatCannotBeWrittenIsTriedAgain_andTheConsumerGoesOn() {
+        bus.on("payment:process", e -> {
+            if (e.id().equals("poison-2")) {
+                throw new IllegalArgumentException("never chargeable");
+            }
+        });
+        java.util.concurrent.atomic.AtomicInteger nacks = new java.util.concurrent.atomic.AtomicInteger();
+        Message<String> poison = Message.of(envelope("poison-2", "payment:process", "order-service", "corr-10", "[]"))
+                .withNack(failure -> nacks.incrementAndGet() == 1
+                        ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("the dead-letter topic cannot be written"))
+                        : java.util.concurrent.CompletableFuture.completedFuture(null));
+        Settled next = new Settled();
+
+        received.send(poison);
+        received.send(next.of(envelope("next-2", "payment:process", "order-service", "corr-11", "[]")));
+
+        await().atMost(WAIT).until(() -> nacks.get() == 2 && next.acked.get());
+        assertThat(bridge.isReceiving()).as("the consumer's stream did not end").isTrue();
     }
 
     @Test
