@@ -38,6 +38,9 @@ class BadInputTest {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    jakarta.validation.Validator validator;
+
     private double ordersBefore;
 
     @BeforeEach
@@ -61,8 +64,10 @@ class BadInputTest {
             negative amount             | {"customer":"ada","amount":-5}                        | amount must be more than 0
             amount over a million       | {"customer":"ada","amount":1000000.01}                | amount must be at most 1000000
             three decimals              | {"customer":"ada","amount":1.005}                     | amount must have at most 2 decimals
-            lower-case currency         | {"customer":"ada","amount":1,"currency":"eur"}        | currency must be three capital letters
-            four-letter currency        | {"customer":"ada","amount":1,"currency":"EURO"}       | currency must be three capital letters
+            lower-case currency         | {"customer":"ada","amount":1,"currency":"eur"}        | currency must be an ISO 4217 currency code
+            four-letter currency        | {"customer":"ada","amount":1,"currency":"EURO"}       | currency must be an ISO 4217 currency code
+            no such currency ABC        | {"customer":"ada","amount":1,"currency":"ABC"}        | currency must be an ISO 4217 currency code
+            no such currency XYZ        | {"customer":"ada","amount":1,"currency":"XYZ"}        | currency must be an ISO 4217 currency code
             amount of the wrong type    | {"customer":"ada","amount":"abc"}                     | field 'amount' has a value of the wrong type
             amount as a boolean         | {"customer":"ada","amount":true}                      | field 'amount' has a value of the wrong type
             customer as an object       | {"customer":{"a":1},"amount":1}                       | field 'customer' has a value of the wrong type
@@ -88,7 +93,7 @@ class BadInputTest {
             amount far too small         | {"customer":"ada","amount":-1e400}                   | amount must be more than 0
             customer as an array         | {"customer":["a"],"amount":1}                        | field 'customer' has a value of the wrong type
             customer null                | {"customer":null,"amount":1}                         | customer must not be blank
-            currency as a number         | {"customer":"ada","amount":1,"currency":978}         | currency must be three capital letters
+            currency as a number         | {"customer":"ada","amount":1,"currency":978}         | currency must be an ISO 4217 currency code
             trailing garbage             | {"customer":"ada","amount":1} {                       | the body is not valid JSON
             single quotes                | {'customer':'ada','amount':1}                         | the body is not valid JSON
             comments                     | {"customer":"ada",/* hi */"amount":1}                 | the body is not valid JSON
@@ -108,11 +113,31 @@ class BadInputTest {
                 .body("detail", equalTo("customer must not contain control characters"));
     }
 
+    /** One rule for the chain: every body the front door accepts makes events that payment-service accepts. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            ada          | 1        | EUR
+            ada          | 1000000  | JPY
+            a b c        | 0.01     | XXX
+            ada          | 10       | ABC
+            ada          | 10       | XYZ
+            ad​a    | 10       | USD
+            ada          | 10       | eur
+            ada          | 10       | CHF
+            """)
+    void whatTheFrontDoorAcceptsTheChainAccepts(String customer, java.math.BigDecimal amount, String currency) {
+        var request = new dev.agentdojo.orders.rest.PlaceOrderRequest(customer, amount, currency);
+        boolean accepted = validator.validate(request).isEmpty();
+        boolean chainAccepts = validator.validate(new dev.agentdojo.service.chain.OrderCreated("o-1", customer, amount, currency)).isEmpty()
+                && validator.validate(new dev.agentdojo.service.chain.PaymentRequested("o-1", amount, currency)).isEmpty();
+        assertThat(accepted).as("the front door and the chain agree on %s %s %s", customer, amount, currency).isEqualTo(chainAccepts);
+    }
+
     @Test
     void aCurrencyWithANewlineIsRefused() {
         problem(given().contentType(ContentType.JSON).body("{\"customer\":\"ada\",\"amount\":1,\"currency\":\"EU\\nR\"}")
                 .when().post("/orders").then(), 400)
-                .body("detail", containsString("currency must be three capital letters"));
+                .body("detail", containsString("currency must be an ISO 4217 currency code"));
     }
 
     @Test

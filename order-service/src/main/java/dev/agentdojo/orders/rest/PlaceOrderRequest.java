@@ -1,5 +1,7 @@
 package dev.agentdojo.orders.rest;
 
+import dev.agentdojo.service.chain.ChainRules;
+import dev.agentdojo.service.chain.CurrencyCode;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
@@ -11,16 +13,17 @@ import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 
 /**
- * The body of {@code POST /orders}.
+ * The body of {@code POST /orders}, checked with the chain's own rules ({@link ChainRules},
+ * {@link CurrencyCode}), so that an order the front door accepts is one payment-service can settle.
  *
  * @param customer 1–100 characters, none of them a control character
  * @param amount   more than 0, at most 1,000,000, at most 2 decimals
- * @param currency three capital letters; {@code EUR} when left out
+ * @param currency an ISO 4217 code, such as {@code EUR} (the default when left out)
  */
 public record PlaceOrderRequest(
         @NotBlank(message = "must not be blank")
         @Size(max = 100, message = "must be at most 100 characters")
-        @Pattern(regexp = "[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]*", message = "must not contain control characters")
+        @Pattern(regexp = ChainRules.NO_CONTROL_CHARACTERS, message = ChainRules.NO_CONTROL_MESSAGE)
         String customer,
 
         @NotNull(message = "is required")
@@ -29,7 +32,7 @@ public record PlaceOrderRequest(
         @Digits(integer = 7, fraction = 2, message = "must have at most 2 decimals")
         BigDecimal amount,
 
-        @Pattern(regexp = "[A-Z]{3}", message = "must be three capital letters, such as EUR")
+        @CurrencyCode(message = "must be an ISO 4217 currency code (three capital letters, such as EUR)")
         String currency) {
 
     public static final String DEFAULT_CURRENCY = "EUR";
