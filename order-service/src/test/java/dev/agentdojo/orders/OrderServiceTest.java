@@ -104,6 +104,27 @@ class OrderServiceTest {
     }
 
     @Test
+    void aListenerThatFailsWhileTheOrderIsPlacedFailsTheRequest_andNothingIsPlacedOrSent() {
+        long ordersBefore = countRows("select count(*) from orders");
+        var failing = bus.on("order:created", e -> {
+            throw new IllegalStateException("a listener's bug");
+        });
+        try {
+            given().contentType(ContentType.JSON).body("{\"customer\":\"half\",\"amount\":3}")
+                    .when().post("/orders")
+                    .then().statusCode(500)
+                    .contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.startsWith("a listener of 'order:created' failed, so nothing was done"));
+        } finally {
+            failing.close();
+        }
+        assertThat(countRows("select count(*) from orders")).as("no order half-placed").isEqualTo(ordersBefore);
+        String next = place("whole", "4");
+        await().atMost(WAIT).until(() -> sent.received().stream().anyMatch(m -> m.getPayload().contains(next)));
+        assertThat(sent.received()).extracting(m -> m.getPayload()).noneMatch(p -> p.contains("\"half\""));
+    }
+
+    @Test
     void theCurrencyDefaultsToEur() {
         given().contentType(ContentType.JSON).body("{\"customer\":\"ada\",\"amount\":1}")
                 .when().post("/orders")

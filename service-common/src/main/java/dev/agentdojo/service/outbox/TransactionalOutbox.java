@@ -1,7 +1,9 @@
 package dev.agentdojo.service.outbox;
 
 import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.EventOutbox;
+import dev.agentdojo.bus.ListenerFailedException;
 import dev.agentdojo.service.db.GroupCommit;
 import dev.agentdojo.service.db.GroupCommitConfig;
 import io.agroal.api.AgroalDataSource;
@@ -32,6 +34,11 @@ import java.util.function.Supplier;
  * committed in a transaction of its own (batched with others), and its emit's {@code Uni} completes
  * once it is committed.
  *
+ * <p>A listener that fails while {@link #collect} runs fails the work: {@code collect} throws a
+ * {@link ListenerFailedException} (the first failure, the others suppressed) and hands the caller
+ * no events, so nothing of it is committed — never an order without its payment request. (Only
+ * failures known during {@code collect} count: those of synchronous listeners.)
+ *
  * <p>The table has the columns of Debezium's outbox event router ({@code id}, {@code aggregatetype},
  * {@code aggregateid}, {@code type}, {@code payload}; plus {@code source} and {@code instance}, which
  * become headers), so Kafka Connect with Debezium can relay it instead of the embedded relay. A row is
@@ -59,11 +66,14 @@ public class TransactionalOutbox implements EventOutbox {
     private final String instance;
     /** The events being collected on this thread, if {@link #collect} runs on it. */
     private final ThreadLocal<List<Outgoing>> collecting = new ThreadLocal<>();
+    /** The listener failures while {@link #collect} runs on this thread. */
+    private final ThreadLocal<List<ListenerFailedException>> failures = new ThreadLocal<>();
     private final GroupCommit<Outgoing, Void> alone;
 
-    TransactionalOutbox(AgroalDataSource dataSource, GroupCommitConfig batching,
+    TransactionalOutbox(AgroalDataSource dataSource, GroupCommitConfig batching, EventBus bus,
                         @ConfigProperty(name = "event-bus.bridge.instance-id") String instance) {
         this.instance = instance;
+        bus.on(EventBus.ERROR, this::failedWhileCollecting);
         this.alone = new GroupCommit<>("outbox events", dataSource, Infrastructure.getDefaultWorkerPool(),
                 batching, (connection, events) -> {
                     write(connection, events);
@@ -79,17 +89,39 @@ public class TransactionalOutbox implements EventOutbox {
      */
     public <T> Collected<T> collect(Supplier<T> work) {
         List<Outgoing> outer = collecting.get();
+        List<ListenerFailedException> outerFailures = failures.get();
         List<Outgoing> events = new ArrayList<>(2);
+        List<ListenerFailedException> failed = new ArrayList<>(0);
         collecting.set(events);
+        failures.set(failed);
         try {
             T result = work.get();
+            if (!failed.isEmpty()) {
+                ListenerFailedException first = failed.get(0);
+                failed.stream().skip(1).forEach(first::addSuppressed);
+                throw first;
+            }
             return new Collected<>(result, List.copyOf(events));
         } finally {
-            if (outer == null) {
-                collecting.remove();
-            } else {
-                collecting.set(outer);
-            }
+            restore(collecting, outer);
+            restore(failures, outerFailures);
+        }
+    }
+
+    private static <V> void restore(ThreadLocal<V> local, V outer) {
+        if (outer == null) {
+            local.remove();
+        } else {
+            local.set(outer);
+        }
+    }
+
+    /** An {@code error} event: a listener failed; while {@link #collect} runs here, that fails the work. */
+    private void failedWhileCollecting(Event error) {
+        List<ListenerFailedException> failed = failures.get();
+        if (failed != null) {
+            Event event = error.arg(1, Event.class);
+            failed.add(new ListenerFailedException(event, error.arg(0, Throwable.class)));
         }
     }
 

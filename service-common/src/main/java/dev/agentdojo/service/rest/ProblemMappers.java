@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.agentdojo.bus.EventNotSentException;
 import dev.agentdojo.bus.bridge.PassingFailures;
+import dev.agentdojo.bus.ListenerFailedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -120,6 +121,18 @@ public class ProblemMappers {
         LOG.warnf("Refused a request to %s: %s", uri.getPath(), cause.getMessage());
         return Response.fromResponse(Problem.of(503, detail, uri.getPath(), List.of()).toResponse())
                 .header("Retry-After", String.valueOf(retryAfterSeconds)).build();
+    }
+
+    /** A listener failed inside the transaction of the request's work ({@code TransactionalOutbox.collect}): nothing was committed. */
+    @ServerExceptionMapper
+    public Response listenerFailed(ListenerFailedException e, UriInfo uri) {
+        if (PassingFailures.passes(e.getCause())) {
+            return refused(e, uri, "the service's database does not answer right now, so nothing was done; try again shortly", 5);
+        }
+        String reference = UUID.randomUUID().toString();
+        LOG.errorf(e, "Request to %s failed: a listener of event %s failed (reference %s)", uri.getPath(), e.event().id(), reference);
+        return Problem.of(500, "a listener of '" + e.event().name() + "' failed, so nothing was done; the log holds the cause under reference "
+                + reference, uri.getPath(), List.of()).toResponse();
     }
 
     @ServerExceptionMapper
