@@ -8,7 +8,9 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * {@code /q/health/ready} says whether this instance relays the service's outbox ({@code relaying:
- * true}) or stands by while a sibling does. Either is UP: one instance of a service relays at a time.
+ * true}) or stands by while a sibling does — either is UP, one instance of a service relays at a
+ * time — and is DOWN, with the reason, while the relay cannot do its job: its replication slot is
+ * missing, or the broker refuses a record ({@link OutboxRelay#problem}).
  */
 @Readiness
 @ApplicationScoped
@@ -22,6 +24,8 @@ public class OutboxRelayHealth implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("outbox relay").up().withData("relaying", relay.isRelaying()).build();
+        String problem = relay.problem();
+        var response = HealthCheckResponse.named("outbox relay").status(problem == null).withData("relaying", relay.isRelaying());
+        return (problem == null ? response : response.withData("problem", problem)).build();
     }
 }

@@ -23,4 +23,13 @@ public interface OutboxConfig {
      */
     @WithDefault("1s")
     Duration retryWait();
+
+    /**
+     * How long the relay's leadership lasts unless renewed (the relaying instance renews it every
+     * {@link #retryWait}): a sibling takes over within about this long, plus a few seconds to start,
+     * after the relaying instance crashed, froze or was cut off; and one that froze sends nothing
+     * once it wakes up (see {@link RelayLease}). At least three times {@link #retryWait}.
+     */
+    @WithDefault("10s")
+    Duration lease();
 }

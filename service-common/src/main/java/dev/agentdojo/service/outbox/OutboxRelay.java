@@ -1,10 +1,12 @@
 package dev.agentdojo.service.outbox;
 
 import dev.agentdojo.bus.Bridge;
+import dev.agentdojo.bus.bridge.EventBridge;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,10 +17,6 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Moves the events committed to the {@linkplain TransactionalOutbox outbox} to the broker: an
@@ -49,12 +48,23 @@ import java.util.concurrent.TimeoutException;
  *       event is written): PostgreSQL keeps the log from there, and it moves on only once the
  *       broker acknowledged everything before it. A batch the broker did not take is sent again
  *       (at least once: a record can reach the topic twice, with the same event id).</li>
- *   <li><b>One relay per service.</b> Of several instances, the one that holds the service's
- *       PostgreSQL advisory lock (on a connection of its own) relays; the others try to take it
- *       every {@code service.outbox.retry-wait} and do so within seconds of the relaying one
- *       stopping or dying, since its lock ends with its connection. A relay that loses that
- *       connection stops. The replication slot, which serves one reader at a time, guards the same
- *       rule a second time.</li>
+ *   <li><b>One relay per service, also when one freezes.</b> Of several instances, the one that
+ *       holds the outbox's {@linkplain RelayLease lease} relays; the others ask for it every
+ *       {@code service.outbox.retry-wait}. The lease ends by itself within {@code service.outbox.lease}
+ *       of its holder crashing, freezing or being cut off, and a sibling takes over; a holder that
+ *       wakes up after losing it sends nothing more (it checks the lease before each record). The
+ *       replication slot, which serves one reader at a time, guards the same rule a second time.</li>
+ *   <li><b>Never a silent fresh slot.</b> The relay starts only on the slot the migration made;
+ *       when it is missing (a failover, a restore, dropped by hand), nothing is relayed, readiness
+ *       is DOWN and the log says why and what to do — Debezium would make a new slot at the current
+ *       position and skip every event committed in between. A heartbeat every 10 s moves the slot
+ *       on between outbox events, so it does not hold back the log the rest of the database writes.</li>
+ *   <li><b>Never blocked unseen.</b> A record the broker refuses (a missing topic or ACL, a size
+ *       limit) is sent again, alone — those the broker took are not sent again — with readiness
+ *       DOWN and the reason in the log and in {@code /q/health/ready} until it goes through; the
+ *       gauges {@code agentdojo_outbox_waiting_events}, {@code _waiting_bytes},
+ *       {@code _waiting_oldest_seconds} and {@code agentdojo_outbox_slot_lag_bytes} show what
+ *       waits.</li>
  *   <li><b>Recovers by itself.</b> When the database or the broker goes away, the relay waits and
  *       starts again from the slot's position.</li>
  * </ul>
@@ -67,18 +77,44 @@ public class OutboxRelay {
     /** How long the leader's lock connection may take to answer before the relay gives way. */
     private static final Duration LEADER_CHECK_TIMEOUT = Duration.ofSeconds(8);
 
+    /** How long a record the broker refuses waits before it is sent again, at first; twice as long each time after. */
+    private static final Duration RESEND_FIRST_WAIT = Duration.ofMillis(100);
+    private static final Duration RESEND_MAX_WAIT = Duration.ofSeconds(5);
+    /** How often the slot's lag is read. */
+    private static final Duration LAG_EVERY = Duration.ofSeconds(5);
+
     private final Bridge bridge;
     private final OutboxConfig config;
     private final RelaySettings settings;
+    private final RelayLease lease;
+    private final String slot;
     private volatile boolean stopped;
     private volatile boolean relaying;
+    /** Why the relay cannot do its job right now (readiness DOWN); null when it can, or stands by. */
+    private volatile String problem;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private final AtomicLong waitingEvents = new AtomicLong();
+    private final AtomicLong waitingBytes = new AtomicLong();
+    /** System.nanoTime() since when the oldest record not yet taken by the broker waits; 0: none waits. */
+    private volatile long waitingSince;
+    private volatile long slotLag = -1;
     private Thread thread;
 
-    OutboxRelay(Bridge bridge, OutboxConfig config, Config settings) {
+    OutboxRelay(Bridge bridge, OutboxConfig config, Config settings, MeterRegistry registry) {
         this.bridge = bridge;
         this.config = config;
         this.settings = new RelaySettings(settings, config, LEADER_CHECK_TIMEOUT);
+        if (config.lease().compareTo(config.retryWait().multipliedBy(3)) < 0) {
+            throw new IllegalArgumentException("service.outbox.lease must be at least three times service.outbox.retry-wait, were "
+                    + config.lease() + " and " + config.retryWait());
+        }
+        this.lease = new RelayLease(this.settings.jdbcUrl, this.settings.leaderConnection(), config.lease(), LEADER_CHECK_TIMEOUT);
+        this.slot = this.settings.slot();
+        registry.gauge("agentdojo.outbox.waiting.events", waitingEvents);
+        registry.gauge("agentdojo.outbox.waiting.bytes", waitingBytes);
+        registry.gauge("agentdojo.outbox.waiting.oldest.seconds", this,
+                relay -> relay.waitingSince == 0 ? 0 : (System.nanoTime() - relay.waitingSince) / 1e9);
+        registry.gauge("agentdojo.outbox.slot.lag.bytes", this, relay -> relay.slotLag);
     }
 
     /** The replication slot a service's migration creates for database {@code database}. */
@@ -122,48 +158,68 @@ public class OutboxRelay {
         return relaying;
     }
 
+    /**
+     * Why the relay cannot do its job right now — the slot is missing, or the broker refuses a
+     * record — or null: it relays, or stands by while a sibling does, or waits for the database.
+     */
+    public String problem() {
+        return problem;
+    }
+
     private void run(Properties properties) {
         String lastState = null;
-        while (!stopped) {
-            String state;
-            try (Connection lock = DriverManager.getConnection(settings.jdbcUrl, settings.leaderConnection())) {
-                state = leads(lock) ? relayWhileLeading(lock, properties) : "another instance relays; this one stands by";
-            } catch (SQLException e) {
-                state = "the database does not answer (" + e.getMessage() + ")";
-            } catch (InterruptedException e) {
-                break;
+        long lagReadAt = 0;
+        try {
+            while (!stopped) {
+                String state;
+                try {
+                    if (lease.tryTake()) {
+                        state = relayWhileLeading(properties);
+                        lease.close(); // a relay that stopped gives the lease up: any instance may take it next
+                    } else {
+                        state = "another instance relays; this one stands by";
+                    }
+                } catch (SQLException e) {
+                    lease.close();
+                    state = "the database does not answer (" + e.getMessage() + ")";
+                } catch (InterruptedException e) {
+                    break;
+                }
+                relaying = false;
+                if (stopped) {
+                    break;
+                }
+                if (!state.equals(lastState)) {
+                    LOG.infof("Outbox relay not running here, tried again every %d ms: %s", config.retryWait().toMillis(), state);
+                    lastState = state;
+                }
+                if (System.nanoTime() - lagReadAt > LAG_EVERY.toNanos()) {
+                    slotLag = lease.slotLagBytes(slot);
+                    lagReadAt = System.nanoTime();
+                }
+                try {
+                    Thread.sleep(config.retryWait().toMillis()); // on the relay's own thread
+                } catch (InterruptedException e) {
+                    break;
+                }
             }
-            relaying = false;
-            if (stopped) {
-                break;
-            }
-            if (!state.equals(lastState)) {
-                LOG.infof("Outbox relay not running here, tried again every %d ms: %s", config.retryWait().toMillis(), state);
-                lastState = state;
-            }
-            try {
-                Thread.sleep(config.retryWait().toMillis()); // on the relay's own thread
-            } catch (InterruptedException e) {
-                break;
-            }
+        } finally {
+            lease.close();
         }
     }
 
-    /**
-     * Whether this instance leads: it holds the service's advisory lock, on a connection of its own,
-     * as long as that connection lives (a crashed instance's ends with its process).
-     */
-    private static boolean leads(Connection lock) throws SQLException {
-        try (PreparedStatement take = lock.prepareStatement("select pg_try_advisory_lock(hashtext(?))")) {
-            take.setString(1, RelaySettings.PUBLICATION + ":" + lock.getCatalog());
-            try (ResultSet row = take.executeQuery()) {
-                return row.next() && row.getBoolean(1);
-            }
+    /** Runs the engine while this instance holds the lease, renewing it; answers why it stopped. */
+    private String relayWhileLeading(Properties properties) throws InterruptedException, SQLException {
+        if (!lease.takeSlot(slot)) {
+            problem = "the replication slot " + slot + " is missing, so nothing is relayed: events committed since it was lost would be "
+                    + "skipped by a new one. Create it (select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')) once "
+                    + "you know what those events became; the relay starts on it by itself";
+            LOG.error("Outbox relay stopped: " + problem);
+            return problem;
         }
-    }
-
-    /** Runs the engine while this instance leads; answers why it stopped. */
-    private String relayWhileLeading(Connection lock, Properties properties) throws InterruptedException {
+        if (problem != null && problem.startsWith("the replication slot")) {
+            problem = null;
+        }
         String[] problem = new String[1];
         DebeziumEngine<RecordChangeEvent<SourceRecord>> running = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(properties)
@@ -180,21 +236,24 @@ public class OutboxRelay {
         Future<?> done = runner.submit(running);
         relaying = true;
         LOG.info("Outbox relay running: this instance sends the committed events on");
+        long lagReadAt = 0;
         try {
             while (!stopped && !done.isDone()) {
                 try {
                     done.get(config.retryWait().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException stillRunning) {
-                    if (!lock.isValid((int) Math.max(1, LEADER_CHECK_TIMEOUT.toSeconds()))) {
-                        return "its connection to the database was lost";
+                    if (!lease.renew()) {
+                        return "it lost its lease (its session with the database ended or did not answer)";
+                    }
+                    if (System.nanoTime() - lagReadAt > LAG_EVERY.toNanos()) {
+                        slotLag = lease.slotLagBytes(slot);
+                        lagReadAt = System.nanoTime();
                     }
                 } catch (ExecutionException failed) {
                     return why(null, failed.getCause());
                 }
             }
             return problem[0] == null ? "it stopped" : problem[0];
-        } catch (SQLException e) {
-            return "its connection to the database was lost (" + e.getMessage() + ")";
         } finally {
             relaying = false;
             boolean interrupted = Thread.interrupted(); // let the engine's thread finish before this one goes
@@ -211,36 +270,83 @@ public class OutboxRelay {
         }
     }
 
-    /** One batch of committed events: sent in order, marked processed once the broker has all of them. */
+    /**
+     * One batch of committed events: sent in order, each sent again alone until the broker takes it,
+     * and marked processed once the broker has all of them. Sends nothing once the lease is not held.
+     */
     private void relay(List<RecordChangeEvent<SourceRecord>> batch, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
-        long wait = 100;
-        while (true) {
-            List<CompletableFuture<Void>> sent = new ArrayList<>(batch.size());
-            for (RecordChangeEvent<SourceRecord> change : batch) {
-                SourceRecord record = change.record();
-                if (record.value() instanceof String envelope) {
-                    sent.add(bridge.publish(String.valueOf(record.key()), envelope, headers(record)).toCompletableFuture());
-                }
+        List<SourceRecord> pending = new ArrayList<>(batch.size());
+        long bytes = 0;
+        for (RecordChangeEvent<SourceRecord> change : batch) {
+            if (change.record().value() instanceof String envelope) { // else a heartbeat: nothing to send
+                pending.add(change.record());
+                bytes += envelope.length();
             }
-            try {
-                // the producer settles each record within its delivery.timeout.ms; this bound only guards against a lost answer
-                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
-                break;
-            } catch (ExecutionException | TimeoutException e) {
+        }
+        waiting(pending.size(), bytes);
+        long wait = RESEND_FIRST_WAIT.toMillis();
+        try {
+            while (!pending.isEmpty()) {
+                List<CompletableFuture<Void>> sent = new ArrayList<>(pending.size());
+                for (SourceRecord record : pending) {
+                    fence();
+                    sent.add(bridge.publish(String.valueOf(record.key()), (String) record.value(), headers(record)).toCompletableFuture());
+                }
+                List<SourceRecord> refused = new ArrayList<>(0);
+                Throwable reason = null;
+                for (int i = 0; i < sent.size(); i++) {
+                    try {
+                        // the producer settles each record within its delivery.timeout.ms; this bound only guards against a lost answer
+                        sent.get(i).get(10, TimeUnit.MINUTES);
+                        waitingEvents.decrementAndGet();
+                        waitingBytes.addAndGet(-((String) pending.get(i).value()).length());
+                    } catch (ExecutionException | TimeoutException e) {
+                        refused.add(pending.get(i));
+                        reason = reason == null ? (e instanceof ExecutionException ? e.getCause() : e) : reason;
+                    }
+                }
+                if (refused.isEmpty()) {
+                    break;
+                }
                 if (stopped) {
                     throw new InterruptedException("the application stops");
                 }
-                LOG.warnf("The broker did not take %d relayed events; sent again in %d ms: %s", sent.size(), wait,
-                        e instanceof ExecutionException ? e.getCause() : e);
+                String why = "the broker refuses " + refused.size() + " of the committed events (the first: event "
+                        + header(refused.get(0), EventBridge.EVENT_ID_HEADER) + "); they are sent again until it takes them, "
+                        + "and every later event waits: " + reason;
+                if (!why.equals(problem)) {
+                    LOG.error("Outbox relay blocked: " + why);
+                }
+                problem = why;
                 Thread.sleep(wait);
-                wait = Math.min(wait * 2, 5_000);
+                wait = Math.min(wait * 2, RESEND_MAX_WAIT.toMillis());
+                pending = refused;
             }
+        } finally {
+            waiting(0, 0);
+        }
+        if (problem != null && problem.startsWith("the broker refuses")) {
+            LOG.info("Outbox relay unblocked: the broker took the events it refused");
+            problem = null;
         }
         for (RecordChangeEvent<SourceRecord> change : batch) {
             committer.markProcessed(change);
         }
         committer.markBatchFinished();
+    }
+
+    /** Sends nothing without the lease: a relay that froze and lost it stops here when it wakes up. */
+    private void fence() throws InterruptedException {
+        if (!lease.held()) {
+            throw new InterruptedException("this instance no longer holds the outbox's lease: it sends nothing more");
+        }
+    }
+
+    private void waiting(long events, long bytes) {
+        waitingEvents.set(events);
+        waitingBytes.set(bytes);
+        waitingSince = events == 0 ? 0 : System.nanoTime();
     }
 
     /** Why the engine stopped, in a line: the deepest cause's message; a sibling relaying, said so. */
@@ -258,6 +364,11 @@ public class OutboxRelay {
         }
         int newline = text.indexOf('\n');
         return newline < 0 ? text : text.substring(0, newline);
+    }
+
+    private static String header(SourceRecord record, String name) {
+        Header header = record.headers().lastWithName(name);
+        return header == null || header.value() == null ? "?" : header.value().toString();
     }
 
     private static Map<String, String> headers(SourceRecord record) {

@@ -36,7 +36,13 @@ final class RelaySettings {
         return "agentdojo_outbox_" + database;
     }
 
-    /** The leader's lock connection: it answers within {@code leaderCheckTimeout}, or the relay gives way. */
+    /** This service's replication slot. */
+    String slot() {
+        URI url = URI.create(jdbcUrl.substring("jdbc:".length()));
+        return slotName(url.getPath().substring(1));
+    }
+
+    /** The lease's session: it answers within {@code leaderCheckTimeout}, or the relay gives way. */
     Properties leaderConnection() {
         Properties p = new Properties();
         p.setProperty("user", user);
@@ -70,6 +76,8 @@ final class RelaySettings {
         p.setProperty("table.include.list", "public.outbox");
         p.setProperty("snapshot.mode", "no_data");
         p.setProperty("poll.interval.ms", String.valueOf(Math.max(1, config.pollInterval().toMillis())));
+        // Between outbox events the slot still moves on with the log (else it holds back what the rest of the database writes).
+        p.setProperty("heartbeat.interval.ms", "10000");
         // The advisory lock makes one instance the relay; should a sibling still hold the slot for a moment, the
         // engine gives up soon, and run() tries again every retry-wait.
         p.setProperty("slot.max.retries", "1");
