@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 
 /** The {@code payment.*} settings. */
 @ConfigMapping(prefix = "payment")
@@ -12,5 +13,16 @@ public interface PaymentConfig {
     /** Charges above this amount (in any currency) are declined. */
     @WithDefault("10000")
     BigDecimal limit();
+
+    /**
+     * How long a payment may stay {@code CHARGING} (recorded, its outcome not yet) before the
+     * payment-service finishes it itself, without waiting for its request to come again.
+     */
+    @WithDefault("1m")
+    Duration resumeChargingAfter();
+
+    /** How often the payments left {@code CHARGING} are looked for. */
+    @WithDefault("30s")
+    Duration resumeChargingEvery();
 
 }

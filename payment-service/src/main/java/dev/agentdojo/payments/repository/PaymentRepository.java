@@ -37,8 +37,12 @@ import java.util.concurrent.CompletionStage;
 @ApplicationScoped
 public class PaymentRepository {
 
-    /** A payment to record before its charge. */
-    public record Charge(String orderId, BigDecimal amount, String currency, Instant at) {
+    /** A payment to record before its charge, and the request (event id, chain) that asks for it. */
+    public record Charge(String orderId, BigDecimal amount, String currency, Instant at, String requestId, String correlationId) {
+    }
+
+    /** A payment recorded {@code CHARGING} whose outcome is not recorded yet, with the request that asked for it. */
+    public record Stalled(String orderId, BigDecimal amount, String currency, Instant since, String requestId, String correlationId) {
     }
 
     /** A payment's outcome and the events that announce it (to the outbox, in the same transaction). */
@@ -46,8 +50,13 @@ public class PaymentRepository {
     }
 
     private static final String BEGIN = """
-            insert into payments (order_id, amount, currency, status, charged_at) values (?, ?, ?, 'CHARGING', ?)
+            insert into payments (order_id, amount, currency, status, charged_at, request_id, correlation_id)
+            values (?, ?, ?, 'CHARGING', ?, ?, ?)
             on conflict (order_id) do nothing""";
+    private static final String STALLED = """
+            select order_id, amount, currency, charged_at, request_id, correlation_id from payments
+            where status = 'CHARGING' and charged_at < ? and request_id is not null
+            order by charged_at limit ?""";
     private static final String FIND = """
             select id, order_id, amount, currency, status, reason, charged_at from payments where order_id = ?""";
     private static final String COMPLETE = """
@@ -55,11 +64,13 @@ public class PaymentRepository {
             where order_id = ? and status = 'CHARGING'""";
 
     private final TransactionalOutbox outbox;
+    private final AgroalDataSource dataSource;
     private final GroupCommit<Charge, Payment> charges;
     private final GroupCommit<Outcome, Boolean> outcomes;
 
     PaymentRepository(AgroalDataSource dataSource, TransactionalOutbox outbox, GroupCommitConfig batching) {
         this.outbox = outbox;
+        this.dataSource = dataSource;
         var workers = Infrastructure.getDefaultWorkerPool();
         this.charges = new GroupCommit<>("charges", dataSource, workers, batching, PaymentRepository::begin);
         this.outcomes = new GroupCommit<>("outcomes", dataSource, workers, batching, this::complete);
@@ -83,6 +94,25 @@ public class PaymentRepository {
         return StoredPayment.<StoredPayment>findByIdOptional(orderId).map(StoredPayment::toPayment);
     }
 
+    /** At most {@code max} payments still {@code CHARGING} that were recorded before {@code before}, oldest first. */
+    public List<Stalled> stalled(Instant before, int max) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(STALLED)) {
+            select.setObject(1, utc(before));
+            select.setInt(2, max);
+            List<Stalled> stalled = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    stalled.add(new Stalled(row.getString(1), row.getBigDecimal(2), row.getString(3),
+                            row.getObject(4, OffsetDateTime.class).toInstant(), row.getString(5), row.getString(6)));
+                }
+            }
+            return stalled;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the payments left CHARGING: " + e.getMessage(), e);
+        }
+    }
+
     /** The newest payments first, at most {@code limit}. */
     @Transactional
     public List<Payment> newest(int limit) {
@@ -97,6 +127,8 @@ public class PaymentRepository {
                 insert.setBigDecimal(2, charge.amount());
                 insert.setString(3, charge.currency());
                 insert.setObject(4, utc(charge.at()));
+                insert.setString(5, charge.requestId());
+                insert.setString(6, charge.correlationId());
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -3,6 +3,7 @@ package dev.agentdojo.payments.service;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.OnEvent;
+import dev.agentdojo.payments.repository.PaymentRepository;
 import dev.agentdojo.service.chain.ChainEvents;
 import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.PaymentFailed;
@@ -11,6 +12,8 @@ import dev.agentdojo.service.outbox.TransactionalOutbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
+
+import java.util.List;
 
 /**
  * The payment side of the chain: {@link PaymentRequested} ({@code payment:process}) charges the
@@ -23,12 +26,18 @@ import org.jboss.logging.Logger;
  * </ol>
  * A crash anywhere leaves the request unacknowledged; when it comes again, a payment still
  * {@code CHARGING} calls the gateway again with the same key, which answers the first charge's
- * result, so the order is charged once; a payment already final is left alone.
+ * result, so the order is charged once; a payment already final is left alone. Should the request
+ * never come again (dead-lettered, or lost), {@link #resume} finishes the payment from what was
+ * recorded ({@code PaymentHousekeeping} looks for such payments). The gateway is always called with
+ * the amount and currency recorded first; a request for the same order with another amount or
+ * currency is refused (dead-lettered) with that reason, and changes nothing.
  */
 @ApplicationScoped
 public class PaymentWorkflow {
 
     private static final Logger LOG = Logger.getLogger(PaymentWorkflow.class);
+    /** The service that asks for payments: the source of a request rebuilt from what a payment recorded. */
+    private static final String REQUESTER = "order-service";
     private final EventBus bus;
     private final Payments payments;
     private final PaymentGateway gateway;
@@ -46,16 +55,40 @@ public class PaymentWorkflow {
     @OnEvent(PaymentRequested.NAME)
     Uni<Void> process(Event requested) {
         PaymentRequested request = chain.read(requested, PaymentRequested.class); // refused (dead-lettered) unless valid
-        return payments.begin(request.orderId(), request.amount(), request.currency())
+        return payments.begin(requested, request)
                 .chain(payment -> {
+                    if (payment.amount().compareTo(request.amount()) != 0 || !payment.currency().equals(request.currency())) {
+                        throw chain.rejected(requested, "mismatch", "it asks for " + request.amount().toPlainString() + " "
+                                + request.currency() + ", but the payment of order " + request.orderId() + " was recorded for "
+                                + payment.amount().toPlainString() + " " + payment.currency());
+                    }
                     if (payment.status() != PaymentStatus.CHARGING) {
                         LOG.infof("Order %s was charged before (payment %s, %s); not charged again", payment.orderId(),
                                 payment.id(), payment.status());
                         return Uni.createFrom().voidItem();
                     }
-                    return gateway.charge(request.orderId(), request.amount(), request.currency())
-                            .chain(result -> announce(requested, request, result));
+                    return chargeAndAnnounce(requested, new PaymentRequested(payment.orderId(), payment.amount(), payment.currency()));
                 });
+    }
+
+    /**
+     * Finishes a payment left {@code CHARGING} whose request may never come again: calls the gateway
+     * with the recorded amount and currency (the order id as the key, as the first call did) and
+     * announces the outcome as the answer to the recorded request. A payment completed meanwhile (by
+     * its request coming again, here or on another instance) is left as it is.
+     */
+    public Uni<Void> resume(PaymentRepository.Stalled stalled) {
+        PaymentRequested request = new PaymentRequested(stalled.orderId(), stalled.amount(), stalled.currency());
+        Event requested = new Event(stalled.requestId(), PaymentRequested.NAME,
+                List.of(request.orderId(), request.amount(), request.currency()), stalled.since(), REQUESTER,
+                stalled.correlationId(), null);
+        LOG.infof("Order %s: payment left CHARGING since %s, resumed", stalled.orderId(), stalled.since());
+        return chargeAndAnnounce(requested, request);
+    }
+
+    private Uni<Void> chargeAndAnnounce(Event requested, PaymentRequested request) {
+        return gateway.charge(request.orderId(), request.amount(), request.currency())
+                .chain(result -> announce(requested, request, result));
     }
 
     private Uni<Void> announce(Event requested, PaymentRequested request, PaymentGateway.Result result) {

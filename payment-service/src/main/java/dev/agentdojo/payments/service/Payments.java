@@ -1,12 +1,14 @@
 package dev.agentdojo.payments.service;
 
+import dev.agentdojo.bus.Event;
 import dev.agentdojo.payments.repository.PaymentRepository;
+import dev.agentdojo.service.chain.PaymentRequested;
 import dev.agentdojo.service.outbox.TransactionalOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -33,8 +35,14 @@ public class Payments {
      * answers the order's payment: still {@code CHARGING} (new, or left so by a crash) when the
      * gateway must be called, final when the order was charged before.
      */
-    public Uni<Payment> begin(String orderId, BigDecimal amount, String currency) {
-        return Uni.createFrom().completionStage(() -> payments.begin(new PaymentRepository.Charge(orderId, amount, currency, Instant.now())));
+    public Uni<Payment> begin(Event requested, PaymentRequested request) {
+        return Uni.createFrom().completionStage(() -> payments.begin(new PaymentRepository.Charge(request.orderId(), request.amount(),
+                request.currency(), Instant.now(), requested.id(), requested.correlationId())));
+    }
+
+    /** At most {@code max} payments left {@code CHARGING} for longer than {@code age}, oldest first. Blocking. */
+    public List<PaymentRepository.Stalled> stalled(Duration age, int max) {
+        return payments.stalled(Instant.now().minus(age), max);
     }
 
     /**

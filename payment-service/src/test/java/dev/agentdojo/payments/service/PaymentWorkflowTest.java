@@ -5,6 +5,7 @@ import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.StandaloneEventBus;
 import dev.agentdojo.service.chain.ChainEvents;
 import dev.agentdojo.service.chain.InvalidEventException;
+import dev.agentdojo.service.chain.PaymentRequested;
 import dev.agentdojo.service.outbox.TransactionalOutbox;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -96,7 +97,7 @@ class PaymentWorkflowTest {
 
     @Test
     void anOrderChargedBeforeIsNotChargedAgain() {
-        when(payments.begin(eq(ORDER), any(), any())).thenReturn(Uni.createFrom().item(
+        when(payments.begin(any(), any())).thenReturn(Uni.createFrom().item(
                 new Payment("pay-1", ORDER, BigDecimal.TEN, "EUR", PaymentStatus.APPROVED, null, Instant.now())));
 
         workflow.process(request("10", "EUR")).await().atMost(WAIT);
@@ -106,21 +107,56 @@ class PaymentWorkflowTest {
     }
 
     @Test
+    void aRequestForAnotherAmountOrCurrencyThanTheOneRecordedIsRefused_andNothingIsCharged() {
+        recordedAs("12.50", "EUR");
+
+        for (Event other : List.of(request("13.00", "EUR"), request("12.50", "USD"))) {
+            assertThatThrownBy(() -> workflow.process(other).await().atMost(WAIT)).as(other.args().toString())
+                    .isInstanceOf(InvalidEventException.class)
+                    .hasMessageContaining("but the payment of order " + ORDER + " was recorded for 12.50 EUR");
+        }
+        verify(gateway, never()).charge(anyString(), any(), any());
+        assertThat(meters.counter("agentdojo.events.rejected", "reason", "mismatch").count()).isEqualTo(2);
+    }
+
+    @Test
+    void aPaymentLeftChargingIsResumedWithWhatWasRecorded_andAnsweredAsItsRequest() {
+        when(gateway.charge(eq(ORDER), any(), any())).thenReturn(Uni.createFrom().item(
+                new PaymentGateway.Result("pay-3", PaymentStatus.APPROVED, null, Instant.now(), true)));
+
+        workflow.resume(new dev.agentdojo.payments.repository.PaymentRepository.Stalled(ORDER, new BigDecimal("7.25"), "CHF",
+                Instant.now().minusSeconds(120), "request-1", "chain-1")).await().atMost(WAIT);
+
+        verify(gateway).charge(ORDER, new BigDecimal("7.25"), "CHF");
+        Event announced = bus.getHistory("order:confirmed").get(0);
+        assertThat(announced.args()).containsExactly(ORDER, "pay-3", new BigDecimal("7.25"), "CHF");
+        assertThat(announced.causationId()).isEqualTo("request-1");
+        assertThat(announced.correlationId()).isEqualTo("chain-1");
+    }
+
+    @Test
     void aRequestThatIsNotValidIsRefused_andNothingIsRecordedOrCharged() {
         for (Event invalid : List.of(request("-1", "EUR"), request("10", "euro"), request("0.001", "EUR"),
                 new Event("e-9", "payment:process", List.of("not an id", BigDecimal.TEN, "EUR"), Instant.now(), "order-service", "c-9", null),
                 new Event("e-8", "payment:process", List.of(ORDER), Instant.now(), "order-service", "c-8", null))) {
             assertThatThrownBy(() -> workflow.process(invalid)).as(invalid.args().toString()).isInstanceOf(InvalidEventException.class);
         }
-        verify(payments, never()).begin(anyString(), any(), any());
+        verify(payments, never()).begin(any(), any());
         verify(gateway, never()).charge(anyString(), any(), any());
         assertThat(meters.counter("agentdojo.events.rejected", "reason", "invalid").count()
                 + meters.counter("agentdojo.events.rejected", "reason", "unreadable").count()).isEqualTo(5);
     }
 
     private void charging() {
-        when(payments.begin(eq(ORDER), any(), any())).thenAnswer(call -> Uni.createFrom().item(
-                new Payment(null, ORDER, call.getArgument(1), call.getArgument(2), PaymentStatus.CHARGING, null, Instant.now())));
+        when(payments.begin(any(), any())).thenAnswer(call -> {
+            PaymentRequested request = call.getArgument(1);
+            return Uni.createFrom().item(new Payment(null, ORDER, request.amount(), request.currency(), PaymentStatus.CHARGING, null, Instant.now()));
+        });
+    }
+
+    private void recordedAs(String amount, String currency) {
+        when(payments.begin(any(), any())).thenReturn(Uni.createFrom().item(
+                new Payment(null, ORDER, new BigDecimal(amount), currency, PaymentStatus.CHARGING, null, Instant.now())));
     }
 
     private static Event request(String amount, String currency) {
