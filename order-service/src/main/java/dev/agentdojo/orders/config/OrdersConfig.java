@@ -17,6 +17,14 @@ public interface OrdersConfig {
     @WithDefault("24h")
     Duration idempotencyKeyTtl();
 
+    /**
+     * The deadline of {@code POST /orders}: it is answered within this, whatever the database does
+     * — slow, stalled or gone. Work not confirmed by then is answered 503, saying that it may have
+     * been done and that a retry with the same {@code Idempotency-Key} is safe.
+     */
+    @WithDefault("15s")
+    Duration placeWithin();
+
     /** How often the {@code agentdojo.orders{status}} gauges are counted again from the database. */
     @WithDefault("5s")
     Duration countEvery();

@@ -6,6 +6,8 @@ import dev.agentdojo.orders.repository.OrderEventRepository;
 import dev.agentdojo.orders.repository.OrderRepository;
 import dev.agentdojo.orders.service.Order;
 import dev.agentdojo.orders.service.Orders;
+import dev.agentdojo.orders.config.OrdersConfig;
+import dev.agentdojo.service.db.OutcomeUnknownException;
 import dev.agentdojo.service.rest.Problem;
 import dev.agentdojo.service.rest.QueryLimit;
 import io.smallrye.mutiny.Uni;
@@ -29,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.time.Duration;
 import java.util.List;
 
 /** Orders over HTTP. Thin: validation and mapping here, the work in {@link Orders}, the reads from the repositories. */
@@ -44,8 +47,11 @@ public class OrderResource {
     private final OrderEventRepository chains;
     private final String service;
 
-    OrderResource(Orders orders, OrderRepository stored, OrderEventRepository chains, EventBus bus) {
+    private final Duration placeWithin;
+
+    OrderResource(Orders orders, OrderRepository stored, OrderEventRepository chains, EventBus bus, OrdersConfig config) {
         this.orders = orders;
+        this.placeWithin = config.placeWithin();
         this.stored = stored;
         this.chains = chains;
         this.service = bus.source();
@@ -59,13 +65,17 @@ public class OrderResource {
     @APIResponse(responseCode = "202", description = "Accepted; Location is the order")
     @APIResponse(responseCode = "400", description = "Invalid order or Idempotency-Key (problem+json, with the invalid fields)")
     @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for another request")
-    @APIResponse(responseCode = "503", description = "The database cannot take the order now; nothing was created")
+    @APIResponse(responseCode = "503", description = "The database cannot take the order now; the detail says whether nothing was "
+            + "created, or whether that is not known (then a retry with the same Idempotency-Key is safe)")
     public Uni<Response> place(@NotNull(message = "is required: send a JSON object") @Valid PlaceOrderRequest request,
                                @HeaderParam(IDEMPOTENCY_KEY)
                                @Pattern(regexp = "[\\x20-\\x7E]{1,255}", message = "must be 1 to 255 printable ASCII characters")
                                String key,
                                UriInfo uri) {
         return orders.place(request.customer(), request.amount(), request.currencyOrDefault(), key)
+                // one deadline for all the request's database work: answered in time, whatever the database does
+                .ifNoItem().after(placeWithin).failWith(() -> new OutcomeUnknownException("the order was not confirmed within "
+                        + placeWithin.toSeconds() + " s (orders.place-within)", null))
                 .map(placement -> Response.accepted(placement.order())
                         .location(uri.getBaseUriBuilder().path("orders").path(placement.order().id()).build())
                         .build());

@@ -74,6 +74,24 @@ final class BatchTransactions<T, R> {
         return outcomes;
     }
 
+    /**
+     * Commits; when the connection fails while the reply is awaited (SQLSTATE class 08, or none),
+     * the transaction may have committed: that is said ({@link OutcomeUnknownException}), never
+     * "nothing was done". A commit the server refused (a serialization failure, say) did not.
+     */
+    private void commit(Connection connection) throws SQLException {
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if (state == null || state.startsWith("08")) {
+                throw new OutcomeUnknownException("the database did not confirm the commit of " + name
+                        + ", which may have taken place: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
     private List<R> inTransaction(Connection connection, List<T> items) throws SQLException {
         connection.setAutoCommit(false);
         try {
@@ -82,7 +100,7 @@ final class BatchTransactions<T, R> {
                 throw new IllegalStateException("the writer of " + name + " answered " + results.size()
                         + " results for " + items.size() + " items");
             }
-            connection.commit();
+            commit(connection);
             return results;
         } catch (SQLException | RuntimeException | Error e) {
             try {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.agentdojo.bus.EventNotSentException;
 import dev.agentdojo.bus.bridge.PassingFailures;
 import dev.agentdojo.bus.ListenerFailedException;
+import dev.agentdojo.service.db.OutcomeUnknownException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -123,6 +124,16 @@ public class ProblemMappers {
                 .header("Retry-After", String.valueOf(retryAfterSeconds)).build();
     }
 
+    /** Whether the work was done is not known: it may have been. Never "nothing was done". */
+    @ServerExceptionMapper
+    public Response outcomeUnknown(OutcomeUnknownException e, UriInfo uri) {
+        LOG.warnf("Answered a request to %s with its outcome unknown: %s", uri.getPath(), e.getMessage());
+        return Response.fromResponse(Problem.of(503, "the database did not confirm in time whether this request was carried out, "
+                        + "and it may have been; sending it again with the same Idempotency-Key is safe and answers what was done "
+                        + "(without a key, look for it before you send it again)", uri.getPath(), List.of()).toResponse())
+                .header("Retry-After", "5").build();
+    }
+
     /** A listener failed inside the transaction of the request's work ({@code TransactionalOutbox.collect}): nothing was committed. */
     @ServerExceptionMapper
     public Response listenerFailed(ListenerFailedException e, UriInfo uri) {
@@ -137,6 +148,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        for (Throwable cause = e; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof OutcomeUnknownException unknown) {
+                return outcomeUnknown(unknown, uri);
+            }
+        }
         if (PassingFailures.passes(e)) {
             return refused(e instanceof Exception exception ? exception : new IllegalStateException(e), uri,
                     "the service's database does not answer right now, so nothing was done; try again shortly", 5);

@@ -1,0 +1,17 @@
+package dev.agentdojo.service.db;
+
+import java.sql.SQLTransientException;
+
+/**
+ * It is not known whether a piece of work was committed: the database did not answer a
+ * {@code COMMIT} (the connection broke, or timed out, while waiting for the reply), or did not
+ * answer the request in time. It may have been. Passes ({@code PassingFailures}): doing the work
+ * again is safe wherever the work is idempotent — a received event handled again, an order placed
+ * again with the same {@code Idempotency-Key} — and tells what was done.
+ */
+public class OutcomeUnknownException extends SQLTransientException {
+
+    public OutcomeUnknownException(String message, Throwable cause) {
+        super(message, "08007", cause); // SQLSTATE 08007: transaction resolution unknown
+    }
+}
