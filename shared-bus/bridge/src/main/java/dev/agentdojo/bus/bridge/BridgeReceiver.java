@@ -59,14 +59,14 @@ final class BridgeReceiver {
         } catch (IllegalArgumentException e) {
             return deadLetter(message, "invalid", "a record that is not an event envelope", e);
         }
-        if (event.source().equals(bus.source())) {
-            return acknowledge(message);
-        }
         String topic = topic(message);
-        if (!owners.allows(topic, event.name())) {
+        if (!owners.allows(topic, event.name())) { // whatever source it claims
             return deadLetter(message, "not-owners", "event " + event.id() + " ('" + event.name() + "')",
                     new IllegalArgumentException("topic " + topic + " carries only " + owners.allowedOn(topic)
                             + ": its owner does not send '" + event.name() + "'"));
+        }
+        if (event.source().equals(bus.source())) {
+            return acknowledge(message);
         }
         if (handled.wasHandled(event.id())) {
             return skipDuplicate(message, event);
