@@ -2,7 +2,6 @@ package dev.agentdojo.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -19,7 +18,7 @@ final class ClientFiles {
     static void write(Path dir, String principal, String password, String bootstrap, Map<String, Object> javaConfig) {
         try {
             Path librdkafka = dir.resolve(principal + ".properties");
-            Files.writeString(librdkafka, String.join("\n",
+            Credentials.writePrivate(librdkafka, String.join("\n",
                     "# " + principal + " on the local broker, for librdkafka clients: kcat -F " + librdkafka + " -C -t TOPIC",
                     "# PLAIN: librdkafka before 2.6.1 (Debian 12's kcat) fails SCRAM against Kafka 4; a newer one may",
                     "# say SCRAM-SHA-512. A principal granted while the broker runs has PLAIN from the broker's next start.",
@@ -29,21 +28,18 @@ final class ClientFiles {
                     "sasl.username=" + principal,
                     "sasl.password=" + password,
                     ""));
-            Credentials.restrict(librdkafka);
             Path java = dir.resolve(principal + ".client.properties");
             StringBuilder javaClient = new StringBuilder("# " + principal
                     + " on the local broker, for Java clients (kafka-console-consumer.sh --consumer.config " + java + ")\n");
             javaConfig.forEach((key, value) -> javaClient.append(key).append('=').append(value).append('\n'));
-            Files.writeString(java, javaClient);
-            Credentials.restrict(java);
+            Credentials.writePrivate(java, javaClient.toString());
             Path env = dir.resolve(principal + ".env");
-            Files.writeString(env, String.join("\n",
+            Credentials.writePrivate(env, String.join("\n",
                     "# " + principal + " on the local broker, for a service: set -a; . " + env + "; set +a",
                     "KAFKA_BOOTSTRAP_SERVERS=" + bootstrap,
                     "KAFKA_USERNAME=" + principal,
                     "KAFKA_PASSWORD=" + password,
                     ""));
-            Credentials.restrict(env);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -62,8 +62,7 @@ final class ServerProperties {
                 "group.initial.rebalance.delay.ms=0",
                 "log.retention.hours=168",
                 "");
-        Files.writeString(config, properties);
-        Credentials.restrict(config);
+        Credentials.writePrivate(config, properties);
         return config;
     }
 

@@ -3,7 +3,6 @@ package dev.agentdojo.postgres;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -44,10 +43,9 @@ final class Credentials {
             passwords.setProperty(role, password);
             try {
                 Files.createDirectories(file.getParent());
-                try (Writer out = Files.newBufferedWriter(file)) {
-                    passwords.store(out, "passwords of this server's roles (LocalPostgres); keep private");
-                }
-                restrict(file);
+                java.io.StringWriter text = new java.io.StringWriter();
+                passwords.store(text, "passwords of this server's roles (LocalPostgres); keep private");
+                writePrivate(file, text.toString());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -60,12 +58,26 @@ final class Credentials {
         return passwords.containsKey(role);
     }
 
-    /** Makes a file that holds a password readable and writable by its owner only. */
-    static void restrict(Path file) throws IOException {
+    /**
+     * Writes a file that holds a password, readable and writable by its owner only from the moment
+     * it exists: written to a new file made with those permissions, then moved in its place (never
+     * a file with default permissions, made private afterwards).
+     */
+    static void writePrivate(Path file, String content) throws IOException {
+        Path temp;
         try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
             // a file system without POSIX permissions: the directory's own protection applies
+            Files.writeString(file, content);
+            return;
+        }
+        try {
+            Files.writeString(temp, content);
+            Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
         }
     }
 }

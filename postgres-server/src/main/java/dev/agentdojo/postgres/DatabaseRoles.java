@@ -88,13 +88,12 @@ final class DatabaseRoles {
     private void writeEnv(String database, String password) {
         Path env = dir.resolve(database + ".env");
         try {
-            Files.writeString(env, String.join("\n",
+            Credentials.writePrivate(env, String.join("\n",
                     "# the owner of database " + database + " on the local PostgreSQL, for a service: set -a; . " + env + "; set +a",
                     "PG_PORT=" + port,
                     "PG_USER=" + database,
                     "PG_PASSWORD=" + password,
                     ""));
-            Credentials.restrict(env);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

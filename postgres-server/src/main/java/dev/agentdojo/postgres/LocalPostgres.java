@@ -216,8 +216,7 @@ public final class LocalPostgres {
                     .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile()));
             if (fresh) { // initdb gives the superuser its password
-                Files.writeString(pwfile, credentials.password(USER) + "\n");
-                Credentials.restrict(pwfile);
+                Credentials.writePrivate(pwfile, credentials.password(USER) + "\n");
                 builder.setLocaleConfig("pwfile", pwfile.toString());
             }
             try {
