@@ -46,6 +46,20 @@ final class Api {
         return -1;
     }
 
+    /** {@code /q/health/ready} of a service: why its outbox relay cannot do its job, or null when it can (or says nothing). */
+    String relayProblem(ServiceProcess service) {
+        Reply ready = get(service.managementUrl() + "/q/health/ready");
+        if (ready.body() == null) {
+            return null;
+        }
+        for (JsonNode check : ready.body().path("checks")) {
+            if (check.path("name").asText().equals("outbox relay") && check.path("data").has("problem")) {
+                return check.path("data").path("problem").asText();
+            }
+        }
+        return null;
+    }
+
     /** {@code /q/health/ready} of a service: whether its outbox relay runs there (false while it stands by, or is down). */
     boolean relaying(ServiceProcess service) {
         Reply ready = get(service.managementUrl() + "/q/health/ready");

@@ -118,6 +118,19 @@ final class EventLog {
                 .collect(Collectors.toMap(Function.identity(), id -> customers.getOrDefault(id, "")));
     }
 
+    /** When each copy of each event on {@code topic} was sent (the records' timestamps, ms), by event id. */
+    static Map<String, List<Long>> sendTimes(LocalKafka kafka, String topic) {
+        Map<String, List<Long>> times = new java.util.HashMap<>();
+        read(kafka, topic, record -> {
+            var id = record.headers().lastHeader("agent-dojo-event-id");
+            if (id != null) {
+                times.computeIfAbsent(new String(id.value(), java.nio.charset.StandardCharsets.UTF_8), k -> new ArrayList<>())
+                        .add(record.timestamp());
+            }
+        });
+        return times;
+    }
+
     /** Every envelope on both services' topics, order-service's first, each in order, parsed. */
     static List<JsonNode> readAll(LocalKafka kafka) {
         List<JsonNode> events = new ArrayList<>(readTopic(kafka, ORDERS));

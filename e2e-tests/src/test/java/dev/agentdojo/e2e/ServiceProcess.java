@@ -96,6 +96,30 @@ final class ServiceProcess {
         }
     }
 
+    /** SIGSTOP: the process stands still where it is, its sockets and locks open, until {@link #thaw}. */
+    void freeze() {
+        signal("-STOP");
+    }
+
+    /** SIGCONT: a {@linkplain #freeze frozen} process goes on. */
+    void thaw() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            int exit = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + name, e);
+        }
+    }
+
     void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();

@@ -70,6 +70,28 @@ class TrustBoundariesIT extends EndToEndTest {
                         && e.path("name").asText().equals("order:confirmed") && !e.path("args").get(1).asText().startsWith("forged")));
     }
 
+    @Test
+    void anEventItsTopicsOwnerDoesNotSendIsDeadLettered_andNotActedOn() throws Exception {
+        String phantom = "phantom-" + System.nanoTime();
+        String created = "{\"id\":\"" + phantom + "-created\",\"name\":\"order:created\",\"args\":[\"" + phantom
+                + "\",\"nobody\",50.00,\"EUR\"],\"timestamp\":\"2026-01-01T00:00:00Z\",\"source\":\"order-service\","
+                + "\"correlationId\":\"" + phantom + "\",\"causationId\":null}";
+        try (KafkaProducer<String, String> payments = EventLog.producer(env.kafka, "payment-service")) {
+            // payment-service's own login may write its own topic, but it never sends order:created
+            payments.send(new ProducerRecord<>(EventLog.PAYMENTS, phantom, created)).get(10, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> EventLog.deadLettered(env.kafka).keySet().stream()
+                .anyMatch(value -> value.contains(phantom + "-created")));
+        assertThat(EventLog.deadLettered(env.kafka).entrySet()).filteredOn(e -> e.getKey().contains(phantom))
+                .extracting(Map.Entry::getValue).singleElement().asString()
+                .contains("topic agent-dojo.payments carries only order:confirmed, payment:failed");
+        Api.Reply control = api.placeOrder("after-the-phantom", new BigDecimal("20.00")).get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !api.getOrder(control.text("id")).text("status").equals("PENDING"));
+        assertThat(EventLog.paymentsAskedFor(env.kafka)).as("no payment asked for an order nobody placed").doesNotContainKey(phantom);
+        assertThat(api.payment(phantom).status()).isEqualTo(404);
+        assertThat(api.events(500).body().toString()).as("the live log does not show it").doesNotContain(phantom);
+    }
+
     private static void assertRefused(String principal, String topic, String key, String value) {
         try (KafkaProducer<String, String> producer = EventLog.producer(env.kafka, principal)) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, key, value)).get(15, TimeUnit.SECONDS))

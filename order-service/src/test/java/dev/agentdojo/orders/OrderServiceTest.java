@@ -272,6 +272,23 @@ class OrderServiceTest {
         assertThat(countRows("select count(*) from outbox")).as("rows leave the table in the transaction that wrote them").isZero();
     }
 
+    @Test
+    void theReplicationSlotMovesOnBetweenOutboxEvents_soItDoesNotHoldBackTheRestOfTheLog() throws SQLException {
+        String lsnAfterOtherWrites;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("create table if not exists not_in_the_outbox (id bigserial primary key, filler text)");
+            s.execute("insert into not_in_the_outbox (filler) select repeat('x', 200) from generate_series(1, 2000)");
+            try (ResultSet row = s.executeQuery("select pg_current_wal_lsn()::text")) {
+                row.next();
+                lsnAfterOtherWrites = row.getString(1);
+            }
+        }
+        // no outbox event meanwhile: only the relay's heartbeat (every 10 s) can move the slot past those writes
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                countRows("select count(*) from pg_replication_slots where slot_name = 'agentdojo_outbox_orders' "
+                        + "and confirmed_flush_lsn >= '" + lsnAfterOtherWrites + "'::pg_lsn") == 1);
+    }
+
     private long countRows(String sql) {
         try (Connection c = dataSource.getConnection(); Statement select = c.createStatement(); ResultSet row = select.executeQuery(sql)) {
             row.next();

@@ -173,9 +173,8 @@ public class OutboxRelay {
             while (!stopped) {
                 String state;
                 try {
-                    if (lease.tryTake()) {
+                    if (lease.tryTake()) { // renews it when held: a relay that stopped starts again if it still holds it
                         state = relayWhileLeading(properties);
-                        lease.close(); // a relay that stopped gives the lease up: any instance may take it next
                     } else {
                         state = "another instance relays; this one stands by";
                     }
@@ -211,11 +210,14 @@ public class OutboxRelay {
     /** Runs the engine while this instance holds the lease, renewing it; answers why it stopped. */
     private String relayWhileLeading(Properties properties) throws InterruptedException, SQLException {
         if (!lease.takeSlot(slot)) {
-            problem = "the replication slot " + slot + " is missing, so nothing is relayed: events committed since it was lost would be "
-                    + "skipped by a new one. Create it (select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')) once "
-                    + "you know what those events became; the relay starts on it by itself";
-            LOG.error("Outbox relay stopped: " + problem);
-            return problem;
+            String missing = "the replication slot " + slot + " is missing, so nothing is relayed: events committed since it was lost "
+                    + "would be skipped by a new one. Create it (select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')) "
+                    + "once you know what those events became; the relay starts on it by itself";
+            if (!missing.equals(problem)) {
+                LOG.error("Outbox relay stopped: " + missing);
+            }
+            problem = missing;
+            return missing;
         }
         if (problem != null && problem.startsWith("the replication slot")) {
             problem = null;
