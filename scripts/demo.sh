@@ -115,7 +115,9 @@ sleep 0.5
 orders="http://127.0.0.1:$order_port/orders"
 place() { # customer amount currency: on the order-service instances in turn (runs in $(…): counts by ids)
   local port="${order_ports[$(( ${#ids[@]} % instances ))]}"
-  curl -s -X POST "http://127.0.0.1:$port/orders" -H 'Content-Type: application/json' \
+  # one Idempotency-Key per order: curl's retries (of a 503, say) then never place it twice
+  curl -s --retry 3 -X POST "http://127.0.0.1:$port/orders" -H 'Content-Type: application/json' \
+    -H "Idempotency-Key: demo-$$-${#ids[@]}-$RANDOM" \
     -d "{\"customer\":\"$1\",\"amount\":$2,\"currency\":\"$3\"}" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4
 }
 ids=()

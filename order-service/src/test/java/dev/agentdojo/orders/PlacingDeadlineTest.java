@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code orders.place-within}: a request whose work the database has not confirmed by the deadline
+ * {@code orders.answer-within}: a request whose work the database has not confirmed by the deadline
  * is answered then, 503, saying that it may have been done — never "nothing was done" — and the
  * same request sent again with its key answers the order that was placed, placed once.
  */
@@ -37,7 +37,7 @@ class PlacingDeadlineTest {
     public static class ShortDeadline implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("orders.place-within", "2s");
+            return Map.of("orders.answer-within", "2s");
         }
     }
 
@@ -78,6 +78,25 @@ class PlacingDeadlineTest {
         String placed = again.jsonPath().getString("id");
         assertThat(count("select count(*) from orders where id = '" + placed + "'")).isEqualTo(1);
         assertThat(count("select count(*) from idempotency_keys where key = '" + key + "'")).as("placed once").isEqualTo(1);
+    }
+
+    @Test
+    void readsShareTheDeadlineToo_andAreAnswered503TryAgainWhenTheDatabaseDoesNotAnswer() throws Exception {
+        String id = place("read-" + UUID.randomUUID()).jsonPath().getString("id");
+        try (Connection lock = DriverManager.getConnection(jdbcUrl, user, password); Statement s = lock.createStatement()) {
+            lock.setAutoCommit(false);
+            s.execute("lock table orders in access exclusive mode"); // every read of it waits
+            for (String path : new String[] {"/orders/" + id, "/orders/" + id + "/events", "/orders"}) {
+                long start = System.nanoTime();
+                Response read = given().when().get(path);
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertThat(read.statusCode()).as(path).isEqualTo(503);
+                assertThat(read.jsonPath().getString("detail")).as(path).contains("try again");
+                assertThat(ms).as(path + " answered at the deadline").isLessThan(10_000);
+            }
+            lock.rollback();
+        }
+        assertThat(given().when().get("/orders/" + id).statusCode()).isEqualTo(200);
     }
 
     private static Response place(String key) {

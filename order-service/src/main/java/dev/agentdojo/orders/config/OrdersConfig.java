@@ -18,12 +18,13 @@ public interface OrdersConfig {
     Duration idempotencyKeyTtl();
 
     /**
-     * The deadline of {@code POST /orders}: it is answered within this, whatever the database does
-     * — slow, stalled or gone. Work not confirmed by then is answered 503, saying that it may have
-     * been done and that a retry with the same {@code Idempotency-Key} is safe.
+     * The deadline of every request of the order API, for all its database work: it is answered
+     * within this, whatever the database does — slow, stalled or gone. A {@code POST /orders} not
+     * confirmed by then is answered 503, saying that it may have been done and that a retry with
+     * the same {@code Idempotency-Key} is safe; a read, 503 "try again".
      */
     @WithDefault("15s")
-    Duration placeWithin();
+    Duration answerWithin();
 
     /** How often the {@code agentdojo.orders{status}} gauges are counted again from the database. */
     @WithDefault("5s")

@@ -11,6 +11,7 @@ import dev.agentdojo.service.db.OutcomeUnknownException;
 import dev.agentdojo.service.rest.Problem;
 import dev.agentdojo.service.rest.QueryLimit;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -31,8 +32,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Orders over HTTP. Thin: validation and mapping here, the work in {@link Orders}, the reads from the repositories. */
 @Path("/orders")
@@ -47,11 +50,11 @@ public class OrderResource {
     private final OrderEventRepository chains;
     private final String service;
 
-    private final Duration placeWithin;
+    private final Duration answerWithin;
 
     OrderResource(Orders orders, OrderRepository stored, OrderEventRepository chains, EventBus bus, OrdersConfig config) {
         this.orders = orders;
-        this.placeWithin = config.placeWithin();
+        this.answerWithin = config.answerWithin();
         this.stored = stored;
         this.chains = chains;
         this.service = bus.source();
@@ -74,8 +77,8 @@ public class OrderResource {
                                UriInfo uri) {
         return orders.place(request.customer(), request.amount(), request.currencyOrDefault(), key)
                 // one deadline for all the request's database work: answered in time, whatever the database does
-                .ifNoItem().after(placeWithin).failWith(() -> new OutcomeUnknownException("the order was not confirmed within "
-                        + placeWithin.toSeconds() + " s (orders.place-within)", null))
+                .ifNoItem().after(answerWithin).failWith(() -> new OutcomeUnknownException("the order was not confirmed within "
+                        + answerWithin.toSeconds() + " s (orders.answer-within)", null))
                 .map(placement -> Response.accepted(placement.order())
                         .location(uri.getBaseUriBuilder().path("orders").path(placement.order().id()).build())
                         .build());
@@ -89,14 +92,15 @@ public class OrderResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "One order: PENDING, then CONFIRMED or PAYMENT_FAILED")
-    public Order get(@PathParam("id") String id) {
-        return stored.find(id).orElseThrow(() -> notFound(id));
+    public Uni<Order> get(@PathParam("id") String id) {
+        return withinDeadline(() -> stored.find(id).orElseThrow(() -> notFound(id)));
     }
 
     @GET
     @Operation(summary = "The newest orders first", description = "limit: 1–1000, default 100")
-    public List<Order> list(@QueryParam("limit") @DefaultValue("100") String limit) {
-        return stored.newest(QueryLimit.parse(limit));
+    public Uni<List<Order>> list(@QueryParam("limit") @DefaultValue("100") String limit) {
+        int max = QueryLimit.parse(limit);
+        return withinDeadline(() -> stored.newest(max));
     }
 
     @GET
@@ -104,13 +108,26 @@ public class OrderResource {
     @Operation(summary = "The order's causal chain across both services",
             description = "Each hop: the event, the service that emitted it, the services that handled it, "
                     + "and its time since the chain's first event.")
-    public OrderChain chain(@PathParam("id") String id) {
-        Order order = stored.find(id).orElseThrow(() -> notFound(id));
-        List<Event> events = chains.chain(id).orElse(List.of());
-        List<ChainHop> hops = ChainHop.of(events, stored.settledBy(id).orElse(null), service);
-        String correlation = events.isEmpty() ? null : events.get(0).correlationId();
-        long total = hops.isEmpty() ? 0 : hops.get(hops.size() - 1).sinceFirstMs();
-        return new OrderChain(order.id(), order.status(), correlation, total, hops);
+    public Uni<OrderChain> chain(@PathParam("id") String id) {
+        return withinDeadline(() -> {
+            Order order = stored.find(id).orElseThrow(() -> notFound(id));
+            List<Event> events = chains.chain(id).orElse(List.of());
+            List<ChainHop> hops = ChainHop.of(events, stored.settledBy(id).orElse(null), service);
+            String correlation = events.isEmpty() ? null : events.get(0).correlationId();
+            long total = hops.isEmpty() ? 0 : hops.get(hops.size() - 1).sinceFirstMs();
+            return new OrderChain(order.id(), order.status(), correlation, total, hops);
+        });
+    }
+
+    /**
+     * Runs a read on a worker thread, answered within {@code orders.answer-within} whatever the
+     * database does: its statements share that one deadline (a read changes nothing, so one not
+     * answered in time is a plain 503 "try again").
+     */
+    private <T> Uni<T> withinDeadline(Supplier<T> read) {
+        return Uni.createFrom().item(read).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .ifNoItem().after(answerWithin).failWith(() -> new SQLTransientConnectionException(
+                        "the database did not answer within " + answerWithin.toSeconds() + " s (orders.answer-within)", "08001"));
     }
 
     private static NotFoundException notFound(String id) {

@@ -31,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Moves the events committed to the {@linkplain TransactionalOutbox outbox} to the broker: an
@@ -88,16 +87,16 @@ public class OutboxRelay {
     private final RelaySettings settings;
     private final RelayLease lease;
     private final String slot;
+    private final RelayBacklog backlog;
     private volatile boolean stopped;
     private volatile boolean relaying;
-    /** Why the relay cannot do its job right now (readiness DOWN); null when it can, or stands by. */
-    private volatile String problem;
+    /** Why the relay cannot start: its slot is missing; null when it can. */
+    private volatile String slotProblem;
+    /** Why the relay is blocked: the broker refuses events; null when it is not. */
+    private volatile String sendProblem;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
-    private final AtomicLong waitingEvents = new AtomicLong();
-    private final AtomicLong waitingBytes = new AtomicLong();
-    /** System.nanoTime() since when the oldest record not yet taken by the broker waits; 0: none waits. */
-    private volatile long waitingSince;
-    private volatile long slotLag = -1;
+    /** System.nanoTime() when the slot's lag was last read; touched by the relay's own thread only. */
+    private long lagReadAt = System.nanoTime() - LAG_EVERY.toNanos() - 1;
     private Thread thread;
 
     OutboxRelay(Bridge bridge, OutboxConfig config, Config settings, MeterRegistry registry) {
@@ -110,11 +109,7 @@ public class OutboxRelay {
         }
         this.lease = new RelayLease(this.settings.jdbcUrl, this.settings.leaderConnection(), config.lease(), LEADER_CHECK_TIMEOUT);
         this.slot = this.settings.slot();
-        registry.gauge("agentdojo.outbox.waiting.events", waitingEvents);
-        registry.gauge("agentdojo.outbox.waiting.bytes", waitingBytes);
-        registry.gauge("agentdojo.outbox.waiting.oldest.seconds", this,
-                relay -> relay.waitingSince == 0 ? 0 : (System.nanoTime() - relay.waitingSince) / 1e9);
-        registry.gauge("agentdojo.outbox.slot.lag.bytes", this, relay -> relay.slotLag);
+        this.backlog = new RelayBacklog(registry);
     }
 
     /** The replication slot a service's migration creates for database {@code database}. */
@@ -163,12 +158,12 @@ public class OutboxRelay {
      * record — or null: it relays, or stands by while a sibling does, or waits for the database.
      */
     public String problem() {
-        return problem;
+        String slotMissing = slotProblem;
+        return slotMissing != null ? slotMissing : sendProblem;
     }
 
     private void run(Properties properties) {
         String lastState = null;
-        long lagReadAt = 0;
         try {
             while (!stopped) {
                 String state;
@@ -192,10 +187,7 @@ public class OutboxRelay {
                     LOG.infof("Outbox relay not running here, tried again every %d ms: %s", config.retryWait().toMillis(), state);
                     lastState = state;
                 }
-                if (System.nanoTime() - lagReadAt > LAG_EVERY.toNanos()) {
-                    slotLag = lease.slotLagBytes(slot);
-                    lagReadAt = System.nanoTime();
-                }
+                readSlotLagNowAndThen();
                 try {
                     Thread.sleep(config.retryWait().toMillis()); // on the relay's own thread
                 } catch (InterruptedException e) {
@@ -213,15 +205,13 @@ public class OutboxRelay {
             String missing = "the replication slot " + slot + " is missing, so nothing is relayed: events committed since it was lost "
                     + "would be skipped by a new one. Create it (select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')) "
                     + "once you know what those events became; the relay starts on it by itself";
-            if (!missing.equals(problem)) {
+            if (!missing.equals(slotProblem)) {
                 LOG.error("Outbox relay stopped: " + missing);
             }
-            problem = missing;
+            slotProblem = missing;
             return missing;
         }
-        if (problem != null && problem.startsWith("the replication slot")) {
-            problem = null;
-        }
+        slotProblem = null;
         String[] problem = new String[1];
         DebeziumEngine<RecordChangeEvent<SourceRecord>> running = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(properties)
@@ -238,7 +228,6 @@ public class OutboxRelay {
         Future<?> done = runner.submit(running);
         relaying = true;
         LOG.info("Outbox relay running: this instance sends the committed events on");
-        long lagReadAt = 0;
         try {
             while (!stopped && !done.isDone()) {
                 try {
@@ -247,10 +236,7 @@ public class OutboxRelay {
                     if (!lease.renew()) {
                         return "it lost its lease (its session with the database ended or did not answer)";
                     }
-                    if (System.nanoTime() - lagReadAt > LAG_EVERY.toNanos()) {
-                        slotLag = lease.slotLagBytes(slot);
-                        lagReadAt = System.nanoTime();
-                    }
+                    readSlotLagNowAndThen();
                 } catch (ExecutionException failed) {
                     return why(null, failed.getCause());
                 }
@@ -258,6 +244,7 @@ public class OutboxRelay {
             return problem[0] == null ? "it stopped" : problem[0];
         } finally {
             relaying = false;
+            sendProblem = null; // whatever blocked this relay, it is not this instance's to report once it stopped
             boolean interrupted = Thread.interrupted(); // let the engine's thread finish before this one goes
             try {
                 running.close();
@@ -286,7 +273,7 @@ public class OutboxRelay {
                 bytes += envelope.length();
             }
         }
-        waiting(pending.size(), bytes);
+        backlog.holding(pending.size(), bytes);
         long wait = RESEND_FIRST_WAIT.toMillis();
         try {
             while (!pending.isEmpty()) {
@@ -301,8 +288,7 @@ public class OutboxRelay {
                     try {
                         // the producer settles each record within its delivery.timeout.ms; this bound only guards against a lost answer
                         sent.get(i).get(10, TimeUnit.MINUTES);
-                        waitingEvents.decrementAndGet();
-                        waitingBytes.addAndGet(-((String) pending.get(i).value()).length());
+                        backlog.taken(((String) pending.get(i).value()).length());
                     } catch (ExecutionException | TimeoutException e) {
                         refused.add(pending.get(i));
                         reason = reason == null ? (e instanceof ExecutionException ? e.getCause() : e) : reason;
@@ -317,20 +303,20 @@ public class OutboxRelay {
                 String why = "the broker refuses " + refused.size() + " of the committed events (the first: event "
                         + header(refused.get(0), EventBridge.EVENT_ID_HEADER) + "); they are sent again until it takes them, "
                         + "and every later event waits: " + reason;
-                if (!why.equals(problem)) {
+                if (!why.equals(sendProblem)) {
                     LOG.error("Outbox relay blocked: " + why);
                 }
-                problem = why;
+                sendProblem = why;
                 Thread.sleep(wait);
                 wait = Math.min(wait * 2, RESEND_MAX_WAIT.toMillis());
                 pending = refused;
             }
         } finally {
-            waiting(0, 0);
+            backlog.holding(0, 0);
         }
-        if (problem != null && problem.startsWith("the broker refuses")) {
+        if (sendProblem != null) {
             LOG.info("Outbox relay unblocked: the broker took the events it refused");
-            problem = null;
+            sendProblem = null;
         }
         for (RecordChangeEvent<SourceRecord> change : batch) {
             committer.markProcessed(change);
@@ -345,10 +331,12 @@ public class OutboxRelay {
         }
     }
 
-    private void waiting(long events, long bytes) {
-        waitingEvents.set(events);
-        waitingBytes.set(bytes);
-        waitingSince = events == 0 ? 0 : System.nanoTime();
+    /** Reads the slot's lag for its gauge, every {@link #LAG_EVERY} at most; on the relay's own thread. */
+    private void readSlotLagNowAndThen() {
+        if (System.nanoTime() - lagReadAt > LAG_EVERY.toNanos()) {
+            backlog.slotLag(lease.slotLagBytes(slot));
+            lagReadAt = System.nanoTime();
+        }
     }
 
     /** Why the engine stopped, in a line: the deepest cause's message; a sibling relaying, said so. */
