@@ -8,9 +8,11 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.eclipse.microprofile.config.Config;
@@ -59,8 +61,9 @@ import java.util.concurrent.TimeoutException;
  *       position and skip every event committed in between. A heartbeat every 10 s moves the slot
  *       on between outbox events, so it does not hold back the log the rest of the database writes.</li>
  *   <li><b>Never blocked unseen.</b> A record the broker refuses (a missing topic or ACL, a size
- *       limit) is sent again, alone — those the broker took are not sent again — with readiness
- *       DOWN and the reason in the log and in {@code /q/health/ready} until it goes through; the
+ *       limit) is tried again, in order, until it goes through — those the broker took are not sent
+ *       again — with readiness DOWN and the reason in the log and in {@code /q/health/ready}
+ *       meanwhile (a broker that is merely away is waited for, and is not a reason); the
  *       gauges {@code agentdojo_outbox_waiting_events}, {@code _waiting_bytes},
  *       {@code _waiting_oldest_seconds} and {@code agentdojo_outbox_slot_lag_bytes} show what
  *       waits.</li>
@@ -79,6 +82,8 @@ public class OutboxRelay {
     /** How long a record the broker refuses waits before it is sent again, at first; twice as long each time after. */
     private static final Duration RESEND_FIRST_WAIT = Duration.ofMillis(100);
     private static final Duration RESEND_MAX_WAIT = Duration.ofSeconds(5);
+    /** How long a record may go unanswered by the producer (which settles each within its delivery timeout) before it counts as lost. */
+    private static final Duration LOST_ANSWER = Duration.ofMinutes(10);
     /** How often the slot's lag is read. */
     private static final Duration LAG_EVERY = Duration.ofSeconds(5);
 
@@ -88,6 +93,7 @@ public class OutboxRelay {
     private final RelayLease lease;
     private final String slot;
     private final RelayBacklog backlog;
+    private final SendErrors sendErrors;
     private volatile boolean stopped;
     private volatile boolean relaying;
     /** Why the relay cannot start: its slot is missing; null when it can. */
@@ -99,7 +105,7 @@ public class OutboxRelay {
     private long lagReadAt = System.nanoTime() - LAG_EVERY.toNanos() - 1;
     private Thread thread;
 
-    OutboxRelay(Bridge bridge, OutboxConfig config, Config settings, MeterRegistry registry) {
+    OutboxRelay(Bridge bridge, OutboxConfig config, Config settings, MeterRegistry registry, Instance<KafkaClientService> kafka) {
         this.bridge = bridge;
         this.config = config;
         this.settings = new RelaySettings(settings, config, LEADER_CHECK_TIMEOUT);
@@ -110,6 +116,7 @@ public class OutboxRelay {
         this.lease = new RelayLease(this.settings.jdbcUrl, this.settings.leaderConnection(), config.lease(), LEADER_CHECK_TIMEOUT);
         this.slot = this.settings.slot();
         this.backlog = new RelayBacklog(registry);
+        this.sendErrors = new SendErrors(kafka.isResolvable() ? kafka.get() : null);
     }
 
     /** The replication slot a service's migration creates for database {@code database}. */
@@ -274,6 +281,7 @@ public class OutboxRelay {
             }
         }
         backlog.holding(pending.size(), bytes);
+        long errorsBefore = sendErrors.count();
         long wait = RESEND_FIRST_WAIT.toMillis();
         try {
             while (!pending.isEmpty()) {
@@ -286,8 +294,7 @@ public class OutboxRelay {
                 Throwable reason = null;
                 for (int i = 0; i < sent.size(); i++) {
                     try {
-                        // the producer settles each record within its delivery.timeout.ms; this bound only guards against a lost answer
-                        sent.get(i).get(10, TimeUnit.MINUTES);
+                        awaitTaken(sent.get(i), errorsBefore, pending.size() - i);
                         backlog.taken(((String) pending.get(i).value()).length());
                     } catch (ExecutionException | TimeoutException e) {
                         refused.add(pending.get(i));
@@ -300,13 +307,9 @@ public class OutboxRelay {
                 if (stopped) {
                     throw new InterruptedException("the application stops");
                 }
-                String why = "the broker refuses " + refused.size() + " of the committed events (the first: event "
+                blocked("the broker did not take " + refused.size() + " of the committed events (the first: event "
                         + header(refused.get(0), EventBridge.EVENT_ID_HEADER) + "); they are sent again until it takes them, "
-                        + "and every later event waits: " + reason;
-                if (!why.equals(sendProblem)) {
-                    LOG.error("Outbox relay blocked: " + why);
-                }
-                sendProblem = why;
+                        + "and every later event waits: " + reason);
                 Thread.sleep(wait);
                 wait = Math.min(wait * 2, RESEND_MAX_WAIT.toMillis());
                 pending = refused;
@@ -322,6 +325,42 @@ public class OutboxRelay {
             committer.markProcessed(change);
         }
         committer.markBatchFinished();
+    }
+
+    /**
+     * Waits until the broker took a record — the connector tries it again meanwhile, in order, for up
+     * to the producer's {@code delivery.timeout.ms}. While it waits, a growing count of the producer's
+     * send errors means the broker answers and refuses it (an ACL, a missing topic): that is said at
+     * once ({@link #blocked}), not after the timeout. A broker that is merely away is waited for.
+     */
+    private void awaitTaken(CompletableFuture<Void> send, long errorsBefore, int waiting)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long lostAfter = System.nanoTime() + LOST_ANSWER.toNanos();
+        while (true) {
+            try {
+                send.get(1, TimeUnit.SECONDS);
+                return;
+            } catch (TimeoutException notYet) {
+                if (System.nanoTime() - lostAfter > 0) {
+                    throw notYet;
+                }
+                long errors = sendErrors.count();
+                if (errorsBefore >= 0 && errors > errorsBefore) {
+                    blocked("the broker refuses the events sent to " + settings.topic() + ": " + (errors - errorsBefore)
+                            + " sends failed while " + waiting + " committed events wait, every later event behind them "
+                            + "(the connector's SRMSG18206 lines in the log give the broker's reason: a missing ACL or topic, "
+                            + "a size limit)");
+                }
+            }
+        }
+    }
+
+    /** The relay is blocked: readiness DOWN with {@code why}, logged when it starts. */
+    private void blocked(String why) {
+        if (sendProblem == null) {
+            LOG.error("Outbox relay blocked: " + why);
+        }
+        sendProblem = why;
     }
 
     /** Sends nothing without the lease: a relay that froze and lost it stops here when it wakes up. */

@@ -36,6 +36,11 @@ final class RelaySettings {
         return "agentdojo_outbox_" + database;
     }
 
+    /** The topic the relay sends to: the service's own. */
+    String topic() {
+        return topic;
+    }
+
     /** This service's replication slot. */
     String slot() {
         URI url = URI.create(jdbcUrl.substring("jdbc:".length()));
