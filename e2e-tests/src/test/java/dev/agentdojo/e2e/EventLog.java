@@ -69,12 +69,13 @@ final class EventLog {
     /**
      * The events on the topic that come before their cause (each event's first copy against its
      * cause's first copy; one chain's events share a partition, read here in order): none, when the
-     * relays keep each order's events in order.
+     * relays keep each order's events in order. Among the events of {@code orders} only.
      */
-    static List<String> effectsBeforeTheirCauses(LocalKafka kafka) {
+    static List<String> effectsBeforeTheirCauses(LocalKafka kafka, java.util.Collection<String> orders) {
         List<String> early = new ArrayList<>();
         for (String topic : List.of(ORDERS, PAYMENTS)) { // a cause on another topic was read before its effect was made
-            early.addAll(effectsBeforeTheirCauses(readTopic(kafka, topic)));
+            early.addAll(effectsBeforeTheirCauses(readTopic(kafka, topic).stream()
+                    .filter(e -> orders.contains(e.path("args").path(0).asText())).toList()));
         }
         return early;
     }

@@ -48,7 +48,9 @@ import java.util.concurrent.TimeoutException;
  *       slot's ({@code agentdojo_outbox_<database>}, created by the service's migration before any
  *       event is written): PostgreSQL keeps the log from there, and it moves on only once the
  *       broker acknowledged everything before it. A batch the broker did not take is sent again
- *       (at least once: a record can reach the topic twice, with the same event id).</li>
+ *       (at least once: a record can reach the topic twice, with the same event id). After records
+ *       the broker refused, each retried by the connector on its own, one chain's events may reach
+ *       the topic in another order (README, Limits).</li>
  *   <li><b>One relay per service, also when one freezes.</b> Of several instances, the one that
  *       holds the outbox's {@linkplain RelayLease lease} relays; the others ask for it every
  *       {@code service.outbox.retry-wait}. The lease ends by itself within {@code service.outbox.lease}
@@ -61,7 +63,7 @@ import java.util.concurrent.TimeoutException;
  *       position and skip every event committed in between. A heartbeat every 10 s moves the slot
  *       on between outbox events, so it does not hold back the log the rest of the database writes.</li>
  *   <li><b>Never blocked unseen.</b> A record the broker refuses (a missing topic or ACL, a size
- *       limit) is tried again, in order, until it goes through — those the broker took are not sent
+ *       limit) is tried again until it goes through — those the broker took are not sent
  *       again — with readiness DOWN and the reason in the log and in {@code /q/health/ready}
  *       meanwhile (a broker that is merely away is waited for, and is not a reason); the
  *       gauges {@code agentdojo_outbox_waiting_events}, {@code _waiting_bytes},
@@ -328,7 +330,7 @@ public class OutboxRelay {
     }
 
     /**
-     * Waits until the broker took a record — the connector tries it again meanwhile, in order, for up
+     * Waits until the broker took a record — the connector tries it again meanwhile, for up
      * to the producer's {@code delivery.timeout.ms}. While it waits, a growing count of the producer's
      * send errors means the broker answers and refuses it (an ACL, a missing topic): that is said at
      * once ({@link #blocked}), not after the timeout. A broker that is merely away is waited for.
