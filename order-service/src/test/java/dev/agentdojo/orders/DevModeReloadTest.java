@@ -1,6 +1,5 @@
 package dev.agentdojo.orders;
 
-import dev.agentdojo.postgres.LocalPostgres;
 import io.quarkus.test.QuarkusDevModeTest;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.AfterAll;
@@ -29,15 +28,19 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code quarkus:dev}: a live reload replaces the whole application and leaves nothing of the old one
- * running — no outbox relay holding the replication slot, no listener — and logs no warning or error,
- * from the start on. (A relay of the old application would keep the slot, so the new one could never
- * relay; an entity that disagrees with its migration makes Hibernate's schema check log an error.)
+ * {@code quarkus:dev} as a newcomer runs it: with no broker or database configured, the dev stack
+ * starts the local Kafka broker and PostgreSQL and logs the service in (here in a directory and on
+ * ports of the test's own). A live reload replaces the whole application and leaves nothing of the
+ * old one running — no outbox relay holding the replication slot, no listener — and logs no warning
+ * or error, from the start on. (A relay of the old application would keep the slot, so the new one
+ * could never relay; an entity that disagrees with its migration makes Hibernate's schema check log
+ * an error.)
  */
 class DevModeReloadTest {
 
     private static final int PORT = freePort();
-    private static final LocalPostgres POSTGRES = startPostgres();
+    private static final int MANAGEMENT_PORT = freePort();
+    private static final Path STACK = stackDirectory();
 
     @RegisterExtension
     static final QuarkusDevModeTest DEV = new QuarkusDevModeTest()
@@ -48,22 +51,18 @@ class DevModeReloadTest {
                     .addAsResource(new StringAsset(applicationProperties()), "application.properties")))
             .setLogRecordPredicate(record -> true);
 
-    /**
-     * The service's own configuration, with the in-memory connector instead of a broker, and a real
-     * PostgreSQL.
-     */
+    /** The service's own configuration, with no login: the dev stack's servers in a directory of the test's. */
     private static String applicationProperties() {
         try {
             // the service's own HTTP port gives way to the test's (a second value for one key is warned about)
             return Files.readString(Path.of("src/main/resources/application.properties")).replaceAll("(?m)^quarkus\\.(http|management)\\.port=.*$", "") + """
 
-                    mp.messaging.outgoing.agent-dojo-out.connector=smallrye-in-memory
-                    mp.messaging.incoming.agent-dojo-in.connector=smallrye-in-memory
                     quarkus.http.port=%d
                     quarkus.management.port=%d
-                    quarkus.datasource.jdbc.url=%s
-                    quarkus.datasource.password=%s
-                    """.formatted(PORT, freePort(), POSTGRES.jdbcUrl("orders"), POSTGRES.password("orders"));
+                    agentdojo.dev-stack.dir=%s
+                    agentdojo.dev-stack.kafka-port=%d
+                    agentdojo.dev-stack.postgres-port=%d
+                    """.formatted(PORT, MANAGEMENT_PORT, STACK, freePort(), freePort());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -79,18 +78,24 @@ class DevModeReloadTest {
         }
     }
 
-    private static LocalPostgres startPostgres() {
+    private static Path stackDirectory() {
         try {
             Path target = Files.createDirectories(Path.of("target"));
-            return LocalPostgres.start(Files.createTempDirectory(target, "postgres-dev-"), LocalPostgres.freePort(), "orders");
+            return Files.createTempDirectory(target, "dev-stack-").toAbsolutePath();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** The dev stack's servers outlive dev mode (as for a developer); the test stops the ones it had started. */
     @AfterAll
-    static void stopPostgres() {
-        POSTGRES.stop();
+    static void stopTheStack() throws Exception {
+        Path scripts = Path.of("..", "scripts").toAbsolutePath().normalize();
+        for (String[] server : List.of(new String[] {"kafka.sh", "KAFKA_DIR", "kafka"}, new String[] {"postgres.sh", "PG_DIR", "postgres"})) {
+            ProcessBuilder stop = new ProcessBuilder("bash", scripts.resolve(server[0]).toString(), "stop").inheritIO();
+            stop.environment().put(server[1], STACK.resolve(server[2]).toString());
+            assertThat(stop.start().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @BeforeEach
@@ -112,7 +117,13 @@ class DevModeReloadTest {
     }
 
     @Test
-    void aLiveReloadLeavesNoRelayOrListenerOfTheOldApplicationAndLogsNoError() {
+    void theDevStackLogsTheServiceInAndALiveReloadLeavesNothingOfTheOldApplication() {
+        assertThat(DEV.getLogRecords()).extracting(DevModeReloadTest::format)
+                .anyMatch(line -> line.contains("Dev stack: Kafka on 127.0.0.1:") && line.contains("logged in as order-service"))
+                .anyMatch(line -> line.contains("Dev stack: PostgreSQL on 127.0.0.1:") && line.contains("database orders"));
+        assertThat(STACK.resolve("kafka/broker.pid")).as("the broker runs from the test's directory").exists();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().port(MANAGEMENT_PORT).get("/q/health/ready").then().statusCode(200));
         given().contentType("application/json").body("{\"customer\":\"dev\",\"amount\":5}")
                 .post("/orders").then().statusCode(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> count("Outbox relay running") == 1);

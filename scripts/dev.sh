@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Both services in Quarkus dev mode (live reload, Dev UI, debugger) on the local Kafka broker and
+# PostgreSQL, in one terminal. Ctrl-C stops the services, and the broker and the database if this
+# script started them. Nothing to source, no password to type: each service's dev mode finds the
+# servers and logs itself in (the dev-stack extension, see docs/dev-mode.md).
+#
+#   scripts/dev.sh        order-service on :8080 (debugger :5005), payment-service on :8081 (:5006)
+#   ORDER_PORT=8080 PAYMENT_PORT=8081 KAFKA_PORT=9092 PG_PORT=5432   # the ports (the defaults); each
+#                         service has health and metrics on its port + 1000, its debugger on 5005 / 5006
+#   DEV_DIR=target        # where the broker's (kafka/) and the database's (postgres/) data stay between runs
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+order_port="${ORDER_PORT:-8080}"
+payment_port="${PAYMENT_PORT:-8081}"
+dir="$(mkdir -p "${DEV_DIR:-$root/target}" && cd "${DEV_DIR:-$root/target}" && pwd)"
+export KAFKA_DIR="$dir/kafka" KAFKA_PORT="${KAFKA_PORT:-9092}" PG_DIR="$dir/postgres" PG_PORT="${PG_PORT:-5432}"
+services=()
+started_kafka=0
+started_pg=0
+
+say() { printf '\033[1m%s\033[0m\n' "$*"; }
+
+cleanup() {
+  local status=$?
+  trap '' INT TERM
+  trap - EXIT
+  echo
+  say "Stopping..."
+  for pid in "${services[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for pid in "${services[@]}"; do
+    for _ in $(seq 1 60); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  if [[ $started_kafka == 1 ]]; then scripts/kafka.sh stop || true; fi
+  if [[ $started_pg == 1 ]]; then scripts/postgres.sh stop || true; fi
+  say "Stopped."
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for port in "$order_port" "$payment_port" $((order_port + 1000)) $((payment_port + 1000)) 5005 5006; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "Port $port is taken: another dev mode or the demo runs (stop it first, or choose ORDER_PORT, PAYMENT_PORT)." >&2
+    exit 1
+  fi
+done
+
+scripts/kafka.sh status > /dev/null 2>&1 || started_kafka=1
+scripts/postgres.sh status > /dev/null 2>&1 || started_pg=1
+scripts/kafka.sh start
+scripts/postgres.sh start
+
+# Maven resolves the services' library modules from ~/.m2: install them when they changed since the
+# last install from here (their classes then reload; the extensions' need this).
+stamp="$root/target/.dev-installed"
+if [[ ! -f "$stamp" || ! -d "$HOME/.m2/repository/dev/agentdojo/service-common/1.0.0-SNAPSHOT" ]] \
+   || [[ -n "$(find pom.xml shared-bus service-common dev-stack kafka-broker postgres-server -newer "$stamp" \
+               \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -not -path '*/target/*' -print -quit)" ]]; then
+  say "Installing the services' library modules (first run, or after a change to one; a minute or two)..."
+  ./mvnw -q -B install -DskipTests -pl order-service,payment-service -am
+  mkdir -p "$root/target" && touch "$stamp"
+fi
+
+dev() { # module port debug-port prefix: its own process group, so that Ctrl-C ends Maven and the application;
+       # the dev stack of each finds the servers started above (same directory and ports)
+  setsid bash -c "./mvnw -B quarkus:dev -pl $1 -Ddebug=$3 -Dquarkus.console.enabled=false \
+    -Dquarkus.http.port=$2 -Dquarkus.management.port=$(($2 + 1000)) -Dagentdojo.dev-stack.dir=$dir \
+    -Dagentdojo.dev-stack.kafka-port=$KAFKA_PORT -Dagentdojo.dev-stack.postgres-port=$PG_PORT 2>&1 | sed -u 's/^/$4 /'" &
+  services+=($!)
+}
+say "Starting order-service and payment-service in dev mode..."
+dev order-service "$order_port" 5005 '[orders]  '
+dev payment-service "$payment_port" 5006 '[payments]'
+for port in $((order_port + 1000)) $((payment_port + 1000)); do
+  for _ in $(seq 1 600); do
+    curl -sf "http://127.0.0.1:$port/q/health/ready" > /dev/null && break
+    for pid in "${services[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "A service's dev mode ended; see above." >&2; exit 1; }; done
+    sleep 0.5
+  done
+done
+say "Ready. The page: http://localhost:$order_port/   Dev UI: http://localhost:$order_port/q/dev-ui   payments: http://localhost:$payment_port/payments"
+say "Edit a class and send a request: the service reloads. Ctrl-C stops everything."
+wait
