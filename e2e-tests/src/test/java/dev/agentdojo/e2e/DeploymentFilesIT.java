@@ -144,7 +144,8 @@ class DeploymentFilesIT {
         assertThat(connector.path("producer.override.sasl.jaas.config").asText()).contains("username=\"" + name + "\"")
                 .contains("${env:KAFKA_PASSWORD_" + name.toUpperCase().replace('-', '_') + "}");
         assertThat(connector.path("transforms.outbox.table.fields.additional.placement").asText())
-                .isEqualTo("id:header:agent-dojo-event-id,source:header:agent-dojo-source,instance:header:agent-dojo-instance");
+                .isEqualTo("id:header:agent-dojo-event-id,source:header:agent-dojo-source,instance:header:agent-dojo-instance,"
+                        + "traceparent:header:traceparent");
         assertThat(connector.path("value.converter").asText()).endsWith("StringConverter");
     }
 

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** The {@code orders.*} settings. */
 @ConfigMapping(prefix = "orders")
@@ -25,6 +26,13 @@ public interface OrdersConfig {
      */
     @WithDefault("15s")
     Duration answerWithin();
+
+    /**
+     * Where a trace is shown, {@code {traceId}} standing for its id — a Zipkin server's
+     * {@code http://localhost:9411/zipkin/traces/{traceId}}, say: {@code GET /orders/{id}/events}
+     * and the page link each order's chain to its trace. None by default.
+     */
+    Optional<String> traceUrl();
 
     /** How often the {@code agentdojo.orders{status}} gauges are counted again from the database. */
     @WithDefault("5s")

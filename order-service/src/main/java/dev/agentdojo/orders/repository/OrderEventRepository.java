@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentdojo.bus.Event;
+import dev.agentdojo.bus.bridge.EventTraces;
 import dev.agentdojo.orders.config.OrdersConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -25,28 +26,33 @@ public class OrderEventRepository {
 
     private static final TypeReference<List<Object>> ARGS = new TypeReference<>() { };
     private static final String INSERT = """
-            insert into order_events (id, order_id, name, args, emitted_at, source, correlation_id, causation_id)
-            select ?, ?, ?, ?, ?, ?, ?, ?
+            insert into order_events (id, order_id, name, args, emitted_at, source, correlation_id, causation_id, trace_id)
+            select ?, ?, ?, ?, ?, ?, ?, ?, ?
             where exists (select 1 from orders where id = ?)
               and (select count(*) from order_events where order_id = ?) < ?
             on conflict (id) do nothing""";
 
-    /** An event for the chain of order {@code orderId}, its args already JSON. */
-    public record ChainEvent(String orderId, Event event, String argsJson) {
+    /** An event for the chain of order {@code orderId}, its args already JSON, and its trace (null when tracing is off). */
+    public record ChainEvent(String orderId, Event event, String argsJson, String traceId) {
     }
 
     private final ObjectMapper json;
     private final int maxChainEvents;
+    private final EventTraces traces;
 
-    OrderEventRepository(ObjectMapper json, OrdersConfig config) {
+    OrderEventRepository(ObjectMapper json, OrdersConfig config, EventTraces traces) {
         this.json = json;
         this.maxChainEvents = config.maxChainEvents();
+        this.traces = traces;
     }
 
-    /** {@code event} for the chain of order {@code orderId}; fails if its args cannot be JSON. */
+    /**
+     * {@code event} for the chain of order {@code orderId}, with the trace it belongs to (so called
+     * where it is emitted or handled); fails if its args cannot be JSON.
+     */
     public ChainEvent chained(String orderId, Event event) {
         try {
-            return new ChainEvent(orderId, event, json.writeValueAsString(event.args()));
+            return new ChainEvent(orderId, event, json.writeValueAsString(event.args()), traces.traceId(event));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the args of event " + event.id() + " cannot be stored as JSON", e);
         }
@@ -60,6 +66,13 @@ public class OrderEventRepository {
         }
         return Optional.of(StoredEvent.<StoredEvent>find("orderId = ?1 order by emittedAt, id", orderId).stream()
                 .map(this::toEvent).toList());
+    }
+
+    /** The trace of the order's chain: that of its first event that has one. */
+    @Transactional
+    public Optional<String> traceOf(String orderId) {
+        return StoredEvent.<StoredEvent>find("orderId = ?1 and traceId is not null order by emittedAt, id", orderId)
+                .firstResultOptional().map(row -> row.traceId);
     }
 
     /** Inserts chain events, in one batch on {@code connection}. */
@@ -82,9 +95,10 @@ public class OrderEventRepository {
                 } else {
                     insert.setString(8, event.causationId());
                 }
-                insert.setString(9, chained.orderId());
+                insert.setString(9, chained.traceId());
                 insert.setString(10, chained.orderId());
-                insert.setInt(11, maxChainEvents);
+                insert.setString(11, chained.orderId());
+                insert.setInt(12, maxChainEvents);
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -26,4 +26,7 @@ public class StoredEvent extends PanacheEntityBase {
     public String correlationId;
     @Column(name = "causation_id")
     public String causationId;
+    /** The OpenTelemetry trace the event belongs to; null when tracing was off. */
+    @Column(name = "trace_id")
+    public String traceId;
 }

@@ -4,6 +4,12 @@ import dev.agentdojo.orders.service.OrderStatus;
 
 import java.util.List;
 
-/** An order's causal chain across both services: {@code GET /orders/{id}/events}. */
-public record OrderChain(String orderId, OrderStatus status, String correlationId, long totalMs, List<ChainHop> hops) {
+/**
+ * An order's causal chain across both services: {@code GET /orders/{id}/events}.
+ *
+ * @param traceId  the OpenTelemetry trace of the chain; null when tracing was off
+ * @param traceUrl where that trace is shown ({@code orders.trace-url}); null when not set, or no trace
+ */
+public record OrderChain(String orderId, OrderStatus status, String correlationId, String traceId, String traceUrl, long totalMs,
+                         List<ChainHop> hops) {
 }

@@ -35,6 +35,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Orders over HTTP. Thin: validation and mapping here, the work in {@link Orders}, the reads from the repositories. */
@@ -51,9 +52,11 @@ public class OrderResource {
     private final String service;
 
     private final Duration answerWithin;
+    private final Optional<String> traceUrl;
 
     OrderResource(Orders orders, OrderRepository stored, OrderEventRepository chains, EventBus bus, OrdersConfig config) {
         this.orders = orders;
+        this.traceUrl = config.traceUrl();
         this.answerWithin = config.answerWithin();
         this.stored = stored;
         this.chains = chains;
@@ -107,7 +110,7 @@ public class OrderResource {
     @Path("/{id}/events")
     @Operation(summary = "The order's causal chain across both services",
             description = "Each hop: the event, the service that emitted it, the services that handled it, "
-                    + "and its time since the chain's first event.")
+                    + "and its time since the chain's first event; the chain's trace id (and link) when tracing is on.")
     public Uni<OrderChain> chain(@PathParam("id") String id) {
         return withinDeadline(() -> {
             Order order = stored.find(id).orElseThrow(() -> notFound(id));
@@ -115,7 +118,9 @@ public class OrderResource {
             List<ChainHop> hops = ChainHop.of(events, stored.settledBy(id).orElse(null), service);
             String correlation = events.isEmpty() ? null : events.get(0).correlationId();
             long total = hops.isEmpty() ? 0 : hops.get(hops.size() - 1).sinceFirstMs();
-            return new OrderChain(order.id(), order.status(), correlation, total, hops);
+            String traceId = chains.traceOf(id).orElse(null);
+            String link = traceId == null ? null : traceUrl.map(url -> url.replace("{traceId}", traceId)).orElse(null);
+            return new OrderChain(order.id(), order.status(), correlation, traceId, link, total, hops);
         });
     }
 

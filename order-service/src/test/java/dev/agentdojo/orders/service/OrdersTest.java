@@ -61,7 +61,7 @@ class OrdersTest {
             return new TransactionalOutbox.Collected<>(result, List.of(new TransactionalOutbox.Outgoing(emitted.get(emitted.size() - 1), "{}")));
         });
         when(events.chained(any(), any())).thenAnswer(call ->
-                new OrderEventRepository.ChainEvent(call.getArgument(0), call.getArgument(1), "[]"));
+                new OrderEventRepository.ChainEvent(call.getArgument(0), call.getArgument(1), "[]", null));
         when(writes.place(any())).thenAnswer(call -> {
             OrderWrites.NewOrder order = call.getArgument(0);
             return CompletableFuture.completedFuture(new OrderWrites.Placed(order.order().id(), order.fingerprint(), true));

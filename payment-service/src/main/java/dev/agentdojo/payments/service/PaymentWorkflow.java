@@ -3,12 +3,16 @@ package dev.agentdojo.payments.service;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.OnEvent;
+import dev.agentdojo.bus.bridge.EventTraces;
 import dev.agentdojo.payments.repository.PaymentRepository;
 import dev.agentdojo.service.chain.ChainEvents;
 import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.PaymentFailed;
 import dev.agentdojo.service.chain.PaymentRequested;
 import dev.agentdojo.service.outbox.TransactionalOutbox;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -38,13 +42,17 @@ public class PaymentWorkflow {
     private static final Logger LOG = Logger.getLogger(PaymentWorkflow.class);
     /** The service that asks for payments: the source of a request rebuilt from what a payment recorded. */
     private static final String REQUESTER = "order-service";
+    private static final AttributeKey<String> GATEWAY_RESULT = AttributeKey.stringKey("agentdojo.payment.status");
     private final EventBus bus;
     private final Payments payments;
     private final PaymentGateway gateway;
     private final TransactionalOutbox outbox;
     private final ChainEvents chain;
+    private final EventTraces traces;
 
-    PaymentWorkflow(EventBus bus, Payments payments, PaymentGateway gateway, TransactionalOutbox outbox, ChainEvents chain) {
+    PaymentWorkflow(EventBus bus, Payments payments, PaymentGateway gateway, TransactionalOutbox outbox, ChainEvents chain,
+                    EventTraces traces) {
+        this.traces = traces;
         this.bus = bus;
         this.chain = chain;
         this.payments = payments;
@@ -87,7 +95,17 @@ public class PaymentWorkflow {
     }
 
     private Uni<Void> chargeAndAnnounce(Event requested, PaymentRequested request) {
+        Span call = traces.startWork("payment gateway charge", requested);
         return gateway.charge(request.orderId(), request.amount(), request.currency())
+                .onItemOrFailure().invoke((result, failure) -> {
+                    if (failure != null) {
+                        call.recordException(failure);
+                        call.setStatus(StatusCode.ERROR, failure.toString());
+                    } else {
+                        call.setAttribute(GATEWAY_RESULT, result.status().name());
+                    }
+                    call.end();
+                })
                 .chain(result -> announce(requested, request, result));
     }
 

@@ -1,5 +1,7 @@
 package dev.agentdojo.payments.service;
 
+import dev.agentdojo.bus.bridge.EventTraces;
+import io.opentelemetry.api.OpenTelemetry;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.StandaloneEventBus;
@@ -59,7 +61,8 @@ class PaymentWorkflowTest {
             return new TransactionalOutbox.Collected<>(result, List.of(new TransactionalOutbox.Outgoing(emitted.get(emitted.size() - 1), "{}")));
         });
         when(payments.complete(anyString(), any(), any())).thenReturn(Uni.createFrom().item(true));
-        workflow = new PaymentWorkflow(bus, payments, gateway, outbox, new ChainEvents(validator, meters));
+        workflow = new PaymentWorkflow(bus, payments, gateway, outbox, new ChainEvents(validator, meters),
+                new EventTraces(OpenTelemetry.noop()));
     }
 
     @AfterEach

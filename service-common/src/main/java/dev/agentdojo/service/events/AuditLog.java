@@ -3,6 +3,7 @@ package dev.agentdojo.service.events;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.OnEvent;
+import dev.agentdojo.bus.bridge.EventTraces;
 import dev.agentdojo.service.lifecycle.Stopping;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -10,7 +11,8 @@ import org.jboss.logging.Logger;
 /**
  * Logs every event this service emits or receives on one line — service, event, chain (the
  * correlation id, one per order), the event's id and its cause — so that the logs of both services
- * read as one chain when merged or grepped for a chain id. Logs ids only, never args (they may hold
+ * read as one chain when merged or grepped for a chain id; with tracing on, also the trace it belongs to
+ * ({@code trace=}, the same id in both services' lines). Logs ids only, never args (they may hold
  * customer data). Category {@code dev.agentdojo.audit}, level INFO.
  *
  * <p>Also the service's {@code error} listener: a failed listener is logged at ERROR with its stack
@@ -23,16 +25,19 @@ public class AuditLog {
     private static final Logger LOG = Logger.getLogger("dev.agentdojo.audit");
 
     private final String here;
+    private final EventTraces traces;
 
-    AuditLog(EventBus bus) {
+    AuditLog(EventBus bus, EventTraces traces) {
         this.here = bus.source();
+        this.traces = traces;
     }
 
     @OnEvent(EventBus.ALL)
     void log(Event e) {
         if (LOG.isInfoEnabled()) {
-            LOG.infof("[%s] %-16s from=%s chain=%s id=%s cause=%s", here, e.name(), e.source(), e.correlationId(),
-                    e.id(), e.causationId() == null ? "-" : e.causationId());
+            String trace = traces.traceId(e);
+            LOG.infof("[%s] %-16s from=%s chain=%s id=%s cause=%s%s", here, e.name(), e.source(), e.correlationId(),
+                    e.id(), e.causationId() == null ? "-" : e.causationId(), trace == null ? "" : " trace=" + trace);
         }
     }
 

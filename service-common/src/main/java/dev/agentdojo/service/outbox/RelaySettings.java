@@ -2,6 +2,7 @@ package dev.agentdojo.service.outbox;
 
 import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.bridge.EventBridge;
+import dev.agentdojo.bus.bridge.EventTraces;
 import org.eclipse.microprofile.config.Config;
 
 import java.net.URI;
@@ -92,7 +93,10 @@ final class RelaySettings {
         p.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
         p.setProperty("transforms.outbox.route.topic.replacement", topic);
         p.setProperty("transforms.outbox.table.fields.additional.placement", "id:header:" + EventBridge.EVENT_ID_HEADER
-                + ",source:header:" + EventBridge.SOURCE_HEADER + ",instance:header:" + EventBridge.INSTANCE_HEADER);
+                + ",source:header:" + EventBridge.SOURCE_HEADER + ",instance:header:" + EventBridge.INSTANCE_HEADER
+                + ",traceparent:header:" + EventTraces.TRACEPARENT);
+        // rows written before the outbox had a column (traceparent, by a former version): relayed without its header
+        p.setProperty("transforms.outbox.table.field.additional.missing", "ignore");
         return p;
     }
 }

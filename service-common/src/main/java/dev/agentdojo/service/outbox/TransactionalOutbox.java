@@ -4,6 +4,7 @@ import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.EventOutbox;
 import dev.agentdojo.bus.ListenerFailedException;
+import dev.agentdojo.bus.bridge.EventTraces;
 import dev.agentdojo.service.db.GroupCommit;
 import dev.agentdojo.service.db.GroupCommitConfig;
 import io.agroal.api.AgroalDataSource;
@@ -48,8 +49,15 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class TransactionalOutbox implements EventOutbox {
 
-    /** An event to commit to the outbox, with its envelope (the record's value). */
-    public record Outgoing(Event event, String envelope) {
+    /**
+     * An event to commit to the outbox, with its envelope (the record's value) and the W3C trace
+     * context it belongs to (null when tracing is off).
+     */
+    public record Outgoing(Event event, String envelope, String traceparent) {
+
+        public Outgoing(Event event, String envelope) {
+            this(event, envelope, null);
+        }
     }
 
     /** What {@link #collect} ran: the work's result, and the events it emitted that cross, in emit order. */
@@ -60,8 +68,8 @@ public class TransactionalOutbox implements EventOutbox {
     static final String AGGREGATE_TYPE = "chain";
 
     private static final String INSERT = """
-            insert into outbox (id, aggregatetype, aggregateid, type, payload, source, instance)
-            values (?, ?, ?, ?, ?, ?, ?)""";
+            insert into outbox (id, aggregatetype, aggregateid, type, payload, source, instance, traceparent)
+            values (?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String DELETE = "delete from outbox where id = any(?)";
     private final String instance;
     /** The events being collected on this thread, if {@link #collect} runs on it. */
@@ -69,10 +77,12 @@ public class TransactionalOutbox implements EventOutbox {
     /** The listener failures while {@link #collect} runs on this thread. */
     private final ThreadLocal<List<ListenerFailedException>> failures = new ThreadLocal<>();
     private final GroupCommit<Outgoing, Void> alone;
+    private final EventTraces traces;
 
-    TransactionalOutbox(AgroalDataSource dataSource, GroupCommitConfig batching, EventBus bus,
+    TransactionalOutbox(AgroalDataSource dataSource, GroupCommitConfig batching, EventBus bus, EventTraces traces,
                         @ConfigProperty(name = "event-bus.bridge.instance-id") String instance) {
         this.instance = instance;
+        this.traces = traces;
         bus.on(EventBus.ERROR, this::failedWhileCollecting);
         this.alone = new GroupCommit<>("outbox events", dataSource, Infrastructure.getDefaultWorkerPool(),
                 batching, (connection, events) -> {
@@ -127,7 +137,7 @@ public class TransactionalOutbox implements EventOutbox {
 
     @Override
     public CompletionStage<?> add(Event event, String envelope) {
-        Outgoing outgoing = new Outgoing(event, envelope);
+        Outgoing outgoing = new Outgoing(event, envelope, traces.traceparent(event)); // here, where its cause or span is current
         List<Outgoing> collected = collecting.get();
         if (collected != null) {
             collected.add(outgoing);
@@ -154,6 +164,7 @@ public class TransactionalOutbox implements EventOutbox {
                 insert.setString(5, outgoing.envelope());
                 insert.setString(6, event.source());
                 insert.setString(7, instance);
+                insert.setString(8, outgoing.traceparent());
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
@@ -30,12 +31,14 @@ final class BridgeReceiver {
     private final BooleanSupplier stopped;
     private final HandledEvents handled;
     private final TopicOwners owners;
+    private final EventTraces traces;
     private final byte[] source;
     private final Duration retryFirstWait;
     private final Duration retryMaxWait;
 
-    BridgeReceiver(LocalEventBus bus, BridgeConfig config, BridgeMetrics metrics, BooleanSupplier stopped) {
+    BridgeReceiver(LocalEventBus bus, BridgeConfig config, BridgeMetrics metrics, EventTraces traces, BooleanSupplier stopped) {
         this.bus = bus;
+        this.traces = traces;
         this.metrics = metrics;
         this.stopped = stopped;
         this.handled = new HandledEvents(config.dedupeWindow());
@@ -77,8 +80,13 @@ final class BridgeReceiver {
                     : stopped.getAsBoolean() ? Uni.createFrom().voidItem() : receive(message));
         }
         metrics.count("consumed");
+        // before the listeners run: what they emit belongs to this span's trace
+        EventTraces.Handling span = traces.startHandling(topic, event, traceHeaders(message));
         return handle(message, event, deliverNow(event, false), retryFirstWait, 1)
-                .onTermination().invoke((done, failure, cancelled) -> handled.finished(event.id(), done == Boolean.TRUE))
+                .onTermination().invoke((done, failure, cancelled) -> {
+                    handled.finished(event.id(), done == Boolean.TRUE);
+                    span.end(failure);
+                })
                 .replaceWithVoid();
     }
 
@@ -159,6 +167,15 @@ final class BridgeReceiver {
                         + ((IncomingKafkaRecordMetadata<String, String>) m).getPartition() + "@"
                         + ((IncomingKafkaRecordMetadata<String, String>) m).getOffset())
                 .orElse("?");
+    }
+
+    /** The record's W3C trace context, if it has one; empty off Kafka. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> traceHeaders(Message<String> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(metadata -> ((IncomingKafkaRecordMetadata<String, String>) metadata).getHeaders().lastHeader(EventTraces.TRACEPARENT))
+                .map(header -> Map.of(EventTraces.TRACEPARENT, new String(header.value(), StandardCharsets.UTF_8)))
+                .orElse(Map.of());
     }
 
     /** Whether a Kafka record's source header names this application (a record without one is read in full). */

@@ -8,6 +8,8 @@ import dev.agentdojo.bus.OnEvent;
 import dev.agentdojo.bus.core.EventNames;
 import dev.agentdojo.bus.core.LocalEventBus;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,6 +26,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -32,6 +35,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -105,6 +109,9 @@ public class EventBridge implements Bridge {
     private final int warmUpRounds;
     private final String instanceId;
     private final BridgeReceiver receiver;
+    private final EventTraces traces;
+    /** The topic this service sends to (its own). */
+    private final String topic;
     private volatile Cancellable consuming;
     private volatile boolean ready;
     private volatile boolean stopped;
@@ -114,7 +121,8 @@ public class EventBridge implements Bridge {
     EventBridge(LocalEventBus bus, BridgeConfig config,
                 @Channel(OUTGOING) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384) Emitter<String> out,
                 @Channel(INCOMING) Multi<Message<String>> in, Instance<EventOutbox> outboxes, Vertx vertx,
-                Instance<MeterRegistry> registry) {
+                Instance<MeterRegistry> registry, EventTraces traces,
+                @ConfigProperty(name = "mp.messaging.outgoing." + OUTGOING + ".topic", defaultValue = OUTGOING) String topic) {
         this.bus = bus;
         this.out = out;
         this.in = in;
@@ -136,7 +144,9 @@ public class EventBridge implements Bridge {
         this.metrics = new BridgeMetrics(registry.isResolvable() ? registry.get() : null);
         this.warmUpRounds = config.warmUpRounds();
         this.instanceId = config.instanceId();
-        this.receiver = new BridgeReceiver(bus, config, metrics, () -> stopped);
+        this.traces = traces;
+        this.topic = topic;
+        this.receiver = new BridgeReceiver(bus, config, metrics, traces, () -> stopped);
     }
 
     void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent started) {
@@ -200,7 +210,15 @@ public class EventBridge implements Bridge {
 
     /** The headers a record of {@code event} carries, whether sent at emit or relayed from an outbox. */
     public Map<String, String> headers(Event event) {
-        return Map.of(EVENT_ID_HEADER, event.id(), INSTANCE_HEADER, instanceId, SOURCE_HEADER, event.source());
+        Map<String, String> headers = new HashMap<>(6);
+        headers.put(EVENT_ID_HEADER, event.id());
+        headers.put(INSTANCE_HEADER, instanceId);
+        headers.put(SOURCE_HEADER, event.source());
+        String traceparent = traces.traceparent(event);
+        if (traceparent != null) {
+            headers.put(EventTraces.TRACEPARENT, traceparent);
+        }
+        return headers;
     }
 
     private CompletionStage<?> send(Event event) {
@@ -233,6 +251,16 @@ public class EventBridge implements Bridge {
     @Override
     public CompletionStage<Void> publish(String key, String envelope, Map<String, String> headers) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        if (headers.containsKey(EventTraces.TRACEPARENT)) { // the send continues the event's trace; the record names the send
+            headers = new HashMap<>(headers);
+            Span sending = traces.startPublish(topic, headers);
+            acknowledged.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    sending.setStatus(StatusCode.ERROR, failure.toString());
+                }
+                sending.end();
+            });
+        }
         RecordHeaders kafkaHeaders = new RecordHeaders();
         headers.forEach((name, value) -> kafkaHeaders.add(name, value.getBytes(StandardCharsets.UTF_8)));
         Message<String> message = Message.of(envelope, Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
