@@ -7,6 +7,8 @@
 #   DEMO_ONCE=1 scripts/demo.sh          # place the sample orders, print their chains, stop
 #   INSTANCES=2 scripts/demo.sh          # two instances of each service (up to 6), the orders spread over them
 #   DEMO_KEEP_DATA=1 scripts/demo.sh     # keep the previous run's orders, payments and events
+#   TRACES=1 scripts/demo.sh             # one trace per order in a local Zipkin (http://127.0.0.1:9411/zipkin/);
+#                                        # off by default: its first start fetches 130 MB, and it takes ~250 MB of memory
 #   ORDER_PORT=8080 PAYMENT_PORT=8081 KAFKA_PORT=9092 PG_PORT=5432   # the ports it uses (the defaults);
 #                                        # instance k (from 0) of a service listens on its port + 2k,
 #                                        # and has health, metrics and OpenAPI on that port + 1000
@@ -18,6 +20,8 @@ order_port="${ORDER_PORT:-8080}"
 payment_port="${PAYMENT_PORT:-8081}"
 kafka_port="${KAFKA_PORT:-9092}"
 pg_port="${PG_PORT:-5432}"
+zipkin_port="${ZIPKIN_PORT:-9411}"
+traces="${TRACES:-0}"
 instances="${INSTANCES:-1}"
 if ! [[ "$instances" =~ ^[1-6]$ ]]; then
   echo "INSTANCES must be a number from 1 to 6 (the topic's partitions), was '$instances'" >&2
@@ -25,6 +29,7 @@ if ! [[ "$instances" =~ ^[1-6]$ ]]; then
 fi
 logs="$(mkdir -p "${DEMO_DIR:-$root/target/demo}" && cd "${DEMO_DIR:-$root/target/demo}" && pwd)"
 export KAFKA_DIR="$logs/kafka" KAFKA_PORT="$kafka_port" PG_DIR="$logs/postgres" PG_PORT="$pg_port"
+export ZIPKIN_DIR="$logs/zipkin" ZIPKIN_PORT="$zipkin_port"
 order_ports=()
 payment_ports=()
 for k in $(seq 0 $((instances - 1))); do
@@ -35,6 +40,7 @@ services=()
 follower=""
 started_kafka=0
 started_pg=0
+started_zipkin=0
 
 say() { printf '\033[1m%s\033[0m\n' "$*"; }
 
@@ -54,13 +60,15 @@ cleanup() {
   done
   if [[ $started_kafka == 1 ]]; then scripts/kafka.sh stop || true; fi
   if [[ $started_pg == 1 ]]; then scripts/postgres.sh stop || true; fi
+  if [[ $started_zipkin == 1 ]]; then scripts/zipkin.sh stop || true; fi
   say "Stopped."
   exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for port in "${order_ports[@]}" "${payment_ports[@]}" $(for p in "${order_ports[@]}" "${payment_ports[@]}"; do echo $((p + 1000)); done) "$kafka_port" "$pg_port"; do
+for port in "${order_ports[@]}" "${payment_ports[@]}" $(for p in "${order_ports[@]}" "${payment_ports[@]}"; do echo $((p + 1000)); done) "$kafka_port" "$pg_port" \
+            $([[ "$traces" == 1 ]] && echo "$zipkin_port"); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "Port $port is taken; stop what runs there first (scripts/kafka.sh stop, scripts/postgres.sh stop), or choose other ports (ORDER_PORT, PAYMENT_PORT, KAFKA_PORT, PG_PORT)." >&2
     exit 1
@@ -81,11 +89,19 @@ started_kafka=1
 scripts/kafka.sh start
 started_pg=1
 scripts/postgres.sh start
+tracing=()
+if [[ "$traces" == 1 ]]; then
+  started_zipkin=1
+  scripts/zipkin.sh start
+  # every instance traces (an instance that does not would cut the chains it handles)
+  tracing=(-Dquarkus.otel.sdk.disabled=false "-Dtracing.zipkin.endpoint=http://127.0.0.1:$zipkin_port/api/v2/spans"
+           "-Dorders.trace-url=http://127.0.0.1:$zipkin_port/zipkin/traces/{traceId}")
+fi
 
 start_service() { # name port log; each service logs in as itself (the broker and the server wrote its .env files)
   local db="${1%-service}s"  # order-service: orders
   (set -a; . "$KAFKA_DIR/$1.env"; . "$PG_DIR/$db.env"; set +a
-   exec java -Xmx384m -Dquarkus.http.port="$2" -Dquarkus.management.port="$(($2 + 1000))" -DPG_PORT="$pg_port" \
+   exec java -Xmx384m -Dquarkus.http.port="$2" -Dquarkus.management.port="$(($2 + 1000))" -DPG_PORT="$pg_port" ${tracing[@]+"${tracing[@]}"} \
     -jar "$1/target/quarkus-app/quarkus-run.jar") > "$logs/$3.log" 2>&1 &
   services+=($!)
 }
@@ -136,7 +152,8 @@ for id in "${ids[@]}"; do
     sleep 0.25
   done
   chain="$(curl -s "$orders/$id/events")"
-  echo "order $id: $status"
+  trace="$(grep -o '"traceUrl":"[^"]*"' <<<"$chain" | cut -d'"' -f4 || true)"
+  echo "order $id: $status${trace:+   trace: $trace}"
   paste -d' ' \
     <(grep -o '"event":"[^"]*"' <<<"$chain" | cut -d'"' -f4 | sed 's/^/    /') \
     <(grep -o '"service":"[^"]*"' <<<"$chain" | cut -d'"' -f4 | sed 's/^/ by /') \
@@ -145,6 +162,9 @@ done
 
 echo
 say "The live page: http://localhost:$order_port/$([[ $instances -gt 1 ]] && echo "  (or any order-service instance: ports ${order_ports[*]})")"
+if [[ "$traces" == 1 ]]; then
+  say "Each order's trace: http://127.0.0.1:$zipkin_port/zipkin/  (the page links each chain to its trace)"
+fi
 if [[ "${DEMO_ONCE:-0}" == 1 ]]; then
   exit 0
 fi

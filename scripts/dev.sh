@@ -8,6 +8,7 @@
 #   ORDER_PORT=8080 PAYMENT_PORT=8081 KAFKA_PORT=9092 PG_PORT=5432   # the ports (the defaults); each
 #                         service has health and metrics on its port + 1000, its debugger on 5005 / 5006
 #   DEV_DIR=target        # where the broker's (kafka/) and the database's (postgres/) data stay between runs
+#   TRACES=1 scripts/dev.sh   # and a local Zipkin (ZIPKIN_PORT, 9411): each order's trace, linked from the page
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -18,6 +19,8 @@ export KAFKA_DIR="$dir/kafka" KAFKA_PORT="${KAFKA_PORT:-9092}" PG_DIR="$dir/post
 services=()
 started_kafka=0
 started_pg=0
+started_zipkin=0
+tracing=""
 
 say() { printf '\033[1m%s\033[0m\n' "$*"; }
 
@@ -34,6 +37,7 @@ cleanup() {
   done
   if [[ $started_kafka == 1 ]]; then scripts/kafka.sh stop || true; fi
   if [[ $started_pg == 1 ]]; then scripts/postgres.sh stop || true; fi
+  if [[ $started_zipkin == 1 ]]; then scripts/zipkin.sh stop || true; fi
   say "Stopped."
   exit "$status"
 }
@@ -51,6 +55,13 @@ scripts/kafka.sh status > /dev/null 2>&1 || started_kafka=1
 scripts/postgres.sh status > /dev/null 2>&1 || started_pg=1
 scripts/kafka.sh start
 scripts/postgres.sh start
+if [[ "${TRACES:-0}" == 1 ]]; then
+  export ZIPKIN_DIR="$dir/zipkin" ZIPKIN_PORT="${ZIPKIN_PORT:-9411}"
+  scripts/zipkin.sh status > /dev/null 2>&1 || started_zipkin=1
+  scripts/zipkin.sh start
+  tracing="-Dquarkus.otel.sdk.disabled=false -Dtracing.zipkin.endpoint=http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans"
+  tracing+=" -Dorders.trace-url=http://127.0.0.1:$ZIPKIN_PORT/zipkin/traces/{traceId}"
+fi
 
 # Maven resolves the services' library modules from ~/.m2: install them when they changed since the
 # last install from here (their classes then reload; the extensions' need this).
@@ -67,7 +78,7 @@ dev() { # module port debug-port prefix: its own process group, so that Ctrl-C e
        # the dev stack of each finds the servers started above (same directory and ports)
   setsid bash -c "./mvnw -B quarkus:dev -pl $1 -Ddebug=$3 -Dquarkus.console.enabled=false \
     -Dquarkus.http.port=$2 -Dquarkus.management.port=$(($2 + 1000)) -Dagentdojo.dev-stack.dir=$dir \
-    -Dagentdojo.dev-stack.kafka-port=$KAFKA_PORT -Dagentdojo.dev-stack.postgres-port=$PG_PORT 2>&1 | sed -u 's/^/$4 /'" &
+    -Dagentdojo.dev-stack.kafka-port=$KAFKA_PORT -Dagentdojo.dev-stack.postgres-port=$PG_PORT $tracing 2>&1 | sed -u 's/^/$4 /'" &
   services+=($!)
 }
 say "Starting order-service and payment-service in dev mode..."
@@ -81,5 +92,6 @@ for port in $((order_port + 1000)) $((payment_port + 1000)); do
   done
 done
 say "Ready. The page: http://localhost:$order_port/   Dev UI: http://localhost:$order_port/q/dev-ui   payments: http://localhost:$payment_port/payments"
+if [[ -n "$tracing" ]]; then say "Traces: http://127.0.0.1:$ZIPKIN_PORT/zipkin/  (the page links each order's chain to its trace)"; fi
 say "Edit a class and send a request: the service reloads. Ctrl-C stops everything."
 wait

@@ -16,6 +16,8 @@
 #   COLD=1 RATE=20 SECONDS_=15 scripts/load.sh
 #                                     # the first RATE*SECONDS_ orders right after the services are ready,
 #                                     # then, after a minute of the same load, the same run warm
+#   TRACES=1 scripts/load.sh          # tracing on in both services, every order traced into a local Zipkin
+#   TRACES=1 TRACES_SAMPLED=0.1 scripts/load.sh   # one order in ten traced
 #   SERVICE_OPTS="-XX:..." scripts/load.sh   # more JVM options for both services
 #   BUILD_ARGS="-D..." scripts/load.sh       # more Maven options for the build it makes first
 #
@@ -40,6 +42,7 @@ cleanup() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   KAFKA_DIR="$work/kafka" KAFKA_PORT=19092 scripts/kafka.sh stop >/dev/null || true
   PG_DIR="$work/postgres" PG_PORT=15432 scripts/postgres.sh stop >/dev/null || true
+  ZIPKIN_DIR="$work/zipkin" ZIPKIN_PORT=19411 scripts/zipkin.sh stop >/dev/null || true
 }
 trap cleanup INT TERM EXIT
 
@@ -47,11 +50,16 @@ trap cleanup INT TERM EXIT
 KAFKA_DIR="$work/kafka" KAFKA_PORT=19092 scripts/kafka.sh start
 PG_DIR="$work/postgres" PG_PORT=15432 scripts/postgres.sh start
 opts=(-Xmx1g -DPG_PORT=15432 ${SERVICE_OPTS:-})
+if [[ "${TRACES:-0}" == 1 ]]; then
+  ZIPKIN_DIR="$work/zipkin" ZIPKIN_PORT=19411 scripts/zipkin.sh start
+  opts+=(-Dquarkus.otel.sdk.disabled=false -Dtracing.zipkin.endpoint=http://127.0.0.1:19411/api/v2/spans
+         -Dquarkus.otel.traces.sampler.arg="${TRACES_SAMPLED:-1.0}")
+fi
 if [[ "${AUDIT_LOG:-0}" != 1 ]]; then
   # The audit log writes a line per event and service; off for the measurement (see BENCHMARKS.md).
   opts+=(-Dquarkus.log.category.\"dev.agentdojo\".level=WARN)
 fi
-echo "Settings: RATE=$rate SECONDS_=$duration IN_FLIGHT=$in_flight CONNECTIONS=$connections AUDIT_LOG=${AUDIT_LOG:-0} COLD=$cold INSTANCES=$instances WRK=${WRK:-0}; services: ${opts[*]}"
+echo "Settings: RATE=$rate SECONDS_=$duration IN_FLIGHT=$in_flight CONNECTIONS=$connections AUDIT_LOG=${AUDIT_LOG:-0} TRACES=${TRACES:-0} COLD=$cold INSTANCES=$instances WRK=${WRK:-0}; services: ${opts[*]}"
 start_service() { # name port log; uses the service's AppCDS archive when the build made one
   local app="$root/$1/target/quarkus-app" cds=()
   [[ -f "$app/app-cds.jsa" ]] && cds=(-XX:SharedArchiveFile=app-cds.jsa)
@@ -67,14 +75,15 @@ cpu_ticks() { # "part ticks" for every process of the stack (PostgreSQL: the ser
   echo "kafka-broker $(ticks "$(cat "$work/kafka/broker.pid")")"
   pg="$(head -1 "$work/postgres/data/postmaster.pid")"
   for p in "$pg" $(pgrep -P "$pg"); do echo "postgresql $(ticks "$p")"; done
+  if [[ -f "$work/zipkin/zipkin.pid" ]]; then echo "zipkin $(ticks "$(cat "$work/zipkin/zipkin.pid")")"; fi
 }
 cpu_report() { # before-file after-file accepted-orders
   local hz; hz="$(getconf CLK_TCK)"
   echo "CPU used during the measured run, per accepted order ($3 orders):"
   awk -v hz="$hz" -v n="$3" 'FNR == NR { before[$1] += $2; next } { after[$1] += $2 }
-    END { for (k in after) { ms = (after[k] - before[k]) * 1000 / hz; all += ms
+    END { for (k in after) { ms = (after[k] - before[k]) * 1000 / hz; if (k != "zipkin") all += ms
             printf "  %-16s %8.0f ms  %6.2f ms/order\n", k, ms, (n > 0 ? ms / n : 0) }
-          printf "  %-16s %8.0f ms  %6.2f ms/order\n", "all", all, (n > 0 ? all / n : 0) }' "$1" "$2"
+          printf "  %-16s %8.0f ms  %6.2f ms/order   (the stack, without a trace backend)\n", "all", all, (n > 0 ? all / n : 0) }' "$1" "$2"
 }
 ready_after() { # port start (ns): prints the ms from start until /q/health/ready (on port + 1000) answers 200
   for _ in $(seq 1 1800); do curl -sf "http://127.0.0.1:$(($1 + 1000))/q/health/ready" >/dev/null && break; sleep 0.1; done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A local Zipkin server (io.zipkin:zipkin-server, from Maven Central, no Docker), on 127.0.0.1 only,
-# keeping the spans in memory (the newest 500,000): where the services' traces go with TRACES=1.
+# keeping the spans in memory (the newest 100,000: ZIPKIN_MAX_SPANS): where the services' traces go with TRACES=1.
 #
 #   scripts/zipkin.sh start    resolve the server if new (130 MB, once), start it, wait until it answers
 #   scripts/zipkin.sh stop     stop the server this script started (and only that one)
@@ -35,7 +35,7 @@ case "${1:-}" in
     fi
     mkdir -p "$dir"
     echo "Starting Zipkin on 127.0.0.1:$port..."
-    QUERY_PORT="$port" STORAGE_TYPE=mem nohup java -Xmx256m -XX:+UseSerialGC -jar "$jar" \
+    QUERY_PORT="$port" STORAGE_TYPE=mem MEM_MAX_SPANS="${ZIPKIN_MAX_SPANS:-100000}" nohup java -Xmx384m -XX:+UseSerialGC -jar "$jar" \
       '--armeria.ports[0].ip=127.0.0.1' "--armeria.ports[0].port=$port" '--armeria.ports[0].protocols[0]=http' > "$dir/zipkin.log" 2>&1 < /dev/null &
     echo $! > "$pidfile"
     echo "$port" > "$dir/zipkin.port"

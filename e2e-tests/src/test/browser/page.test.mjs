@@ -111,7 +111,86 @@ try {
   await page.waitForFunction(() => document.querySelector('#orders tbody tr.selected td.status')?.textContent === 'CONFIRMED');
   ok('after reconnecting, a new order still turns CONFIRMED live');
 
-  // 8. A page opened later shows the latest events at once, each with the instance that emitted it.
+  // 8. The orders table shows the payment's id once approved, the reason once declined.
+  const paymentCell = await page.textContent(`#orders tbody tr[data-id="${orderId}"] td.payment`);
+  const stored = await (await page.request.get(`${base}/orders/${orderId}`)).json();
+  if (!stored.paymentId || paymentCell !== stored.paymentId.slice(0, 8)) throw new Error(`payment cell "${paymentCell}", payment ${stored.paymentId}`);
+  ok('an approved order shows its payment id');
+  const declinedReason = await page.evaluate(() => [...document.querySelectorAll('#orders tbody tr')]
+    .map((r) => r.querySelector('td.reason')?.textContent).find((t) => t));
+  if (!declinedReason || !declinedReason.includes('25000')) throw new Error(`no decline reason shown: ${declinedReason}`);
+  ok(`a declined order shows why ("${declinedReason}")`);
+
+  // 9. A double click places one order: the button is disabled while the POST is in flight, and the
+  //    POST carries an Idempotency-Key.
+  const posts = [];
+  const onRequest = (request) => { if (request.method() === 'POST' && request.url().endsWith('/orders')) posts.push(request); };
+  page.on('request', onRequest);
+  await page.route('**/orders', async (route) => { // slow answers, so the second click lands while the first is in flight
+    if (route.request().method() === 'POST') await new Promise((r) => setTimeout(r, 400));
+    await route.continue();
+  });
+  await page.fill('#customer', 'Double Click');
+  await page.fill('#amount', '9');
+  await page.dblclick('#submit');
+  if (!(await page.isDisabled('#submit'))) throw new Error('the button is enabled while the order is sent');
+  await page.waitForFunction(() => !document.querySelector('#submit').disabled);
+  await page.unroute('**/orders');
+  page.off('request', onRequest);
+  const countOf = async (customer) => (await (await page.request.get(`${base}/orders?limit=1000`)).json())
+    .filter((o) => o.customer === customer).length;
+  if (posts.length !== 1) throw new Error(`a double click sent ${posts.length} POSTs`);
+  if (!/^[0-9a-f-]{32,36}$/.test(posts[0].headers()['idempotency-key'] || '')) throw new Error(`no Idempotency-Key: ${JSON.stringify(posts[0].headers())}`);
+  if ((await countOf('Double Click')) !== 1) throw new Error('a double click placed other than one order');
+  ok('a double click places one order (the button is disabled while it is sent, with an Idempotency-Key)');
+
+  // 10. The answer is lost on the way back (the order was placed): the page says so, and placing it
+  //     again sends the same key, so the order exists once.
+  const keys = [];
+  await page.route('**/orders', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length === 1) {
+      await route.fetch(); // the server places it...
+      return route.abort('connectionreset'); // ...and the page never hears back
+    }
+    return route.continue();
+  });
+  await page.fill('#customer', 'Lost Answer');
+  await page.fill('#amount', '11');
+  await page.click('#submit');
+  await page.waitForFunction(() => document.querySelector('#form-error').textContent.includes('Could not reach order-service'));
+  if (await page.isDisabled('#submit')) throw new Error('the button stays disabled after a network error');
+  ok('a network error is shown, and the order can be placed again');
+  await page.click('#submit');
+  await page.waitForFunction(() => document.querySelector('#orders tbody tr.selected td.status')?.textContent === 'CONFIRMED');
+  await page.unroute('**/orders');
+  if (keys.length !== 2 || keys[0] !== keys[1]) throw new Error(`the retry sent keys ${keys}`);
+  if ((await countOf('Lost Answer')) !== 1) throw new Error('the retry placed a second order');
+  ok('the retry of the same submission sends the same key: one order');
+  await page.fill('#customer', 'Next One');
+  await page.fill('#amount', '12');
+  const next = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/orders'));
+  await page.click('#submit');
+  if ((await next).headers()['idempotency-key'] === keys[0]) throw new Error('a new submission reused the key');
+  ok('a new submission gets a new key');
+
+  // 11. The chain links to the order's trace when the server names one (orders.trace-url).
+  await page.route('**/orders/*/events', async (route) => {
+    const response = await route.fetch();
+    const chain = await response.json();
+    await route.fulfill({ response, json: Object.assign(chain, { traceId: 'ab'.repeat(16), traceUrl: `http://127.0.0.1:9411/zipkin/traces/${'ab'.repeat(16)}` }) });
+  });
+  await page.click(`#orders tbody tr[data-id="${orderId}"]`);
+  await page.waitForSelector('#chain-trace:not([hidden])');
+  const href = await page.getAttribute('#chain-trace', 'href');
+  if (href !== `http://127.0.0.1:9411/zipkin/traces/${'ab'.repeat(16)}`) throw new Error(`trace link ${href}`);
+  await page.unroute('**/orders/*/events');
+  await page.click(`#orders tbody tr[data-id="${orderId}"]`);
+  await page.waitForSelector('#chain-trace[hidden]', { state: 'attached' });
+  ok('the chain links to its trace when there is one, and shows no link when there is none');
+
+  // 12. A page opened later shows the latest events at once, each with the instance that emitted it.
   const later = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   later.setDefaultTimeout(TIMEOUT);
   await later.goto(`${base}/`);

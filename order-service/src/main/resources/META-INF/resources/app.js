@@ -45,15 +45,19 @@
     const status = known && known !== 'PENDING' && order.status === 'PENDING' ? known : order.status;
     entry.order = Object.assign(entry.order || {}, order, { status });
     const o = entry.order;
+    // the payment's id once approved, the reason once declined
+    const payment = o.status === 'CONFIRMED' ? cell(shortId(o.paymentId), 'mono payment')
+      : o.status === 'PAYMENT_FAILED' ? cell(o.reason, 'reason') : cell('');
+    if (o.status === 'CONFIRMED' && o.paymentId) payment.title = o.paymentId;
     entry.row.replaceChildren(cell(shortId(o.id), 'mono'), cell(o.customer), cell(o.amount == null ? '' : `${o.amount} ${o.currency || ''}`),
-      cell(o.status, `status ${o.status}`));
+      cell(o.status, `status ${o.status}`), payment);
     entry.row.classList.toggle('selected', o.id === selected);
     if (o.id === selected) loadChain(o.id);
   }
 
-  function setStatus(id, status) {
+  function setStatus(id, status, details) {
     const entry = orders.get(id);
-    if (entry) showOrder({ id, status });
+    if (entry) showOrder(Object.assign({ id, status }, details));
   }
 
   async function loadOrders() {
@@ -66,6 +70,7 @@
     selected = id;
     orders.forEach((entry, key) => entry.row.classList.toggle('selected', key === id));
     $('#chain-order').textContent = shortId(id);
+    $('#chain-trace').hidden = true;
     loadChain(id);
   }
 
@@ -78,6 +83,13 @@
     const finalHere = entry && entry.order && entry.order.status !== 'PENDING';
     if (finalHere && !chain.hops.some((hop) => OUTCOMES.has(hop.event)) && attempt < 40) {
       setTimeout(() => loadChain(id, attempt + 1), 250);
+    }
+    // the order's trace, where the server says it is shown (orders.trace-url; none when tracing is off)
+    const trace = $('#chain-trace');
+    trace.hidden = !(chain.traceUrl && /^https?:\/\//.test(chain.traceUrl));
+    if (!trace.hidden) {
+      trace.href = chain.traceUrl;
+      trace.title = `trace ${chain.traceId}`;
     }
     const list = $('#chain');
     list.replaceChildren(...chain.hops.map((hop) => {
@@ -142,10 +154,10 @@
     const id = event.args && event.args[0];
     if (event.name === 'order:created') {
       showOrder({ id, customer: event.args[1], amount: event.args[2], currency: event.args[3], status: 'PENDING' });
-    } else if (event.name === 'order:confirmed') {
-      setStatus(id, 'CONFIRMED');
-    } else if (event.name === 'payment:failed') {
-      setStatus(id, 'PAYMENT_FAILED');
+    } else if (event.name === 'order:confirmed') { // (orderId, paymentId, amount, currency)
+      setStatus(id, 'CONFIRMED', { paymentId: event.args[1] });
+    } else if (event.name === 'payment:failed') { // (orderId, reason, amount, currency)
+      setStatus(id, 'PAYMENT_FAILED', { reason: event.args[1] });
     } else if (id === selected) {
       loadChain(id);
     }
@@ -170,32 +182,71 @@
     document.querySelectorAll('.error').forEach((p) => { p.textContent = ''; });
   }
 
+  // One Idempotency-Key per submission: a submission sent again (after a network error, or an answer
+  // that says it may have been done) keeps its key, so the server places it at most once; other
+  // values are another submission, with a new key.
+  let pending = null; // {key, body} of a submission not known to be done
+  let inFlight = false;
+
+  function newKey() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
   $('#order-form').addEventListener('submit', async (submit) => {
     submit.preventDefault();
+    if (inFlight) return; // a second click while the first is sent places nothing
     clearErrors();
     const body = { customer: $('#customer').value, amount: $('#amount').value.trim(), currency: $('#currency').value.trim() || undefined };
     // an amount that is not a number is sent as text, so the server's own message explains it
     const number = Number(body.amount);
     if (body.amount !== '' && !Number.isNaN(number)) body.amount = number;
     if (body.amount === '') delete body.amount;
-    const response = await fetch('/orders', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    if (response.status === 202) {
-      const order = await response.json();
-      showOrder(order);
-      selectOrder(order.id);
-      $('#customer').value = '';
-      $('#amount').value = '';
-      return;
-    }
-    const problem = await response.json().catch(() => ({ detail: `the server answered ${response.status}` }));
-    const violations = problem.violations || [];
-    violations.forEach((v) => {
-      const target = document.querySelector(`.error[data-for="${CSS.escape(v.field)}"]`) || $('#form-error');
-      target.textContent = target.textContent ? `${target.textContent}; ${v.message}` : v.message;
-    });
-    if (!violations.length) {
-      const field = ['customer', 'amount', 'currency'].find((f) => (problem.detail || '').includes(`'${f}'`));
-      (field ? document.querySelector(`.error[data-for="${field}"]`) : $('#form-error')).textContent = problem.detail;
+    const json = JSON.stringify(body);
+    if (!pending || pending.body !== json) pending = { key: newKey(), body: json };
+    const button = $('#submit');
+    inFlight = true;
+    button.disabled = true;
+    button.textContent = 'Placing…';
+    try {
+      let response;
+      try {
+        response = await fetch('/orders', {
+          method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': pending.key }, body: json,
+        });
+      } catch (unreachable) {
+        $('#form-error').textContent = 'Could not reach order-service, so the order may or may not have been placed. '
+          + 'Place it again: it is sent with the same key, so it is placed at most once.';
+        $('#form-error').dataset.retry = 'true';
+        return;
+      }
+      if (response.status === 202) {
+        pending = null;
+        const order = await response.json();
+        showOrder(order);
+        selectOrder(order.id);
+        $('#customer').value = '';
+        $('#amount').value = '';
+        return;
+      }
+      const problem = await response.json().catch(() => ({ detail: `the server answered ${response.status}` }));
+      if (response.status < 500) pending = null; // refused: nothing was placed, and sending it again changes nothing
+      const violations = problem.violations || [];
+      violations.forEach((v) => {
+        const target = document.querySelector(`.error[data-for="${CSS.escape(v.field)}"]`) || $('#form-error');
+        target.textContent = target.textContent ? `${target.textContent}; ${v.message}` : v.message;
+      });
+      if (!violations.length) {
+        const field = ['customer', 'amount', 'currency'].find((f) => (problem.detail || '').includes(`'${f}'`));
+        (field ? document.querySelector(`.error[data-for="${field}"]`) : $('#form-error')).textContent = problem.detail
+          + (response.status >= 500 ? ' Place it again to retry: it is sent with the same key.' : '');
+      }
+      $('#form-error').dataset.retry = String(response.status >= 500);
+    } finally {
+      inFlight = false;
+      button.disabled = false;
+      button.textContent = 'Place order';
     }
   });
 

@@ -62,7 +62,14 @@ class BrowserIT {
                 "ok - filtering by event name shows only those events",
                 "ok - pause stops the live log while orders still update; resume restarts it",
                 "ok - when the stream drops, the page shows it is reconnecting",
-                "ok - after reconnecting, a new order still turns CONFIRMED live");
+                "ok - after reconnecting, a new order still turns CONFIRMED live",
+                "ok - an approved order shows its payment id",
+                "ok - a declined order shows why",
+                "ok - a double click places one order (the button is disabled while it is sent, with an Idempotency-Key)",
+                "ok - a network error is shown, and the order can be placed again",
+                "ok - the retry of the same submission sends the same key: one order",
+                "ok - a new submission gets a new key",
+                "ok - the chain links to its trace when there is one, and shows no link when there is none");
         assertThat(screenshot).exists();
         assertThat(Files.size(screenshot)).isGreaterThan(10_000);
     }

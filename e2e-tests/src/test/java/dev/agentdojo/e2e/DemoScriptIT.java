@@ -27,12 +27,16 @@ class DemoScriptIT {
     private static final Duration STOP_BOUND = Duration.ofSeconds(60);
 
     @Test
-    void demoOnceWithTwoInstancesOfEachServiceShowsEveryChainThenStopsEverythingItStartedAndExitsZero() throws Exception {
-        try (Demo demo = new Demo(Map.of("DEMO_ONCE", "1", "INSTANCES", "2"))) {
+    void demoOnceWithTwoInstancesOfEachServiceAndTracesShowsEveryChainThenStopsEverythingItStartedAndExitsZero() throws Exception {
+        try (Demo demo = new Demo(Map.of("DEMO_ONCE", "1", "INSTANCES", "2", "TRACES", "1"))) {
             assertThat(demo.process.waitFor(RUN_BOUND.toSeconds(), TimeUnit.SECONDS)).as("the demo ends by itself").isTrue();
             String output = demo.output();
             assertThat(demo.process.exitValue()).as(output).isZero();
-            assertThat(output).contains("CONFIRMED", "PAYMENT_FAILED", "order:created", "payment:process", "Stopped.");
+            assertThat(output).contains("CONFIRMED", "PAYMENT_FAILED", "order:created", "payment:process", "Stopped.",
+                    "Each order's trace: http://127.0.0.1:" + demo.ports.get(4) + "/zipkin/", "Zipkin stopped");
+            assertThat(output.lines().filter(line -> line.startsWith("order ")))
+                    .as("with TRACES=1 each order names its trace in Zipkin").hasSize(3)
+                    .allMatch(line -> line.matches(".*trace: http://127\\.0\\.0\\.1:" + demo.ports.get(4) + "/zipkin/traces/[0-9a-f]{32}$"));
             demo.assertNothingLeftRunning();
             for (String service : List.of("order-service", "payment-service", "order-service-2", "payment-service-2")) {
                 assertThat(Files.readAllLines(demo.dir.resolve(service + ".log")))
@@ -64,7 +68,8 @@ class DemoScriptIT {
         final Process process;
         final Path dir;
         final Path output;
-        final List<Integer> ports = List.of(LocalKafka.freePort(), LocalKafka.freePort(), LocalKafka.freePort(), LocalKafka.freePort());
+        final List<Integer> ports = List.of(LocalKafka.freePort(), LocalKafka.freePort(), LocalKafka.freePort(), LocalKafka.freePort(),
+                LocalKafka.freePort());
 
         Demo(Map<String, String> env) throws IOException {
             dir = Files.createDirectories(Path.of(System.getProperty("e2e.work", "target/e2e"))
@@ -81,6 +86,7 @@ class DemoScriptIT {
                     "PAYMENT_PORT", ports.get(1).toString(),
                     "KAFKA_PORT", ports.get(2).toString(),
                     "PG_PORT", ports.get(3).toString(),
+                    "ZIPKIN_PORT", ports.get(4).toString(),
                     "DEMO_DIR", dir.toString()));
             process = builder.start();
         }
@@ -137,7 +143,7 @@ class DemoScriptIT {
         private boolean belongsToThisRun(String commandLine) {
             return commandLine.contains(dir.toString())
                     || ports.stream().anyMatch(port -> commandLine.contains("-Dquarkus.http.port=" + port)
-                    || commandLine.contains("127.0.0.1:" + port));
+                    || commandLine.contains("127.0.0.1:" + port) || commandLine.contains(".port=" + port));
         }
     }
 }

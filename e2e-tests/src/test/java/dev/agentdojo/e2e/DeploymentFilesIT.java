@@ -54,6 +54,20 @@ class DeploymentFilesIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"order-service", "payment-service"})
+    void eachServiceTracesIntoTheComposeZipkinWhenTracingIsTurnedOn(String name) throws IOException {
+        JsonNode environment = compose().path("services").path(name).path("environment");
+        JsonNode zipkin = compose().path("services").path("zipkin");
+        assertThat(zipkin.path("profiles").toString()).as("Zipkin only with --profile traces").isEqualTo("[\"traces\"]");
+        assertThat(zipkin.path("ports").get(0).asText()).isEqualTo("9411:9411");
+        assertThat(environment.path("QUARKUS_OTEL_SDK_DISABLED").asText()).as("off unless turned on, as outside compose")
+                .isEqualTo("${QUARKUS_OTEL_SDK_DISABLED:-true}");
+        assertThat(environment.path("ZIPKIN_ENDPOINT").asText()).isEqualTo("http://zipkin:9411/api/v2/spans");
+        assertThat(properties(name).getProperty("tracing.zipkin.endpoint")).isEqualTo("${ZIPKIN_ENDPOINT:}");
+        assertThat(properties(name).getProperty("quarkus.otel.sdk.disabled")).isEqualTo("true");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"order-service", "payment-service"})
     void eachServiceWaitsForAHealthyBrokerAndDatabaseAndRestartsOnFailure(String name) throws IOException {
         JsonNode service = compose().path("services").path(name);
 
@@ -112,7 +126,8 @@ class DeploymentFilesIT {
         assertThat(kafka.has("ports")).as("the broker publishes no port").isFalse();
         assertThat(kafka.path("healthcheck").isMissingNode()).isFalse();
         assertThat(kafka.path("environment").path("KAFKA_NUM_PARTITIONS").asInt()).isEqualTo(LocalKafka.PARTITIONS);
-        assertThat(StreamSupport.stream(compose().path("services").spliterator(), false)).hasSize(5);
+        assertThat(StreamSupport.stream(compose().path("services").spliterator(), false).filter(service -> !service.has("profiles")))
+                .as("what `docker compose up` starts: the broker, its setup, the database, two services (Zipkin only with a profile)").hasSize(5);
         // login required, and only what an ACL allows (granted by kafka-setup from the local broker's own access list)
         assertThat(kafka.path("environment").path("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").asText())
                 .isEqualTo("CLIENTS:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");

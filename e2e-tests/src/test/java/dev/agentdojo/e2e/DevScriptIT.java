@@ -18,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code scripts/dev.sh}, as a newcomer runs it from a clone: one command, nothing sourced, both
- * services come up in {@code quarkus:dev} on a broker and a database the dev stack found, an order
- * goes through the chain, and Ctrl-C leaves nothing running. (The live reload itself:
+ * {@code TRACES=1 scripts/dev.sh}, as a newcomer runs it from a clone: one command, nothing sourced,
+ * both services come up in {@code quarkus:dev} on a broker and a database the dev stack found, an
+ * order goes through the chain and its trace is in the local Zipkin, and Ctrl-C leaves nothing running. (The live reload itself:
  * {@code DevModeReloadTest} in order-service.) Its own ports and folder, so it never meets the other tests.
  */
 class DevScriptIT {
@@ -32,7 +32,8 @@ class DevScriptIT {
 
     @Test
     void oneCommandBringsUpBothServicesInDevModeAnOrderIsConfirmedAndCtrlCStopsEverything() throws Exception {
-        List<Integer> ports = List.of(LocalKafka.freePort(), LocalKafka.freePort(), LocalKafka.freePort(), LocalKafka.freePort());
+        List<Integer> ports = List.of(LocalKafka.freePort(), LocalKafka.freePort(), LocalKafka.freePort(), LocalKafka.freePort(),
+                LocalKafka.freePort());
         Path dir = Files.createDirectories(Path.of(System.getProperty("e2e.work", "target/e2e"))
                 .resolve("dev-" + System.nanoTime())).toAbsolutePath();
         Path output = dir.resolve("dev-output.txt");
@@ -45,6 +46,8 @@ class DevScriptIT {
                 "PAYMENT_PORT", ports.get(1).toString(),
                 "KAFKA_PORT", ports.get(2).toString(),
                 "PG_PORT", ports.get(3).toString(),
+                "ZIPKIN_PORT", ports.get(4).toString(),
+                "TRACES", "1",
                 "DEV_DIR", dir.toString()));
         Process process = builder.start();
         try {
@@ -55,7 +58,7 @@ class DevScriptIT {
             assertThat(started).contains("[orders]", "[payments]",
                     "Dev stack: Kafka on 127.0.0.1:" + ports.get(2), "logged in as order-service", "logged in as payment-service",
                     "Dev stack: PostgreSQL on 127.0.0.1:" + ports.get(3), "database orders", "database payments",
-                    "Profile dev activated. Live Coding activated.");
+                    "Profile dev activated. Live Coding activated.", "Traces: http://127.0.0.1:" + ports.get(4) + "/zipkin/");
 
             HttpClient http = HttpClient.newHttpClient();
             String placed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(0) + "/orders"))
@@ -67,12 +70,23 @@ class DevScriptIT {
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(0) + "/orders/" + id)).build(),
                     HttpResponse.BodyHandlers.ofString()).body().contains("\"CONFIRMED\""));
 
+            // the order's trace: named by the API, in Zipkin with spans of both services
+            String chain = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(0) + "/orders/" + id + "/events")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            String traceId = chain.replaceAll(".*\"traceId\":\"([0-9a-f]{32})\".*", "$1");
+            assertThat(chain).contains("\"traceUrl\":\"http://127.0.0.1:" + ports.get(4) + "/zipkin/traces/" + traceId + "\"");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(4) + "/api/v2/trace/" + traceId)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body())
+                    .contains("\"serviceName\":\"order-service\"", "\"serviceName\":\"payment-service\"", "\"kind\":\"CONSUMER\""));
+
             // Ctrl-C: SIGINT where the script can trap it, else SIGTERM (one trap for both; see DemoScriptIT)
             new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
             assertThat(process.waitFor(STOP_BOUND.toSeconds(), TimeUnit.SECONDS)).as("stopped").isTrue();
-            assertThat(Files.readString(output)).contains("Stopping...", "Kafka stopped", "PostgreSQL stopped", "Stopped.");
+            assertThat(Files.readString(output)).contains("Stopping...", "Kafka stopped", "PostgreSQL stopped", "Zipkin stopped", "Stopped.");
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().map(line -> line.contains(dir.toString())).orElse(false))
+                    .filter(p -> p.info().commandLine().map(line -> line.contains(dir.toString())
+                            || line.contains("--armeria.ports[0].port=" + ports.get(4))).orElse(false))
                     .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
                     .toList()).as("processes of this run still running").isEmpty());
         } finally {

@@ -131,8 +131,8 @@ class TracingIT {
         String orderLog = Files.readString(orders.log());
         String paymentLog = Files.readString(payments.log());
         for (String traceId : traces) {
-            assertThat(orderLog).as("order-service's audit lines name the trace").contains("trace=" + traceId);
-            assertThat(paymentLog).as("payment-service's audit lines name the trace").contains("trace=" + traceId);
+            assertThat(orderLog).as("order-service's audit lines name the trace").containsPattern("trace=" + traceId + " span=[0-9a-f]{16}");
+            assertThat(paymentLog).as("payment-service's audit lines name the trace").containsPattern("trace=" + traceId + " span=[0-9a-f]{16}");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.OnEvent;
 import dev.agentdojo.bus.bridge.EventTraces;
 import dev.agentdojo.service.lifecycle.Stopping;
+import io.opentelemetry.api.trace.SpanContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -12,7 +13,8 @@ import org.jboss.logging.Logger;
  * Logs every event this service emits or receives on one line — service, event, chain (the
  * correlation id, one per order), the event's id and its cause — so that the logs of both services
  * read as one chain when merged or grepped for a chain id; with tracing on, also the trace it belongs to
- * ({@code trace=}, the same id in both services' lines). Logs ids only, never args (they may hold
+ * ({@code trace=}, the same id in both services' lines) and its span ({@code span=}: the request or
+ * the handling of a received event). Logs ids only, never args (they may hold
  * customer data). Category {@code dev.agentdojo.audit}, level INFO.
  *
  * <p>Also the service's {@code error} listener: a failed listener is logged at ERROR with its stack
@@ -35,9 +37,10 @@ public class AuditLog {
     @OnEvent(EventBus.ALL)
     void log(Event e) {
         if (LOG.isInfoEnabled()) {
-            String trace = traces.traceId(e);
+            SpanContext span = traces.spanOf(e);
             LOG.infof("[%s] %-16s from=%s chain=%s id=%s cause=%s%s", here, e.name(), e.source(), e.correlationId(),
-                    e.id(), e.causationId() == null ? "-" : e.causationId(), trace == null ? "" : " trace=" + trace);
+                    e.id(), e.causationId() == null ? "-" : e.causationId(),
+                    span.isValid() ? " trace=" + span.getTraceId() + " span=" + span.getSpanId() : "");
         }
     }
 

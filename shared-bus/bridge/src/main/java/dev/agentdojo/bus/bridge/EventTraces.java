@@ -91,8 +91,13 @@ public class EventTraces {
 
     /** The trace id an event belongs to, or null: for log lines and the API. */
     public String traceId(Event event) {
-        SpanContext span = Span.fromContext(contextOf(event)).getSpanContext();
+        SpanContext span = spanOf(event);
         return span.isValid() ? span.getTraceId() : null;
+    }
+
+    /** The span an event belongs to ({@link #contextOf}); invalid when tracing is off. */
+    public SpanContext spanOf(Event event) {
+        return Span.fromContext(contextOf(event)).getSpanContext();
     }
 
     static String traceparent(Context context) {
