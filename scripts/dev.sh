@@ -70,7 +70,8 @@ if [[ ! -f "$stamp" || ! -d "$HOME/.m2/repository/dev/agentdojo/service-common/1
    || [[ -n "$(find pom.xml shared-bus service-common dev-stack kafka-broker postgres-server -newer "$stamp" \
                \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -not -path '*/target/*' -print -quit)" ]]; then
   say "Installing the services' library modules (first run, or after a change to one; a minute or two)..."
-  ./mvnw -q -B install -DskipTests -pl order-service,payment-service -am
+  # the modules the services depend on, not the services: their packaged applications stay as they are
+  ./mvnw -q -B install -DskipTests -pl shared-bus/deployment,dev-stack/deployment,service-common,kafka-broker,postgres-server -am
   mkdir -p "$root/target" && touch "$stamp"
 fi
 

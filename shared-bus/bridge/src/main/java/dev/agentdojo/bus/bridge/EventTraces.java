@@ -16,6 +16,7 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -29,8 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * here — belongs to that span. An event without such a cause (emitted by an HTTP request, say)
  * belongs to the span current where it is emitted.
  *
- * <p>Without an OpenTelemetry SDK, or with it disabled ({@code quarkus.otel.sdk.disabled}), every
- * span is a no-op and no {@code traceparent} is written: tracing then costs a map lookup per event.
+ * <p>Without an OpenTelemetry SDK, or with it disabled ({@code quarkus.otel.sdk.disabled}), no span
+ * is made and no {@code traceparent} written (a record that comes with one passes it on to the
+ * events it causes): tracing then costs a map lookup per event.
  */
 @ApplicationScoped
 public class EventTraces {
@@ -62,9 +64,20 @@ public class EventTraces {
     /** The span handling each event being handled here (by its id): the parent of what its listeners emit. */
     private final Map<String, Context> handling = new ConcurrentHashMap<>();
 
+    /**
+     * The application's OpenTelemetry, unless it has none or its SDK is disabled: a disabled SDK
+     * still makes (and drops) a span for each {@code startSpan}, so here it is replaced by the
+     * no-op API, which makes none.
+     */
     @Inject
-    EventTraces(Instance<OpenTelemetry> openTelemetry) {
-        this(openTelemetry.isResolvable() ? openTelemetry.get() : OpenTelemetry.noop());
+    EventTraces(Instance<OpenTelemetry> openTelemetry,
+                @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean sdkDisabled) {
+        this(effective(openTelemetry.isResolvable() ? openTelemetry.get() : null, sdkDisabled));
+    }
+
+    /** What spans are made with: the application's OpenTelemetry, or the no-op API when it has none or its SDK is disabled. */
+    static OpenTelemetry effective(OpenTelemetry application, boolean sdkDisabled) {
+        return application == null || sdkDisabled ? OpenTelemetry.noop() : application;
     }
 
     public EventTraces(OpenTelemetry openTelemetry) {
