@@ -62,6 +62,10 @@ public final class OrderLoad {
 
     /** payment-service's topic, where the outcomes are. */
     private static final String TOPIC = "agent-dojo.payments";
+    /** Where order-service's events are relayed: when an order's {@code order:created} got there. */
+    private static final String ORDERS_TOPIC = "agent-dojo.orders";
+    private static final Pattern CREATED = Pattern.compile("\"name\":\"order:created\",\"args\":\\[\"([0-9a-f-]{36})\"");
+    private static final Pattern EMITTED = Pattern.compile("\"timestamp\":\"([^\"]+)\"");
     private static final Pattern OUTCOME = Pattern.compile("\"name\":\"(order:confirmed|payment:failed)\",\"args\":\\[\"([0-9a-f-]{36})\"");
     private static final Pattern HOP = Pattern.compile("\"event\":\"([a-z:]+)\".*?\"sinceFirstMs\":(\\d+)");
     /** How many of the first accepted orders have their chain's hops reported. */
@@ -82,6 +86,10 @@ public final class OrderLoad {
     private final Map<String, Long> postedAt = new ConcurrentHashMap<>();
     /** Outcomes on the topic: when each order's was written (the record's timestamp, epoch ms). */
     private final Map<String, Long> finalAt = new ConcurrentHashMap<>();
+    /** Along the path: when each order's {@code order:created} reached its topic, and when payment-service emitted its outcome. */
+    private final Map<String, Long> relayedAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> outcomeEmittedAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
     private final List<Long> acceptLatencies = Collections.synchronizedList(new ArrayList<>());
     private final LongAdder rejected = new LongAdder();
     private final LongAdder failedRequests = new LongAdder();
@@ -188,6 +196,7 @@ public final class OrderLoad {
                     Matcher m = ID.matcher((String) result.result()[1]);
                     if (m.find()) {
                         postedAt.put(m.group(1), postedMillis);
+                        acceptedAt.put(m.group(1), System.currentTimeMillis());
                     }
                 });
     }
@@ -204,17 +213,29 @@ public final class OrderLoad {
         CountDownLatch positioned = new CountDownLatch(1);
         Thread reader = new Thread(() -> {
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-                List<TopicPartition> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(TOPIC, p.partition())).toList();
+                List<TopicPartition> partitions = java.util.stream.Stream.of(TOPIC, ORDERS_TOPIC)
+                        .flatMap(topic -> consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                                .map(p -> new TopicPartition(topic, p.partition()))).toList();
                 consumer.assign(partitions);
                 consumer.seekToEnd(partitions);
                 partitions.forEach(consumer::position); // resolve the end now, before any order is posted
                 positioned.countDown();
                 while (reading) {
                     for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                        if (record.topic().equals(ORDERS_TOPIC)) {
+                            Matcher c = CREATED.matcher(record.value());
+                            if (c.find()) {
+                                relayedAt.putIfAbsent(c.group(1), record.timestamp());
+                            }
+                            continue;
+                        }
                         Matcher m = OUTCOME.matcher(record.value());
                         if (m.find()) {
                             finalAt.putIfAbsent(m.group(2), record.timestamp());
+                            Matcher t = EMITTED.matcher(record.value());
+                            if (t.find()) {
+                                outcomeEmittedAt.putIfAbsent(m.group(2), java.time.Instant.parse(t.group(1)).toEpochMilli());
+                            }
                         }
                     }
                 }
@@ -259,7 +280,42 @@ public final class OrderLoad {
         System.out.printf(Locale.ROOT, "POST -> 202            p50 %.1f ms   p99 %.1f ms%n", pct(accept, 50), pct(accept, 99));
         System.out.printf(Locale.ROOT, "POST -> final state    p50 %.1f ms   p99 %.1f ms  (outcome written to the topic; ms resolution)%n",
                 pct(toFinal, 50), pct(toFinal, 99));
+        reportPath();
         reportHops();
+    }
+
+    /**
+     * Where the time from POST to the outcome on the topic goes, per order (medians over all final
+     * orders, ms resolution): the order's commit (202), its relay to the topic, payment-service's
+     * consuming and handling up to the outcome's emit, and the outcome's commit and relay.
+     */
+    private void reportPath() {
+        List<Long> accept = new ArrayList<>();
+        List<Long> relay = new ArrayList<>();
+        List<Long> handle = new ArrayList<>();
+        List<Long> relayOutcome = new ArrayList<>();
+        postedAt.forEach((id, posted) -> {
+            Long accepted = acceptedAt.get(id);
+            Long relayed = relayedAt.get(id);
+            Long emitted = outcomeEmittedAt.get(id);
+            Long done = finalAt.get(id);
+            if (accepted == null || relayed == null || emitted == null || done == null) {
+                return;
+            }
+            accept.add(TimeUnit.MILLISECONDS.toNanos(accepted - posted));
+            relay.add(TimeUnit.MILLISECONDS.toNanos(relayed - accepted));
+            handle.add(TimeUnit.MILLISECONDS.toNanos(emitted - relayed));
+            relayOutcome.add(TimeUnit.MILLISECONDS.toNanos(done - emitted));
+        });
+        long[][] parts = {sorted(accept), sorted(relay), sorted(handle), sorted(relayOutcome)};
+        System.out.printf(Locale.ROOT, "the path, p50 (p99) ms  POST -> 202 %.0f (%.0f); 202 -> order:created on the topic %.0f (%.0f); "
+                        + "-> outcome emitted by payment-service %.0f (%.0f); -> outcome on the topic %.0f (%.0f)  (%d orders)%n",
+                pct(parts[0], 50), pct(parts[0], 99), pct(parts[1], 50), pct(parts[1], 99), pct(parts[2], 50), pct(parts[2], 99),
+                pct(parts[3], 50), pct(parts[3], 99), parts[0].length);
+    }
+
+    private static long[] sorted(List<Long> values) {
+        return values.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
     /** The hops of the first {@value #CHAINS} accepted orders' chains, from {@code GET /orders/{id}/events}. */

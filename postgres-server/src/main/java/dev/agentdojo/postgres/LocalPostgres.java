@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>From a shell ({@code scripts/postgres.sh} does this): {@code java -cp CP dev.agentdojo.postgres.LocalPostgres
  * DIR PORT DATABASE...} starts the server, creates the databases and roles it lacks, prints the
- * server's pid and returns; the server keeps running.
+ * server's pid and returns; the server keeps running. With {@code PG_STATEMENTS=1} in its environment
+ * the server also counts the time of every statement ({@code pg_stat_statements}).
  */
 public final class LocalPostgres {
 
@@ -215,6 +216,11 @@ public final class LocalPostgres {
                     .setDataDirectoryCustomizer(data -> writeHba(data.toPath(), superuserHasPassword))
                     .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile()));
+            if ("1".equals(System.getenv("PG_STATEMENTS"))) {
+                // time spent per statement, for the load harness (scripts/load.sh PROFILE=1); off by default
+                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                        .setServerConfig("pg_stat_statements.track", "all");
+            }
             if (fresh) { // initdb gives the superuser its password
                 Credentials.writePrivate(pwfile, credentials.password(USER) + "\n");
                 builder.setLocaleConfig("pwfile", pwfile.toString());
