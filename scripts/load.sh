@@ -4,7 +4,7 @@
 # latency (the outcome's record on the topic) and sustained orders/s. Loopback only; stops by itself
 # and stops everything it started.
 #
-#   scripts/load.sh                   # 2000 orders/s for 60 s
+#   scripts/load.sh                   # 2000 orders/s for 60 s, after 240 s of warm-up
 #   RATE=500 SECONDS_=20 scripts/load.sh
 #   INSTANCES=2 scripts/load.sh       # two instances of each service; the orders go to both order-services in turn
 #   WRK=1 scripts/load.sh             # instead of OrderLoad: wrk -t2 -c32 -d30s on POST /orders (WRK_ARGS to change)
@@ -21,8 +21,9 @@
 #                                     # group (GC and JIT included), a Flight Recorder recording of each
 #                                     # (target/load/NAME.jfr) summed up by ProfileShares, and PostgreSQL's
 #                                     # time by statement (pg_stat_statements)
-#   WARMUP=30 scripts/load.sh         # seconds of load at RATE before the measured run (default 60: on two
-#                                     # cores the JIT compilers are busy for the first minute at saturation)
+#   WARMUP=60 scripts/load.sh         # seconds of load at RATE before the measured run (default 240: on two
+#                                     # busy cores C2 needs minutes to compile the hot code; after 60 s a
+#                                     # run measures a JVM still compiling, at three times the CPU per order)
 #   RATE=20 WARMUP_RATE=1000 scripts/load.sh   # the warm-up at another rate (a low RATE alone leaves the code cold)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java scripts/load.sh   # the services on another JDK
 #   JAVA=.../bin/java AOT_CACHE=target/aot BUILD_ARGS=-Dquarkus.package.jar.type=aot-jar scripts/load.sh
@@ -43,7 +44,7 @@ duration="${SECONDS_:-60}"
 in_flight="${IN_FLIGHT:-512}"
 connections="${CONNECTIONS:-64}"
 cold="${COLD:-0}"
-warmup="${WARMUP:-60}"
+warmup="${WARMUP:-240}"
 instances="${INSTANCES:-1}"
 work="$root/target/load"
 rm -rf "$work" && mkdir -p "$work"
@@ -129,11 +130,15 @@ profile_start() {
 profile_report() { # accepted-orders
   local i hz; hz="$(getconf CLK_TCK)"
   thread_ticks > "$work/threads-after.txt"
+  # (a thread that ended during the run, e.g. an idle group-commit writer or compiler thread, is not counted)
   echo "The services' CPU by thread group (the JIT compilers and GC included), PostgreSQL's by process, per accepted order ($1 orders):"
   awk -v hz="$hz" -v n="$1" 'FNR == NR { before[$1 " " $2] += $3; next } { after[$1 " " $2] += $3 }
-    END { for (k in after) { ms = (after[k] - before[k]) * 1000 / hz; split(k, p, " "); all[p[1]] += ms; part[k] = ms }
+    END { for (k in after) { ms = (after[k] - before[k]) * 1000 / hz; split(k, p, " "); if (ms > 0) all[p[1]] += ms; part[k] = ms }
           for (k in part) if (part[k] > 0) { split(k, p, " "); printf "  %-16s %-28s %7.3f ms/order %5.1f %%\n", p[1], p[2], part[k] / n, 100 * part[k] / all[p[1]] } }' \
     "$work/threads-before.txt" "$work/threads-after.txt" | sort -k1,1 -k3,3nr | awk '$3 >= 0.005'
+  for i in "${!pids[@]}"; do
+    echo "  ${names[$i]} memory: $(awk '/VmHWM|VmRSS/ { printf "%s %d MB  ", $1, $2 / 1024 }' "/proc/${pids[$i]}/status")"
+  done
   [[ "${PROFILE:-0}" == 1 ]] || return 0
   local from to; from="$(cat "$work/window-start.txt")"; to="$(date +%s%3N)"
   for i in "${!pids[@]}"; do jcmd "${pids[$i]}" JFR.dump name=load filename="$work/${names[$i]}-$i.jfr" >/dev/null; done
