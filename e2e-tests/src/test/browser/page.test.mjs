@@ -64,6 +64,7 @@ try {
   await page.fill('#amount', '25000');
   await page.click('#submit');
   await page.waitForFunction(() => document.querySelector('#orders tbody tr.selected td.status')?.textContent === 'PAYMENT_FAILED');
+  const declinedId = await page.getAttribute('#orders tbody tr.selected', 'data-id');
   ok('an order above the payment limit turns PAYMENT_FAILED');
 
   // 4. A customer named like markup is shown as text and never runs.
@@ -116,8 +117,8 @@ try {
   const stored = await (await page.request.get(`${base}/orders/${orderId}`)).json();
   if (!stored.paymentId || paymentCell !== stored.paymentId.slice(0, 8)) throw new Error(`payment cell "${paymentCell}", payment ${stored.paymentId}`);
   ok('an approved order shows its payment id');
-  const declinedReason = await page.evaluate(() => [...document.querySelectorAll('#orders tbody tr')]
-    .map((r) => r.querySelector('td.reason')?.textContent).find((t) => t));
+  // this page's declined order (the table also lists orders others placed on the same services)
+  const declinedReason = await page.textContent(`#orders tbody tr[data-id="${declinedId}"] td.reason`);
   if (!declinedReason || !declinedReason.includes('25000')) throw new Error(`no decline reason shown: ${declinedReason}`);
   ok(`a declined order shows why ("${declinedReason}")`);
 
