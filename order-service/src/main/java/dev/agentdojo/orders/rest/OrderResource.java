@@ -9,6 +9,7 @@ import dev.agentdojo.orders.service.Orders;
 import dev.agentdojo.orders.config.OrdersConfig;
 import dev.agentdojo.service.db.OutcomeUnknownException;
 import dev.agentdojo.service.rest.Problem;
+import dev.agentdojo.service.rest.ProblemMappers;
 import dev.agentdojo.service.rest.QueryLimit;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -78,13 +79,17 @@ public class OrderResource {
                                @Pattern(regexp = "[\\x20-\\x7E]{1,255}", message = "must be 1 to 255 printable ASCII characters")
                                String key,
                                UriInfo uri) {
-        return orders.place(request.customer(), request.amount(), request.currencyOrDefault(), key)
+        String id = Orders.newId(); // known before the commit, so an unknown outcome can say where to look
+        return orders.place(id, request.customer(), request.amount(), request.currencyOrDefault(), key)
                 // one deadline for all the request's database work: answered in time, whatever the database does
                 .ifNoItem().after(answerWithin).failWith(() -> new OutcomeUnknownException("the order was not confirmed within "
                         + answerWithin.toSeconds() + " s (orders.answer-within)", null))
                 .map(placement -> Response.accepted(placement.order())
                         .location(uri.getBaseUriBuilder().path("orders").path(placement.order().id()).build())
-                        .build());
+                        .build())
+                .onFailure(failure -> OutcomeUnknownException.in(failure).isPresent())
+                .recoverWithItem(failure -> ProblemMappers.outcomeUnknown(OutcomeUnknownException.in(failure).orElseThrow(),
+                        uri.getPath(), key == null ? "the order it would have placed is" : null, key == null ? "/orders/" + id : null));
     }
 
     @ServerExceptionMapper

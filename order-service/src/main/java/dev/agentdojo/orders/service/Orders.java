@@ -86,9 +86,18 @@ public class Orders {
      * {@link java.util.concurrent.RejectedExecutionException} and nothing is stored.
      */
     public Uni<Placement> place(String customer, BigDecimal amount, String currency, String key) {
+        return place(newId(), customer, amount, currency, key);
+    }
+
+    /**
+     * {@link #place(String, BigDecimal, String, String)}, the new order (if one is placed) getting
+     * {@code id}: a caller that knows the id before the commit can tell a client where to look when
+     * the commit's outcome is not known.
+     */
+    public Uni<Placement> place(String id, String customer, BigDecimal amount, String currency, String key) {
         return Uni.createFrom().deferred(() -> {
             Context request = Vertx.currentContext(); // the HTTP request's, when called from one
-            Order order = Order.pending(UUID.randomUUID().toString(), customer, amount, currency, Instant.now());
+            Order order = Order.pending(id, customer, amount, currency, Instant.now());
             String fingerprint = key == null ? null : fingerprint(customer, amount, currency);
             CompletableFuture<Placement> work = key == null
                     ? placeNew(order, null, null)
@@ -103,6 +112,11 @@ public class Orders {
             // request's context while the HTTP layer writes the response.
             return request == null ? answer : answer.emitOn(task -> request.runOnContext(ignored -> task.run()));
         });
+    }
+
+    /** A new order's id. */
+    public static String newId() {
+        return UUID.randomUUID().toString();
     }
 
     private CompletableFuture<Placement> placeNew(Order order, String key, String fingerprint) {

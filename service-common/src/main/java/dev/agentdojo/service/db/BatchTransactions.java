@@ -75,42 +75,69 @@ final class BatchTransactions<T, R> {
     }
 
     /**
-     * Commits; when the connection fails while the reply is awaited (SQLSTATE class 08, or none),
-     * the transaction may have committed: that is said ({@link OutcomeUnknownException}), never
-     * "nothing was done". A commit the server refused (a serialization failure, say) did not.
+     * Commits. "Not committed" only when the server answered {@code COMMIT} with the error that
+     * rolled the transaction back ({@link #refusedByServer}); any other failure — the connection
+     * broke or timed out while the reply was on its way, the server was shut down or ended the
+     * session (57P01, 57P02) — may have come after the commit record was written, so it is said
+     * to be unknown ({@link OutcomeUnknownException}), never "nothing was done".
      */
     private void commit(Connection connection) throws SQLException {
         try {
             connection.commit();
         } catch (SQLException e) {
-            String state = e.getSQLState();
-            if (state == null || state.startsWith("08")) {
-                throw new OutcomeUnknownException("the database did not confirm the commit of " + name
-                        + ", which may have taken place: " + e.getMessage(), e);
+            if (refusedByServer(e)) {
+                throw e;
             }
-            throw e;
+            throw new OutcomeUnknownException("the database did not confirm the commit of " + name
+                    + ", which may have taken place: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Whether a failed {@code COMMIT} is the server's answer that the transaction rolled back: a
+     * serialization failure or deadlock (class 40), a deferred constraint (23), invalid data (22), a
+     * transaction already failed (25).
+     */
+    static boolean refusedByServer(SQLException failure) {
+        String state = failure.getSQLState();
+        if (failure instanceof OutcomeUnknownException || state == null || state.length() < 2) {
+            return false;
+        }
+        return switch (state.substring(0, 2)) {
+            case "22", "23", "25", "40" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Writes and commits {@code items}. A failure before or at the commit rolls back and is thrown as
+     * it came: cleaning up the connection afterwards (it may be closed by then) never replaces it.
+     * Once committed, the results stand, whatever the connection does next.
+     */
     private List<R> inTransaction(Connection connection, List<T> items) throws SQLException {
         connection.setAutoCommit(false);
+        List<R> results;
         try {
-            List<R> results = writer.write(connection, items);
+            results = writer.write(connection, items);
             if (results.size() != items.size()) {
                 throw new IllegalStateException("the writer of " + name + " answered " + results.size()
                         + " results for " + items.size() + " items");
             }
             commit(connection);
-            return results;
         } catch (SQLException | RuntimeException | Error e) {
             try {
                 connection.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
+                connection.setAutoCommit(true);
+            } catch (SQLException cleaningUp) {
+                e.addSuppressed(cleaningUp);
             }
             throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException afterCommit) { // the pool validates the connection before lending it again
+            LOG.debugf("After committing %s the connection failed: %s", name, afterCommit.getMessage());
+        }
+        return results;
     }
 }

@@ -1,6 +1,7 @@
 package dev.agentdojo.service.db;
 
 import java.sql.SQLTransientException;
+import java.util.Optional;
 
 /**
  * It is not known whether a piece of work was committed: the database did not answer a
@@ -13,5 +14,20 @@ public class OutcomeUnknownException extends SQLTransientException {
 
     public OutcomeUnknownException(String message, Throwable cause) {
         super(message, "08007", cause); // SQLSTATE 08007: transaction resolution unknown
+    }
+
+    /** The unknown outcome behind {@code failure}, if one is among its causes or what it suppressed. */
+    public static Optional<OutcomeUnknownException> in(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutcomeUnknownException unknown) {
+                return Optional.of(unknown);
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (suppressed instanceof OutcomeUnknownException unknown) {
+                    return Optional.of(unknown);
+                }
+            }
+        }
+        return Optional.empty();
     }
 }

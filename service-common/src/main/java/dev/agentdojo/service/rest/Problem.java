@@ -15,10 +15,13 @@ import java.util.List;
  * @param detail     what was wrong with this request, readably
  * @param instance   the request path
  * @param violations for invalid fields: which field, and what is wrong with it
+ * @param location   where to look whether the request was carried out, when that is not known
+ *                   (an extension member): e.g. the order it would have placed
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @RegisterForReflection(targets = {Problem.class, Problem.Violation.class}) // sent as a Response entity, unseen at build time
-public record Problem(String type, String title, int status, String detail, String instance, List<Violation> violations) {
+public record Problem(String type, String title, int status, String detail, String instance, List<Violation> violations,
+                      String location) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
@@ -30,7 +33,12 @@ public record Problem(String type, String title, int status, String detail, Stri
         Response.Status.Family family = Response.Status.Family.familyOf(status);
         Response.StatusType known = Response.Status.fromStatusCode(status);
         String title = known != null ? known.getReasonPhrase() : family.name();
-        return new Problem("about:blank", title, status, detail, path, violations);
+        return new Problem("about:blank", title, status, detail, path, violations, null);
+    }
+
+    /** This problem, naming where to look whether the request was carried out. */
+    public Problem withLocation(String location) {
+        return new Problem(type, title, status, detail, instance, violations, location);
     }
 
     /**

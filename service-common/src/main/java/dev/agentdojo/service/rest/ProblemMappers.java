@@ -127,10 +127,21 @@ public class ProblemMappers {
     /** Whether the work was done is not known: it may have been. Never "nothing was done". */
     @ServerExceptionMapper
     public Response outcomeUnknown(OutcomeUnknownException e, UriInfo uri) {
-        LOG.warnf("Answered a request to %s with its outcome unknown: %s", uri.getPath(), e.getMessage());
-        return Response.fromResponse(Problem.of(503, "the database did not confirm in time whether this request was carried out, "
-                        + "and it may have been; sending it again with the same Idempotency-Key is safe and answers what was done "
-                        + "(without a key, look for it before you send it again)", uri.getPath(), List.of()).toResponse())
+        return outcomeUnknown(e, uri.getPath(), null, null);
+    }
+
+    /**
+     * 503 for work whose outcome is not known: it may have been done. {@code what} names it ("the
+     * order"), and {@code location} where to look whether it was (null: unknown to the caller).
+     */
+    public static Response outcomeUnknown(OutcomeUnknownException e, String path, String what, String location) {
+        LOG.warnf("Answered a request to %s with its outcome unknown: %s", path, e.getMessage());
+        String detail = "the database did not confirm whether this request was carried out, and it may have been"
+                + (what == null ? "" : " (" + what + (location == null ? "" : " " + location) + ")")
+                + "; sending it again with the same Idempotency-Key is safe and answers what was done"
+                + (location == null ? " (without a key, look for it before you send it again)"
+                : " (without a key, GET " + location + " tells once it is known: 404 means it was not)");
+        return Response.fromResponse(Problem.of(503, detail, path, List.of()).withLocation(location).toResponse())
                 .header("Retry-After", "5").build();
     }
 
@@ -148,10 +159,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
-        for (Throwable cause = e; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-            if (cause instanceof OutcomeUnknownException unknown) {
-                return outcomeUnknown(unknown, uri);
-            }
+        var unknown = OutcomeUnknownException.in(e);
+        if (unknown.isPresent()) {
+            return outcomeUnknown(unknown.get(), uri);
         }
         if (PassingFailures.passes(e)) {
             return refused(e instanceof Exception exception ? exception : new IllegalStateException(e), uri,
