@@ -11,8 +11,11 @@ set -euo pipefail -f
 bin="${KAFKA_BIN:-/opt/kafka/bin}"
 access="${ACCESS:-/access.properties}"
 partitions="${PARTITIONS:-6}"
+# Passwords go to the tools in files readable by this user alone (mktemp makes them so), removed on
+# exit: never as arguments, which anyone on the machine reads (ps -ef, /proc/PID/cmdline).
 admin="$(mktemp)"
-trap 'rm -f "$admin"' EXIT
+scram="$(mktemp)"
+trap 'rm -f "$admin" "$scram"' EXIT
 cat > "$admin" <<PROPS
 security.protocol=SASL_PLAINTEXT
 sasl.mechanism=PLAIN
@@ -21,6 +24,27 @@ PROPS
 server=(--bootstrap-server "${KAFKA_BOOTSTRAP:?the broker}" --command-config "$admin")
 
 trim() { sed -E 's/^[[:space:]]+|[[:space:]]+$//g'; }
+
+# A value as a Java properties file holds it (kafka-configs.sh reads the file as ISO-8859-1): a
+# backslash doubled, a character outside printable ASCII as \uXXXX (a surrogate pair above U+FFFF).
+properties_value() (
+  export LC_ALL=C.UTF-8 2> /dev/null # one character at a time, not one byte
+  local value="$1" out="" c code i
+  for ((i = 0; i < ${#value}; i++)); do
+    c="${value:i:1}"
+    printf -v code '%d' "'$c"
+    if [[ "$c" == '\' ]]; then
+      out+='\\'
+    elif ((code >= 32 && code < 127)); then
+      out+="$c"
+    elif ((code < 0x10000)); then
+      out+="$(printf '\\u%04x' "$code")"
+    else
+      out+="$(printf '\\u%04x\\u%04x' $((0xD800 + ((code - 0x10000) >> 10))) $((0xDC00 + ((code - 0x10000) & 0x3FF))))"
+    fi
+  done
+  printf '%s' "$out"
+)
 while IFS= read -r line; do
   [[ -z "${line//[[:space:]]/}" || "$line" =~ ^[[:space:]]*# ]] && continue
   principal="$(cut -d= -f1 <<<"$line" | trim)"
@@ -31,8 +55,8 @@ while IFS= read -r line; do
   var="KAFKA_PASSWORD_$(tr 'a-z-' 'A-Z_' <<<"$principal")"
   password="${!var:?$var: the password of $principal}"
   echo "== $principal: writes [$writes], reads [$reads], group [${group:-none}]"
-  "$bin/kafka-configs.sh" "${server[@]}" --alter --entity-type users --entity-name "$principal" \
-    --add-config "SCRAM-SHA-512=[iterations=8192,password=$password]" > /dev/null
+  printf 'SCRAM-SHA-512=iterations=8192,password=%s\n' "$(properties_value "$password")" > "$scram"
+  "$bin/kafka-configs.sh" "${server[@]}" --alter --entity-type users --entity-name "$principal" --add-config-file "$scram" > /dev/null
   for topic in ${writes//,/ }; do
     [[ "$topic" == "*" ]] && continue
     "$bin/kafka-topics.sh" "${server[@]}" --create --if-not-exists --topic "$topic" --partitions "$partitions" --replication-factor 1 > /dev/null
