@@ -4,13 +4,16 @@
 # (scram-sha-256), no superuser, allowed logical replication (its outbox relay reads its own
 # database's log). scripts/postgres.sh makes the same on the local server (LocalPostgres).
 #   PG_PASSWORD_ORDERS, PG_PASSWORD_PAYMENTS   the roles' passwords
+# A password reaches psql in the statements on its standard input, never as an argument (which
+# anyone on the machine reads: ps -ef, /proc/PID/cmdline).
 set -euo pipefail
 for database in orders payments; do
   var="PG_PASSWORD_${database^^}"
   password="${!var:?$var: the password of role $database}"
-  psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
-       -v role="$database" -v password="$password" <<'SQL'
-create role :"role" login replication nosuperuser nocreatedb nocreaterole password :'password';
+  # a standard SQL string literal: each ' doubled, nothing else special (standard_conforming_strings)
+  literal="${password//\'/\'\'}"
+  psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres -v role="$database" <<SQL
+create role :"role" login replication nosuperuser nocreatedb nocreaterole password '$literal';
 create database :"role" owner :"role";
 revoke all on database :"role" from public;
 SQL
