@@ -3,12 +3,15 @@ package dev.agentdojo.kafka;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The passwords of a local broker's principals, made at random the first time a principal is
@@ -56,6 +59,28 @@ final class Credentials {
     /** The principals that have a password, in name order. */
     synchronized java.util.SortedSet<String> principals() {
         return new java.util.TreeSet<>(passwords.stringPropertyNames());
+    }
+
+    /**
+     * Makes {@code file} a file readable and writable by its owner alone, for a log that may show a
+     * login: a new one is created so (never with default permissions, made private afterwards); one
+     * that exists already, left readable by others by an older version, loses those permissions
+     * before anything more is written to it. Returns {@code file}, to append to.
+     */
+    static Path privateLog(Path file) throws IOException {
+        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+        if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            // a file system without POSIX permissions: the directory's own protection applies
+            return file;
+        }
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
+        } catch (FileAlreadyExistsException exists) {
+            if (!Files.getPosixFilePermissions(file).equals(ownerOnly)) {
+                Files.setPosixFilePermissions(file, ownerOnly);
+            }
+        }
+        return file;
     }
 
     /**

