@@ -100,9 +100,13 @@ fi
 
 start_service() { # name port log; each service logs in as itself (the broker and the server wrote its .env files)
   local db="${1%-service}s"  # order-service: orders
-  (set -a; . "$KAFKA_DIR/$1.env"; . "$PG_DIR/$db.env"; set +a
+  # its log may show its login: the log, and any file the service writes, are readable by their owner
+  # alone from their creation (umask 077); a log left by an older run is made anew
+  rm -f "$logs/$3.log"
+  (umask 077; exec > "$logs/$3.log" 2>&1
+   set -a; . "$KAFKA_DIR/$1.env"; . "$PG_DIR/$db.env"; set +a
    exec java -Xmx384m -Dquarkus.http.port="$2" -Dquarkus.management.port="$(($2 + 1000))" -DPG_PORT="$pg_port" ${tracing[@]+"${tracing[@]}"} \
-    -jar "$1/target/quarkus-app/quarkus-run.jar") > "$logs/$3.log" 2>&1 &
+    -jar "$1/target/quarkus-app/quarkus-run.jar") &
   services+=($!)
 }
 say "Starting order-service (:${order_ports[*]}) and payment-service (:${payment_ports[*]})..."

@@ -86,7 +86,9 @@ start_service() { # name port log; uses the service's AppCDS archive when the bu
     mkdir -p "$AOT_CACHE"
     if [[ -f "$AOT_CACHE/$1.aot" ]]; then cds=(-XX:AOTCache="$AOT_CACHE/$1.aot"); else cds=(-XX:AOTCacheOutput="$AOT_CACHE/$1.aot"); fi
   fi
-  (cd "$app" && set -a && . "$work/kafka/$1.env" && . "$work/postgres/$db.env" && set +a && exec "${JAVA:-java}" "${opts[@]}" "${cds[@]}" -Dquarkus.http.port="$2" -Dquarkus.management.port="$(($2 + 1000))" -jar quarkus-run.jar) > "$work/$3.log" 2>&1 &
+  # its log may show its login, and a Flight Recorder recording holds its environment (PROFILE=1): the
+  # log and every file the service writes are readable by their owner alone from their creation
+  (umask 077 && exec > "$work/$3.log" 2>&1 && cd "$app" && set -a && . "$work/kafka/$1.env" && . "$work/postgres/$db.env" && set +a && exec "${JAVA:-java}" "${opts[@]}" "${cds[@]}" -Dquarkus.http.port="$2" -Dquarkus.management.port="$(($2 + 1000))" -jar quarkus-run.jar) &
   pids+=($!)
   names+=("$1")
 }
