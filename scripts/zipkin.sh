@@ -8,6 +8,12 @@
 #
 # ZIPKIN_PORT (default 9411) and ZIPKIN_DIR (default target/zipkin) choose where. The UI is
 # http://127.0.0.1:9411/zipkin/; services send spans to http://127.0.0.1:9411/api/v2/spans.
+#
+# The server gets only the settings it needs, not the caller's environment: Zipkin reads many plain
+# variable names as its own settings (KAFKA_BOOTSTRAP_SERVERS, set for the services, would make it
+# collect spans from that broker, and report itself DOWN while it cannot), so it starts with an empty
+# environment but for PATH, HOME and the locale, and every collector but HTTP turned off. Its log
+# (ZIPKIN_DIR/zipkin.log) is readable by its owner alone.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 port="${ZIPKIN_PORT:-9411}"
@@ -35,8 +41,20 @@ case "${1:-}" in
     fi
     mkdir -p "$dir"
     echo "Starting Zipkin on 127.0.0.1:$port..."
-    QUERY_PORT="$port" STORAGE_TYPE=mem MEM_MAX_SPANS="${ZIPKIN_MAX_SPANS:-100000}" nohup java -Xmx384m -XX:+UseSerialGC -jar "$jar" \
-      '--armeria.ports[0].ip=127.0.0.1' "--armeria.ports[0].port=$port" '--armeria.ports[0].protocols[0]=http' > "$dir/zipkin.log" 2>&1 < /dev/null &
+    java_bin="$(command -v java)" || { echo "no java on PATH" >&2; exit 1; }
+    settings=(PATH="$PATH")
+    for name in HOME LANG LC_ALL TZ; do
+      if [[ -n "${!name:-}" ]]; then settings+=("$name=${!name}"); fi
+    done
+    # spans over HTTP only (POST /api/v2/spans), kept in memory; no other collector, no discovery
+    settings+=(QUERY_PORT="$port" STORAGE_TYPE=mem MEM_MAX_SPANS="${ZIPKIN_MAX_SPANS:-100000}" SELF_TRACING_ENABLED=false
+               COLLECTOR_HTTP_ENABLED=true COLLECTOR_GRPC_ENABLED=false COLLECTOR_KAFKA_ENABLED=false
+               COLLECTOR_RABBITMQ_ENABLED=false COLLECTOR_ACTIVEMQ_ENABLED=false COLLECTOR_PULSAR_ENABLED=false
+               COLLECTOR_SCRIBE_ENABLED=false DISCOVERY_EUREKA_ENABLED=false)
+    rm -f "$dir/zipkin.log" # made anew below, private from the start (an older one may be readable by others)
+    (umask 077 && cd "$dir" && exec nohup env -i "${settings[@]}" "$java_bin" -Xmx384m -XX:+UseSerialGC -jar "$jar" \
+      '--armeria.ports[0].ip=127.0.0.1' "--armeria.ports[0].port=$port" '--armeria.ports[0].protocols[0]=http' \
+      > "$dir/zipkin.log" 2>&1 < /dev/null) &
     echo $! > "$pidfile"
     echo "$port" > "$dir/zipkin.port"
     for _ in $(seq 1 240); do
@@ -44,7 +62,11 @@ case "${1:-}" in
       kill -0 "$(cat "$pidfile")" 2>/dev/null || { echo "Zipkin did not start; see $dir/zipkin.log" >&2; exit 1; }
       sleep 0.5
     done
-    curl -sf "http://127.0.0.1:$port/health" > /dev/null || { echo "Zipkin did not answer within 2 minutes; see $dir/zipkin.log" >&2; exit 1; }
+    if ! curl -sf "http://127.0.0.1:$port/health" > /dev/null; then
+      kill "$(cat "$pidfile")" 2> /dev/null || true # not left running unhealthy, where the next start would take it as running
+      echo "Zipkin did not answer within 2 minutes; see $dir/zipkin.log" >&2
+      exit 1
+    fi
     echo "Zipkin runs (pid $(cat "$pidfile")): http://127.0.0.1:$port/zipkin/ (spans: http://127.0.0.1:$port/api/v2/spans)"
     ;;
   stop)
