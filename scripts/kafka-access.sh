@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Gives each principal of access.properties (kafka-broker's; mounted at $ACCESS) its SCRAM password,
-# its topics and its ACLs, on a broker that requires login: the compose stack's kafka-setup service
-# runs it once the broker is healthy, with the Kafka image's own tools. Safe to run again.
+# its topics and its ACLs (topics, group, transactional ids), on a broker that requires login: the
+# compose stack's kafka-setup service runs it once the broker is healthy, with the Kafka image's own
+# tools. Safe to run again.
 #
 #   KAFKA_BOOTSTRAP        the broker, e.g. kafka:9092
 #   KAFKA_ADMIN_PASSWORD   the broker's admin (PLAIN) password
@@ -49,12 +50,19 @@ while IFS= read -r line; do
   [[ -z "${line//[[:space:]]/}" || "$line" =~ ^[[:space:]]*# ]] && continue
   principal="$(cut -d= -f1 <<<"$line" | trim)"
   rights="$(cut -d= -f2- <<<"$line")"
+  # writes | reads | group, and optionally | transactional ids
+  bars="${rights//[^|]/}"
+  if [[ "$line" != *=* || ( ${#bars} != 2 && ${#bars} != 3 ) ]]; then
+    echo "expected 'principal = writes | reads | group [| transactional ids]', got: $line" >&2
+    exit 1
+  fi
   writes="$(cut -d'|' -f1 <<<"$rights" | tr -d '[:space:]')"
   reads="$(cut -d'|' -f2 <<<"$rights" | tr -d '[:space:]')"
   group="$(cut -d'|' -f3 <<<"$rights" | tr -d '[:space:]')"
+  txids="$(cut -d'|' -f4 <<<"$rights" | tr -d '[:space:]')"
   var="KAFKA_PASSWORD_$(tr 'a-z-' 'A-Z_' <<<"$principal")"
   password="${!var:?$var: the password of $principal}"
-  echo "== $principal: writes [$writes], reads [$reads], group [${group:-none}]"
+  echo "== $principal: writes [$writes], reads [$reads], group [${group:-none}], transactional ids [${txids:-none}]"
   printf 'SCRAM-SHA-512=iterations=8192,password=%s\n' "$(properties_value "$password")" > "$scram"
   "$bin/kafka-configs.sh" "${server[@]}" --alter --entity-type users --entity-name "$principal" --add-config-file "$scram" > /dev/null
   for topic in ${writes//,/ }; do
@@ -68,5 +76,8 @@ while IFS= read -r line; do
   if [[ -n "$group" ]]; then
     "$bin/kafka-acls.sh" "${server[@]}" --add --allow-principal "User:$principal" --operation Read --group "$group" > /dev/null
   fi
+  for id in ${txids//,/ }; do
+    "$bin/kafka-acls.sh" "${server[@]}" --add --allow-principal "User:$principal" --operation Write --operation Describe --transactional-id "$id" > /dev/null
+  done
 done < "$access"
 echo "access granted"

@@ -4,9 +4,10 @@
 #   scripts/kafka.sh start    format storage if new, start the broker, wait until it answers
 #   scripts/kafka.sh stop     stop the broker this script started (and only that one)
 #   scripts/kafka.sh status   say whether it runs, and where
-#   scripts/kafka.sh grant NAME WRITES READS [GROUP]
+#   scripts/kafka.sh grant NAME WRITES READS [GROUP] [TXIDS]
 #                             a principal of your own on the running broker: the topics it may write
-#                             (created if missing) and read, comma-separated, and its consumer group
+#                             (created if missing) and read, comma-separated, its consumer group ('' for
+#                             none) and the transactional ids its transactional producers may use
 #
 # Every client logs in (SASL/SCRAM-SHA-512) as a principal of kafka-broker's access.properties:
 # order-service, payment-service, observer (reads everything). Their passwords are made at random
@@ -52,7 +53,7 @@ case "${1:-}" in
     echo "A service's login: set -a; . $dir/order-service.env; set +a"
     ;;
   grant)
-    [[ $# -ge 4 ]] || { echo "usage: $0 grant NAME WRITES READS [GROUP]" >&2; exit 2; }
+    [[ $# -ge 4 && $# -le 6 ]] || { echo "usage: $0 grant NAME WRITES READS [GROUP] [TXIDS]" >&2; exit 2; }
     running_pid > /dev/null || { echo "Kafka is not running; start it first ($0 start)" >&2; exit 1; }
     java -cp "$root/kafka-broker/target/classes:$(cat "$root/kafka-broker/target/classpath.txt")" \
       dev.agentdojo.kafka.LocalKafka grant "$dir" "$(broker_port)" "${@:2}"

@@ -21,14 +21,18 @@ import java.util.Optional;
 
 /**
  * What one principal may do on the local broker: the topics it writes, the topics it reads
- * ({@code *}: all of them) and the consumer group it may join.
+ * ({@code *}: all of them), the consumer group it may join and the transactional ids it may
+ * produce with.
  *
- * @param principal the SCRAM user name, e.g. {@code order-service}
- * @param writes    topics it may write (and that are created for it)
- * @param reads     topics it may read
- * @param group     the consumer group it may join, if it consumes as a group
+ * @param principal        the SCRAM user name, e.g. {@code order-service}
+ * @param writes           topics it may write (and that are created for it)
+ * @param reads            topics it may read
+ * @param group            the consumer group it may join, if it consumes as a group
+ * @param transactionalIds the {@code transactional.id}s its transactional producers may use (a
+ *                         service's outbox relay: a new relay leader fences the old one at the broker)
  */
-public record Access(String principal, List<String> writes, List<String> reads, Optional<String> group) {
+public record Access(String principal, List<String> writes, List<String> reads, Optional<String> group,
+                     List<String> transactionalIds) {
 
     public Access {
         if (principal == null || !principal.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -36,26 +40,38 @@ public record Access(String principal, List<String> writes, List<String> reads, 
         }
         writes = List.copyOf(writes);
         reads = List.copyOf(reads);
+        transactionalIds = List.copyOf(transactionalIds);
         for (String topic : concat(writes, reads)) {
             if (!topic.equals("*") && !topic.matches("[A-Za-z0-9._-]{1,249}")) {
                 throw new IllegalArgumentException("not a topic name: " + topic);
             }
         }
+        for (String id : transactionalIds) {
+            if (!id.matches("[A-Za-z0-9._-]{1,249}")) {
+                throw new IllegalArgumentException("a transactional id is 1-249 letters, digits, '.', '_' or '-': " + id);
+            }
+        }
+    }
+
+    /** An access without transactional ids. */
+    public Access(String principal, List<String> writes, List<String> reads, Optional<String> group) {
+        this(principal, writes, reads, group, List.of());
     }
 
     /**
-     * One line of {@code access.properties}: {@code principal = writes | reads | group}, each list
-     * separated by commas, any part may be empty.
+     * One line of {@code access.properties}: {@code principal = writes | reads | group} or
+     * {@code principal = writes | reads | group | transactional ids}, each list separated by commas,
+     * any part may be empty.
      */
     public static Access parse(String line) {
         int equals = line.indexOf('=');
         String[] parts = equals < 0 ? new String[0] : line.substring(equals + 1).split("\\|", -1);
-        if (parts.length != 3) {
-            throw new IllegalArgumentException("expected 'principal = writes | reads | group', got: " + line);
+        if (parts.length != 3 && parts.length != 4) {
+            throw new IllegalArgumentException("expected 'principal = writes | reads | group [| transactional ids]', got: " + line);
         }
         String group = parts[2].trim();
         return new Access(line.substring(0, equals).trim(), list(parts[0]), list(parts[1]),
-                group.isEmpty() ? Optional.empty() : Optional.of(group));
+                group.isEmpty() ? Optional.empty() : Optional.of(group), parts.length == 4 ? list(parts[3]) : List.of());
     }
 
     /** The access of this project's principals ({@code access.properties} beside this class). */
@@ -84,7 +100,10 @@ public record Access(String principal, List<String> writes, List<String> reads, 
         return all;
     }
 
-    /** The ACLs that allow what this access gives: write and describe its writes, read and describe its reads, read its group. */
+    /**
+     * The ACLs that allow what this access gives: write and describe its writes, read and describe
+     * its reads, read its group, write and describe its transactional ids.
+     */
     public List<AclBinding> aclBindings() {
         String user = "User:" + principal;
         List<AclBinding> acls = new ArrayList<>();
@@ -97,6 +116,10 @@ public record Access(String principal, List<String> writes, List<String> reads, 
             acls.add(allow(ResourceType.TOPIC, topic, user, AclOperation.DESCRIBE));
         }
         group.ifPresent(group -> acls.add(allow(ResourceType.GROUP, group, user, AclOperation.READ)));
+        for (String id : transactionalIds) {
+            acls.add(allow(ResourceType.TRANSACTIONAL_ID, id, user, AclOperation.WRITE));
+            acls.add(allow(ResourceType.TRANSACTIONAL_ID, id, user, AclOperation.DESCRIBE));
+        }
         return acls;
     }
 

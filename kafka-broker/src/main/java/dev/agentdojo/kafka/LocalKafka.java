@@ -49,7 +49,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>From a shell ({@code scripts/kafka.sh} does this): {@code java -cp CP dev.agentdojo.kafka.LocalKafka
  * DIR PORT} starts the broker, waits until it answers, prints its pid and returns; the broker keeps
- * running. {@code LocalKafka grant DIR NAME WRITES READS [GROUP]} grants a running broker's new principal.
+ * running. {@code LocalKafka grant DIR PORT NAME WRITES READS [GROUP] [TXIDS]} grants a running broker's
+ * new principal.
  */
 public final class LocalKafka {
 
@@ -290,22 +291,24 @@ public final class LocalKafka {
 
     /**
      * {@code LocalKafka DIR PORT}: starts a broker that outlives this command, prints its pid.
-     * {@code LocalKafka grant DIR PORT NAME WRITES READS [GROUP]}: grants a principal on the broker
-     * running there (topics separated by commas) and prints where its client files are.
+     * {@code LocalKafka grant DIR PORT NAME WRITES READS [GROUP] [TXIDS]}: grants a principal on the
+     * broker running there (topics, and the transactional ids its producers may use, separated by
+     * commas; an empty GROUP for none) and prints where its client files are.
      */
     public static void main(String[] args) {
         if (args.length == 2) {
             LocalKafka kafka = start(Path.of(args[0]), Integer.parseInt(args[1]));
             System.out.println(kafka.pid());
-        } else if ((args.length == 6 || args.length == 7) && args[0].equals("grant")) {
+        } else if (args.length >= 6 && args.length <= 8 && args[0].equals("grant")) {
             Path dir = Path.of(args[1]).toAbsolutePath();
             LocalKafka kafka = new LocalKafka(dir, Integer.parseInt(args[2]), ServerProperties.controllerPort(dir).orElse(0));
             Access access = new Access(args[3], Access.list(args[4]), Access.list(args[5]),
-                    Optional.ofNullable(args.length == 7 ? args[6] : null));
+                    Optional.ofNullable(args.length >= 7 ? args[6].strip() : null).filter(group -> !group.isEmpty()),
+                    args.length == 8 ? Access.list(args[7]) : List.of());
             kafka.grant(access);
             System.out.println(dir.resolve(access.principal() + ".properties") + " " + dir.resolve(access.principal() + ".env"));
         } else {
-            System.err.println("usage: LocalKafka DIR PORT | LocalKafka grant DIR PORT NAME WRITES READS [GROUP]");
+            System.err.println("usage: LocalKafka DIR PORT | LocalKafka grant DIR PORT NAME WRITES READS [GROUP] [TXIDS]");
             System.exit(2);
         }
         System.exit(0);

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * principal's SCRAM password reaches {@code kafka-configs.sh} in a file readable by its owner alone,
  * removed when the script ends, that Kafka's tool reads back to the very password (a Java properties
  * file: ISO-8859-1, escapes). KafkaAccessScriptIT runs the same script with the real tools on a
- * broker.
+ * broker. The rights it grants are access.properties' own, a transactional id's among them.
  */
 class KafkaAccessScriptTest {
 
@@ -84,12 +84,60 @@ class KafkaAccessScriptTest {
         }
     }
 
+    @Test
+    void eachServiceMayUseItsOutboxRelaysTransactionalIdAndTheObserverNone() throws Exception {
+        List<Call> calls = run(Map.of("order-service", "o", "payment-service", "p", "observer", "r"), "a");
+
+        List<Call> transactional = calls.stream().filter(c -> c.tool().equals("kafka-acls.sh") && c.args().contains("--transactional-id")).toList();
+        assertThat(transactional).extracting(c -> c.after("--allow-principal") + " " + c.after("--transactional-id"))
+                .containsExactlyInAnyOrder("User:order-service order-service-outbox-relay", "User:payment-service payment-service-outbox-relay");
+        for (Call call : transactional) {
+            assertThat(call.args()).containsSubsequence("--operation", "Write", "--operation", "Describe").contains("--add");
+        }
+        // the three parts of a line before (the observer's still has three) still grant what they did
+        assertThat(calls).filteredOn(c -> c.tool().equals("kafka-acls.sh") && "User:observer".equals(c.after("--allow-principal")))
+                .extracting(c -> String.join(" ", c.args().subList(c.args().indexOf("--operation"), c.args().size())))
+                .containsExactly("--operation Read --operation Describe --topic *");
+        assertThat(calls).filteredOn(c -> c.tool().equals("kafka-acls.sh") && "order-service".equals(c.after("--group"))).hasSize(1);
+    }
+
+    @Test
+    void aLineOfAnotherShapeIsRefused() throws Exception {
+        Path access = Files.writeString(work.resolve("access.properties"), "order-service = agent-dojo.orders | agent-dojo.orders\n");
+        Process process = script(Map.of("order-service", "o"), "a", access).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isNotZero();
+        assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("expected 'principal = writes | reads | group [| transactional ids]'");
+    }
+
     private static boolean utf8Environment() {
         return Charset.forName(System.getProperty("sun.jnu.encoding", "US-ASCII")).equals(StandardCharsets.UTF_8);
     }
 
-    /** Runs the script with the stand-in tools; returns their calls, in order. */
+    /** Runs the script on access.properties with the stand-in tools; returns their calls, in order. */
     private List<Call> run(Map<String, String> passwords, String adminPassword) throws IOException, InterruptedException {
+        Path output = work.resolve("output.txt");
+        Process process = script(passwords, adminPassword, ACCESS).redirectOutput(output.toFile()).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(output)).isZero();
+        assertThat(Files.readString(output)).contains("access granted");
+
+        List<Call> calls = new ArrayList<>();
+        List<String> lines = Files.readAllLines(work.resolve("calls.txt"));
+        for (int i = 0; i < lines.size(); i++) {
+            String tool = lines.get(i).substring("<<< ".length());
+            List<String> args = new ArrayList<>();
+            for (i++; !lines.get(i).equals(">>>"); i++) {
+                args.add(lines.get(i));
+            }
+            calls.add(new Call(tool, args, calls.size() + 1));
+        }
+        return calls;
+    }
+
+    /** The script, to run with stand-ins for the Kafka tools, the given passwords and access file. */
+    private ProcessBuilder script(Map<String, String> passwords, String adminPassword, Path access) throws IOException {
         Path bin = Files.createDirectories(work.resolve("bin"));
         Files.createDirectories(work.resolve("copies"));
         Path log = work.resolve("calls.txt");
@@ -114,32 +162,15 @@ class KafkaAccessScriptTest {
             Files.writeString(script, stub);
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         }
-        Path output = work.resolve("output.txt");
-        ProcessBuilder script = new ProcessBuilder("bash", ROOT.resolve("scripts/kafka-access.sh").toString())
-                .redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder script = new ProcessBuilder("bash", ROOT.resolve("scripts/kafka-access.sh").toString()).redirectErrorStream(true);
         Map<String, String> env = script.environment();
         env.put("KAFKA_BIN", bin.toString());
-        env.put("ACCESS", ACCESS.toString());
+        env.put("ACCESS", access.toString());
         env.put("KAFKA_BOOTSTRAP", "127.0.0.1:1");
         env.put("KAFKA_ADMIN_PASSWORD", adminPassword);
         passwords.forEach((principal, password) -> env.put("KAFKA_PASSWORD_" + principal.toUpperCase().replace('-', '_'), password));
         env.put("STUB_LOG", log.toString());
         env.put("STUB_COPIES", work.resolve("copies").toString());
-        Process process = script.start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(Files.readString(output)).isZero();
-        assertThat(Files.readString(output)).contains("access granted");
-
-        List<Call> calls = new ArrayList<>();
-        List<String> lines = Files.readAllLines(log);
-        for (int i = 0; i < lines.size(); i++) {
-            String tool = lines.get(i).substring("<<< ".length());
-            List<String> args = new ArrayList<>();
-            for (i++; !lines.get(i).equals(">>>"); i++) {
-                args.add(lines.get(i));
-            }
-            calls.add(new Call(tool, args, calls.size() + 1));
-        }
-        return calls;
+        return script;
     }
 }
