@@ -210,6 +210,7 @@ public final class OrderLoad {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // what the relays commit, never what a fenced one left
         CountDownLatch positioned = new CountDownLatch(1);
         Thread reader = new Thread(() -> {
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {

@@ -85,6 +85,12 @@ final class Api {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(Reply::of);
     }
 
+    /** {@code /q/metrics} of a service instance, as Prometheus text. */
+    String metrics(ServiceProcess service) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/q/metrics")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     Reply getOrder(String id) {
         return get(orders + "/orders/" + id);
     }

@@ -132,6 +132,28 @@ final class EventLog {
         return times;
     }
 
+    /** One record of a topic, as a consumer reading committed records sees it. */
+    record Copy(int partition, long offset, String eventId, String relayedBy, JsonNode envelope) {
+    }
+
+    /** Every record of {@code topic} that carries an event, partition by partition, each in offset order. */
+    static List<Copy> copies(LocalKafka kafka, String topic) {
+        List<Copy> copies = new ArrayList<>();
+        read(kafka, topic, record -> {
+            var id = record.headers().lastHeader("agent-dojo-event-id");
+            var relay = record.headers().lastHeader("agent-dojo-relay");
+            try {
+                copies.add(new Copy(record.partition(), record.offset(),
+                        id == null ? null : new String(id.value(), java.nio.charset.StandardCharsets.UTF_8),
+                        relay == null ? null : new String(relay.value(), java.nio.charset.StandardCharsets.UTF_8),
+                        JSON.readTree(record.value())));
+            } catch (IOException notAnEnvelope) {
+                // a garbage record some test put there on purpose
+            }
+        });
+        return copies;
+    }
+
     /** Every envelope on both services' topics, order-service's first, each in order, parsed. */
     static List<JsonNode> readAll(LocalKafka kafka) {
         List<JsonNode> events = new ArrayList<>(readTopic(kafka, ORDERS));
@@ -158,6 +180,7 @@ final class EventLog {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // what the relays commit, never what a fenced one left
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

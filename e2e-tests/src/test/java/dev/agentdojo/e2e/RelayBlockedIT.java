@@ -61,6 +61,48 @@ class RelayBlockedIT extends EndToEndTest {
                 .map(e -> e.path("id").asText()).distinct().toList();
         assertThat(theirEvents).as("order:created and payment:process of each order").hasSize(orders.size() * 2);
         assertThat(theirEvents).allSatisfy(id -> assertThat(copies.get(id)).as("copies of event " + id + " on the topic").hasSize(1));
+        for (String order : orders) { // sent again together, in one transaction: in order
+            List<String> names = EventLog.copies(env.kafka, EventLog.ORDERS).stream()
+                    .filter(c -> c.envelope().path("args").get(0).asText().equals(order)).map(c -> c.envelope().path("name").asText()).toList();
+            assertThat(names).as("order " + order + "'s events in topic order").containsExactly("order:created", "payment:process");
+        }
+    }
+
+    @Test
+    void aRelayThatCannotRunIsSeenWithItsCause_andRunsAgainByItselfOnceTheCauseIsGone() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.relaying(env.orders) && api.relayProblem(env.orders) == null);
+        // The role loses REPLICATION: the engine cannot start its replication connection again.
+        superuser("alter role orders noreplication");
+        try {
+            superuser("select pg_terminate_backend(pid) from pg_stat_activity where backend_type = 'walsender' and datname = 'orders'");
+            // first the connection that was ended, then, starting again, what PostgreSQL says of the role
+            String problem = await("readiness DOWN, with the engine's cause").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> api.relayProblem(env.orders), p -> p != null && p.toLowerCase().contains("replication"));
+            assertThat(problem).startsWith("the database:");
+            assertThat(env.orders.ready()).isFalse();
+            assertThat(api.metrics(env.orders)).contains("agentdojo_outbox_relay_failures_total");
+        } finally {
+            superuser("alter role orders replication");
+        }
+        String first = place("after-replication");
+        await("relays again by itself").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> api.relayProblem(env.orders) == null && env.orders.ready()
+                        && !api.getOrder(first).text("status").equals("PENDING"));
+
+        // The outbox leaves the publication: its events would be skipped without a word.
+        superuser("alter publication agentdojo_outbox drop table outbox");
+        try {
+            String problem = await("readiness DOWN, naming the publication").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> api.relayProblem(env.orders), p -> p != null);
+            assertThat(problem).contains("not in the publication agentdojo_outbox", "alter publication agentdojo_outbox add table outbox");
+            assertThat(env.orders.ready()).isFalse();
+        } finally {
+            superuser("alter publication agentdojo_outbox add table outbox");
+        }
+        String second = place("after-publication");
+        await("relays again by itself").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> api.relayProblem(env.orders) == null && env.orders.ready()
+                        && !api.getOrder(second).text("status").equals("PENDING"));
     }
 
     @Test

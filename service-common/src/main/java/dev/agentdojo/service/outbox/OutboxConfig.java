@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** The {@code service.outbox.*} settings: how committed events are relayed to the broker (see {@link OutboxRelay}). */
 @ConfigMapping(prefix = "service.outbox")
@@ -32,4 +33,12 @@ public interface OutboxConfig {
      */
     @WithDefault("10s")
     Duration lease();
+
+    /**
+     * The relay's Kafka {@code transactional.id} (default: {@code <quarkus.application.name>-outbox-relay}),
+     * the same for every instance of a service: a relay that takes the lead opens its producer with
+     * it, and the broker fences every older one, so a deposed relay cannot write the topic whatever
+     * it still holds. The service's login needs WRITE and DESCRIBE on it.
+     */
+    Optional<String> transactionalId();
 }

@@ -2,17 +2,22 @@ package dev.agentdojo.service.outbox;
 
 import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.bridge.EventBridge;
+import dev.agentdojo.bus.bridge.EventTraces;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.common.annotation.Identifier;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.eclipse.microprofile.config.Config;
@@ -22,17 +27,16 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Moves the events committed to the {@linkplain TransactionalOutbox outbox} to the broker: an
@@ -47,30 +51,40 @@ import java.util.concurrent.TimeoutException;
  *       committed, so one chain's events stay in order. The position read up to is the replication
  *       slot's ({@code agentdojo_outbox_<database>}, created by the service's migration before any
  *       event is written): PostgreSQL keeps the log from there, and it moves on only once the
- *       broker acknowledged everything before it. A batch the broker did not take is sent again
- *       (at least once: a record can reach the topic twice, with the same event id). After records
- *       the broker refused, each retried by the connector on its own, one chain's events may reach
- *       the topic in another order (README, Limits).</li>
- *   <li><b>One relay per service, also when one freezes.</b> Of several instances, the one that
+ *       broker has everything before it. A batch is one Kafka transaction: the broker takes all of
+ *       it or none, and one it did not take is sent again whole, in order (at least once: after a
+ *       takeover, what the former relay committed in its last second can reach the topic twice, with
+ *       the same event ids).</li>
+ *   <li><b>One relay per service, fenced by the broker.</b> Of several instances, the one that
  *       holds the outbox's {@linkplain RelayLease lease} relays; the others ask for it every
  *       {@code service.outbox.retry-wait}. The lease ends by itself within {@code service.outbox.lease}
- *       of its holder crashing, freezing or being cut off, and a sibling takes over; a holder that
- *       wakes up after losing it sends nothing more (it checks the lease before each record). The
- *       replication slot, which serves one reader at a time, guards the same rule a second time.</li>
- *   <li><b>Never a silent fresh slot.</b> The relay starts only on the slot the migration made;
- *       when it is missing (a failover, a restore, dropped by hand), nothing is relayed, readiness
- *       is DOWN and the log says why and what to do — Debezium would make a new slot at the current
- *       position and skip every event committed in between. A heartbeat every 10 s moves the slot
- *       on between outbox events, so it does not hold back the log the rest of the database writes.</li>
- *   <li><b>Never blocked unseen.</b> A record the broker refuses (a missing topic or ACL, a size
- *       limit) is tried again until it goes through — those the broker took are not sent
- *       again — with readiness DOWN and the reason in the log and in {@code /q/health/ready}
- *       meanwhile (a broker that is merely away is waited for, and is not a reason); the
- *       gauges {@code agentdojo_outbox_waiting_events}, {@code _waiting_bytes},
+ *       of its holder crashing, freezing or being cut off, and a sibling takes over. Taking over, it
+ *       opens the topic with the service's transactional id ({@link TransactionalTopic}), and the
+ *       broker fences every older relay: whatever a deposed one still holds (in its engine, its
+ *       producer's buffer or retries) can no longer reach a consumer reading committed records.
+ *       It also checks its lease before each batch, and the replication slot, which serves one
+ *       reader at a time, guards the same rule once more.</li>
+ *   <li><b>Never a silent fresh slot, nor a silent gap.</b> The relay starts only on the slot the
+ *       migration made; when it is missing (a failover, a restore, dropped by hand), nothing is
+ *       relayed, readiness is DOWN and the log says why and what to do — Debezium would make a new
+ *       slot at the current position and skip every event committed in between. The outbox must be
+ *       in the publication (checked before the engine starts and every 5 s): a table outside it is
+ *       not decoded, and its events would be skipped without a word. A heartbeat every 10 s moves
+ *       the slot on between outbox events, so it does not hold back the log the rest of the
+ *       database writes.</li>
+ *   <li><b>Never stopped unseen.</b> A batch the broker refuses (an ACL, a size limit) is tried
+ *       again until it goes through, with readiness DOWN and the reason in the log and in
+ *       {@code /q/health/ready} meanwhile (a broker that is merely away is waited for). Any other
+ *       reason the relay cannot run (the engine fails: the role lost {@code REPLICATION},
+ *       {@code pg_hba}, no free WAL sender; the broker refuses the login or the transactional id;
+ *       the outbox left its publication) is readiness DOWN with its cause, one ERROR line and
+ *       {@code agentdojo_outbox_relay_failures_total}; an instance that fails to relay for three
+ *       leases gives its lease up for one, so that a sibling tries. The gauges
+ *       {@code agentdojo_outbox_waiting_events}, {@code _waiting_bytes},
  *       {@code _waiting_oldest_seconds} and {@code agentdojo_outbox_slot_lag_bytes} show what
  *       waits.</li>
- *   <li><b>Recovers by itself.</b> When the database or the broker goes away, the relay waits and
- *       starts again from the slot's position.</li>
+ *   <li><b>Recovers by itself.</b> When the database or the broker goes away, or a cause above is
+ *       fixed, the relay starts again from the slot's position.</li>
  * </ul>
  * Runs on a thread of its own ({@code outbox-relay}); stops with the application.
  */
@@ -78,14 +92,15 @@ import java.util.concurrent.TimeoutException;
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final String ANOTHER_RELAYS = "another instance relays";
+    /** The Kafka header that names the instance ({@code event-bus.bridge.instance-id}) whose relay put a record on the topic. */
+    public static final String RELAY_HEADER = "agent-dojo-relay";
     /** How long the leader's lock connection may take to answer before the relay gives way. */
     private static final Duration LEADER_CHECK_TIMEOUT = Duration.ofSeconds(8);
 
     /** How long a record the broker refuses waits before it is sent again, at first; twice as long each time after. */
     private static final Duration RESEND_FIRST_WAIT = Duration.ofMillis(100);
     private static final Duration RESEND_MAX_WAIT = Duration.ofSeconds(5);
-    /** How long a record may go unanswered by the producer (which settles each within its delivery timeout) before it counts as lost. */
-    private static final Duration LOST_ANSWER = Duration.ofMinutes(10);
     /** How often the slot's lag is read. */
     private static final Duration LAG_EVERY = Duration.ofSeconds(5);
 
@@ -95,19 +110,30 @@ public class OutboxRelay {
     private final RelayLease lease;
     private final String slot;
     private final RelayBacklog backlog;
-    private final SendErrors sendErrors;
+    /** Opens this instance's way to the topic once it leads: fenced by the broker on Kafka. */
+    private final Supplier<RelayOutput> outputs;
     private volatile boolean stopped;
     private volatile boolean relaying;
     /** Why the relay cannot start: its slot is missing; null when it can. */
     private volatile String slotProblem;
     /** Why the relay is blocked: the broker refuses events; null when it is not. */
     private volatile String sendProblem;
+    /** Why the relay last failed to run here (its engine, the broker, the publication); null once it relays again. */
+    private volatile String failure;
+    /** System.nanoTime() since when this instance fails to relay while leading; 0: it does not. */
+    private volatile long failingSince;
+    /** Set when the broker fenced this relay's producer: a newer relay writes the topic. */
+    private volatile boolean deposed;
+    private final Counter failures;
+    /** How long a leading instance may fail to relay before it gives its lease up for a sibling to try. */
+    private final Duration handOnAfter;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     /** System.nanoTime() when the slot's lag was last read; touched by the relay's own thread only. */
     private long lagReadAt = System.nanoTime() - LAG_EVERY.toNanos() - 1;
     private Thread thread;
 
-    OutboxRelay(Bridge bridge, OutboxConfig config, Config settings, MeterRegistry registry, Instance<KafkaClientService> kafka) {
+    OutboxRelay(Bridge bridge, OutboxConfig config, Config settings, MeterRegistry registry, EventTraces traces,
+                @Identifier("default-kafka-broker") Instance<Map<String, Object>> kafka) {
         this.bridge = bridge;
         this.config = config;
         this.settings = new RelaySettings(settings, config, LEADER_CHECK_TIMEOUT);
@@ -118,7 +144,13 @@ public class OutboxRelay {
         this.lease = new RelayLease(this.settings.jdbcUrl, this.settings.leaderConnection(), config.lease(), LEADER_CHECK_TIMEOUT);
         this.slot = this.settings.slot();
         this.backlog = new RelayBacklog(registry);
-        this.sendErrors = new SendErrors(kafka.isResolvable() ? kafka.get() : null);
+        this.failures = registry.counter("agentdojo.outbox.relay.failures");
+        this.handOnAfter = config.lease().multipliedBy(3);
+        Duration transactionTimeout = config.lease().multipliedBy(3);
+        this.outputs = this.settings.onKafka() && kafka.isResolvable()
+                ? () -> new TransactionalTopic(kafka.get(), this.settings.topic(), this.settings.transactionalId(), this.settings.instance(),
+                        transactionTimeout, config.lease().dividedBy(2), traces)
+                : () -> new BridgeOutput(bridge);
     }
 
     /** The replication slot a service's migration creates for database {@code database}. */
@@ -163,28 +195,36 @@ public class OutboxRelay {
     }
 
     /**
-     * Why the relay cannot do its job right now — the slot is missing, or the broker refuses a
-     * record — or null: it relays, or stands by while a sibling does, or waits for the database.
+     * Why the relay cannot do its job right now — the slot is missing, the engine failed, the broker
+     * refuses a record — or null: it relays, or stands by while a sibling does, or waits for the database.
      */
     public String problem() {
         String slotMissing = slotProblem;
-        return slotMissing != null ? slotMissing : sendProblem;
+        if (slotMissing != null) {
+            return slotMissing;
+        }
+        String failed = failure;
+        return failed != null ? failed : sendProblem;
+    }
+
+    /** Why the relay stopped running here; {@code failed}: it could not do its job (else it stands by, or lost its lease). */
+    private record Stopped(String why, boolean failed) {
     }
 
     private void run(Properties properties) {
         String lastState = null;
         try {
             while (!stopped) {
-                String state;
+                Stopped stop;
                 try {
                     if (lease.tryTake()) { // renews it when held: a relay that stopped starts again if it still holds it
-                        state = relayWhileLeading(properties);
+                        stop = relayWhileLeading(properties);
                     } else {
-                        state = "another instance relays; this one stands by";
+                        stop = new Stopped("another instance relays; this one stands by", false);
                     }
                 } catch (SQLException e) {
                     lease.close();
-                    state = "the database does not answer (" + e.getMessage() + ")";
+                    stop = new Stopped("the database does not answer (" + e.getMessage() + ")", false);
                 } catch (InterruptedException e) {
                     break;
                 }
@@ -192,14 +232,27 @@ public class OutboxRelay {
                 if (stopped) {
                     break;
                 }
-                if (!state.equals(lastState)) {
-                    LOG.infof("Outbox relay not running here, tried again every %d ms: %s", config.retryWait().toMillis(), state);
-                    lastState = state;
+                if (stop.failed()) {
+                    failed(stop.why());
+                    failingSince = failingSince == 0 ? System.nanoTime() : failingSince;
+                    if (System.nanoTime() - failingSince > handOnAfter.toNanos()) {
+                        LOG.warnf("Outbox relay: this instance could not relay for %d s; it gives its lease up for %d s so that a "
+                                + "sibling tries (%s)", handOnAfter.toSeconds(), config.lease().toSeconds(), stop.why());
+                        lease.close();
+                        failingSince = 0;
+                        if (!pause(config.lease())) {
+                            break;
+                        }
+                    }
+                } else {
+                    failingSince = 0;
+                    if (!stop.why().equals(lastState)) {
+                        LOG.infof("Outbox relay not running here, tried again every %d ms: %s", config.retryWait().toMillis(), stop.why());
+                    }
                 }
+                lastState = stop.why();
                 readSlotLagNowAndThen();
-                try {
-                    Thread.sleep(config.retryWait().toMillis()); // on the relay's own thread
-                } catch (InterruptedException e) {
+                if (!pause(config.retryWait())) {
                     break;
                 }
             }
@@ -208,20 +261,72 @@ public class OutboxRelay {
         }
     }
 
+    /** Sleeps on the relay's own thread; false when interrupted (the application stops). */
+    private static boolean pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** The relay runs again: the failure it had is over. */
+    private void runningAgain() {
+        String was = failure;
+        failingSince = 0;
+        if (was != null) {
+            LOG.info("Outbox relay running again; it had failed: " + was);
+            failure = null;
+        }
+    }
+
+    /** The relay could not do its job: readiness DOWN with {@code why}, counted, one ERROR line per cause. */
+    private void failed(String why) {
+        if (!why.equals(failure)) {
+            LOG.error("Outbox relay failed, nothing is relayed from this instance: " + why);
+            failures.increment();
+        }
+        failure = why;
+    }
+
     /** Runs the engine while this instance holds the lease, renewing it; answers why it stopped. */
-    private String relayWhileLeading(Properties properties) throws InterruptedException, SQLException {
+    private Stopped relayWhileLeading(Properties properties) throws InterruptedException, SQLException {
         if (!lease.takeSlot(slot)) {
             String missing = "the replication slot " + slot + " is missing, so nothing is relayed: events committed since it was lost "
                     + "would be skipped by a new one. Create it (select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')) "
                     + "once you know what those events became; the relay starts on it by itself";
-            if (!missing.equals(slotProblem)) {
-                LOG.error("Outbox relay stopped: " + missing);
-            }
-            slotProblem = missing;
-            return missing;
+            slotProblem = missing; // logged once as the relay's failure
+            return new Stopped(missing, true);
         }
         slotProblem = null;
+        String unpublished = lease.unpublishedOutbox();
+        if (unpublished != null) {
+            return new Stopped(unpublished, true);
+        }
+        RelayOutput output;
+        try {
+            output = outputs.get(); // fences every older relay of this service at the broker
+            sendProblem = null;
+        } catch (AuthenticationException e) {
+            return new Stopped("the broker does not accept this service's login (" + e.getMessage() + ")", true);
+        } catch (AuthorizationException e) {
+            return new Stopped("the broker refuses this service's login the relay's transactional id " + settings.transactionalId()
+                    + " (" + e.getMessage() + "): it needs WRITE and DESCRIBE on that TransactionalId", true);
+        } catch (KafkaException e) {
+            return new Stopped("the broker does not answer the relay (" + e.getMessage() + ")", true);
+        }
+        try {
+            return runEngine(properties, output);
+        } finally {
+            output.close();
+        }
+    }
+
+    /** Runs the engine, sending to {@code output}, while this instance holds the lease; answers why it stopped. */
+    private Stopped runEngine(Properties properties, RelayOutput output) throws InterruptedException {
         String[] problem = new String[1];
+        deposed = false;
         DebeziumEngine<RecordChangeEvent<SourceRecord>> running = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(properties)
                 .using(OutboxRelay.class.getClassLoader())
@@ -230,7 +335,7 @@ public class OutboxRelay {
                         problem[0] = why(message, error);
                     }
                 })
-                .notifying(this::relay)
+                .notifying((batch, committer) -> relay(batch, committer, output))
                 .build();
         engine = running;
         ExecutorService runner = Executors.newSingleThreadExecutor(work -> new Thread(work, "outbox-relay-engine"));
@@ -238,19 +343,26 @@ public class OutboxRelay {
         relaying = true;
         LOG.info("Outbox relay running: this instance sends the committed events on");
         try {
+            int ticks = 0;
             while (!stopped && !done.isDone()) {
                 try {
                     done.get(config.retryWait().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException stillRunning) {
-                    if (!lease.renew()) {
-                        return "it lost its lease (its session with the database ended or did not answer)";
+                    if (++ticks == 2) {
+                        runningAgain(); // the engine connected and streams: what made it fail before is over
                     }
-                    readSlotLagNowAndThen();
+                    if (!lease.renew()) {
+                        return new Stopped("it lost its lease (its session with the database ended or did not answer)", false);
+                    }
+                    String unpublished = checkNowAndThen();
+                    if (unpublished != null) {
+                        return new Stopped(unpublished, true);
+                    }
                 } catch (ExecutionException failed) {
-                    return why(null, failed.getCause());
+                    return stoppedBy(why(null, failed.getCause()));
                 }
             }
-            return problem[0] == null ? "it stopped" : problem[0];
+            return stoppedBy(problem[0] == null ? "its engine stopped" : problem[0]);
         } finally {
             relaying = false;
             sendProblem = null; // whatever blocked this relay, it is not this instance's to report once it stopped
@@ -269,11 +381,12 @@ public class OutboxRelay {
     }
 
     /**
-     * One batch of committed events: sent in order, each sent again alone until the broker takes it,
-     * and marked processed once the broker has all of them. Sends nothing once the lease is not held.
+     * One batch of committed events: sent in order, all of it or none, again until the broker takes
+     * it, and marked processed once the broker has it. Sends nothing once the lease is not held, and
+     * stops when the broker says a newer relay writes the topic.
      */
-    private void relay(List<RecordChangeEvent<SourceRecord>> batch, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
-            throws InterruptedException {
+    private void relay(List<RecordChangeEvent<SourceRecord>> batch, DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer,
+                       RelayOutput output) throws InterruptedException {
         List<SourceRecord> pending = new ArrayList<>(batch.size());
         long bytes = 0;
         for (RecordChangeEvent<SourceRecord> change : batch) {
@@ -283,38 +396,35 @@ public class OutboxRelay {
             }
         }
         backlog.holding(pending.size(), bytes);
-        long errorsBefore = sendErrors.count();
         long wait = RESEND_FIRST_WAIT.toMillis();
         try {
             while (!pending.isEmpty()) {
-                List<CompletableFuture<Void>> sent = new ArrayList<>(pending.size());
-                for (SourceRecord record : pending) {
-                    fence();
-                    sent.add(bridge.publish(String.valueOf(record.key()), (String) record.value(), headers(record)).toCompletableFuture());
-                }
-                List<SourceRecord> refused = new ArrayList<>(0);
-                Throwable reason = null;
-                for (int i = 0; i < sent.size(); i++) {
-                    try {
-                        awaitTaken(sent.get(i), errorsBefore, pending.size() - i);
-                        backlog.taken(((String) pending.get(i).value()).length());
-                    } catch (ExecutionException | TimeoutException e) {
-                        refused.add(pending.get(i));
-                        reason = reason == null ? (e instanceof ExecutionException ? e.getCause() : e) : reason;
-                    }
-                }
-                if (refused.isEmpty()) {
+                fence();
+                try {
+                    output.send(pending);
                     break;
+                } catch (RelayOutput.Deposed e) {
+                    deposed = true;
+                    throw new InterruptedException(e.getMessage());
+                } catch (RelayOutput.NotTaken e) {
+                    if (e.refused()) {
+                        blocked("the broker refuses the events sent to " + settings.topic() + ": " + pending.size()
+                                + " committed events (the first: event " + header(pending.get(0), EventBridge.EVENT_ID_HEADER)
+                                + ") are sent again, together and in order, until it takes them, and every later event waits: "
+                                + e.getMessage());
+                    }
+                    if (!output.usable()) {
+                        throw new InterruptedException("the relay's producer cannot go on (" + e.getMessage() + "); it starts again");
+                    }
                 }
                 if (stopped) {
                     throw new InterruptedException("the application stops");
                 }
-                blocked("the broker did not take " + refused.size() + " of the committed events (the first: event "
-                        + header(refused.get(0), EventBridge.EVENT_ID_HEADER) + "); they are sent again until it takes them, "
-                        + "and every later event waits: " + reason);
                 Thread.sleep(wait);
                 wait = Math.min(wait * 2, RESEND_MAX_WAIT.toMillis());
-                pending = refused;
+            }
+            for (SourceRecord sent : pending) {
+                backlog.taken(((String) sent.value()).length());
             }
         } finally {
             backlog.holding(0, 0);
@@ -323,38 +433,11 @@ public class OutboxRelay {
             LOG.info("Outbox relay unblocked: the broker took the events it refused");
             sendProblem = null;
         }
+        runningAgain();
         for (RecordChangeEvent<SourceRecord> change : batch) {
             committer.markProcessed(change);
         }
         committer.markBatchFinished();
-    }
-
-    /**
-     * Waits until the broker took a record — the connector tries it again meanwhile, for up
-     * to the producer's {@code delivery.timeout.ms}. While it waits, a growing count of the producer's
-     * send errors means the broker answers and refuses it (an ACL, a missing topic): that is said at
-     * once ({@link #blocked}), not after the timeout. A broker that is merely away is waited for.
-     */
-    private void awaitTaken(CompletableFuture<Void> send, long errorsBefore, int waiting)
-            throws ExecutionException, TimeoutException, InterruptedException {
-        long lostAfter = System.nanoTime() + LOST_ANSWER.toNanos();
-        while (true) {
-            try {
-                send.get(1, TimeUnit.SECONDS);
-                return;
-            } catch (TimeoutException notYet) {
-                if (System.nanoTime() - lostAfter > 0) {
-                    throw notYet;
-                }
-                long errors = sendErrors.count();
-                if (errorsBefore >= 0 && errors > errorsBefore) {
-                    blocked("the broker refuses the events sent to " + settings.topic() + ": " + (errors - errorsBefore)
-                            + " sends failed while " + waiting + " committed events wait, every later event behind them "
-                            + "(the connector's SRMSG18206 lines in the log give the broker's reason: a missing ACL or topic, "
-                            + "a size limit)");
-                }
-            }
-        }
     }
 
     /** The relay is blocked: readiness DOWN with {@code why}, logged when it starts. */
@@ -374,25 +457,56 @@ public class OutboxRelay {
 
     /** Reads the slot's lag for its gauge, every {@link #LAG_EVERY} at most; on the relay's own thread. */
     private void readSlotLagNowAndThen() {
-        if (System.nanoTime() - lagReadAt > LAG_EVERY.toNanos()) {
-            backlog.slotLag(lease.slotLagBytes(slot));
-            lagReadAt = System.nanoTime();
+        checkNowAndThen();
+    }
+
+    /**
+     * Every {@link #LAG_EVERY} at most, on the relay's own thread: reads the slot's lag for its gauge,
+     * and answers why nothing may be relayed when the outbox left the publication (else null; a
+     * lease session that fails to answer is the lease's renewal's to notice).
+     */
+    private String checkNowAndThen() {
+        if (System.nanoTime() - lagReadAt <= LAG_EVERY.toNanos()) {
+            return null;
         }
+        lagReadAt = System.nanoTime();
+        backlog.slotLag(lease.slotLagBytes(slot));
+        try {
+            return lease.unpublishedOutbox();
+        } catch (SQLException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The engine stopped by itself: a failure, unless a sibling relays (it holds the slot, or the
+     * broker fenced this one) or this instance's lease ran out meanwhile.
+     */
+    private Stopped stoppedBy(String why) {
+        if (!lease.held()) {
+            return new Stopped("it lost its lease (" + why + ")", false);
+        }
+        return new Stopped(why, !deposed && !why.startsWith(ANOTHER_RELAYS) && !stopped);
     }
 
     /** Why the engine stopped, in a line: the deepest cause's message; a sibling relaying, said so. */
     private static String why(String message, Throwable error) {
-        Throwable root = error;
-        while (root != null && root.getCause() != null && root.getCause() != root) {
-            if (String.valueOf(root.getMessage()).contains("is active for PID")) {
-                break;
+        String database = null;
+        String deepest = null;
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String text = t.getMessage();
+            if (text == null) {
+                continue;
             }
-            root = root.getCause();
+            if (text.contains("is active for PID")) {
+                return ANOTHER_RELAYS + " (it holds the replication slot); this one stands by";
+            }
+            if (database == null && t instanceof SQLException) {
+                database = "the database: " + text; // what PostgreSQL said, e.g. "must be superuser or replication role"
+            }
+            deepest = text;
         }
-        String text = root == null || root.getMessage() == null ? String.valueOf(message) : root.getMessage();
-        if (text.contains("is active for PID")) {
-            return "another instance relays (it holds the replication slot); this one stands by";
-        }
+        String text = database != null ? database : deepest != null ? deepest : String.valueOf(message);
         int newline = text.indexOf('\n');
         return newline < 0 ? text : text.substring(0, newline);
     }
@@ -400,15 +514,5 @@ public class OutboxRelay {
     private static String header(SourceRecord record, String name) {
         Header header = record.headers().lastWithName(name);
         return header == null || header.value() == null ? "?" : header.value().toString();
-    }
-
-    private static Map<String, String> headers(SourceRecord record) {
-        Map<String, String> headers = new HashMap<>();
-        for (Header header : record.headers()) {
-            if (header.value() != null) {
-                headers.put(header.key(), header.value().toString());
-            }
-        }
-        return headers;
     }
 }

@@ -138,6 +138,26 @@ final class RelayLease implements AutoCloseable {
         }
     }
 
+    /**
+     * Null when the outbox table is in the relay's publication; else why nothing would be relayed:
+     * PostgreSQL decodes no change of a table outside the publication, so its events would be
+     * skipped without a word. (A check on this instance's lease session; a failure to ask is no answer.)
+     */
+    String unpublishedOutbox() throws SQLException {
+        try (PreparedStatement find = session.prepareStatement(
+                "select count(*) from pg_publication_tables where pubname = ? and schemaname = 'public' and tablename = 'outbox'")) {
+            find.setString(1, RelaySettings.PUBLICATION);
+            try (ResultSet row = find.executeQuery()) {
+                if (row.next() && row.getLong(1) == 1) {
+                    return null;
+                }
+            }
+        }
+        return "the table outbox is not in the publication " + RelaySettings.PUBLICATION + ", so its events would be skipped: "
+                + "nothing is relayed until it is added again (alter publication " + RelaySettings.PUBLICATION + " add table outbox); "
+                + "events committed while it was out are not in the log's decoding and must be sent again from what they caused";
+    }
+
     /** How many bytes of the write-ahead log the slot holds back (-1 when it does not exist or cannot be read). */
     long slotLagBytes(String slot) {
         if (session == null) {

@@ -17,6 +17,9 @@ final class RelaySettings {
 
     final String jdbcUrl;
     private final String topic;
+    private final boolean onKafka;
+    private final String transactionalId;
+    private final String instance;
     private final String user;
     private final String password;
     private final OutboxConfig config;
@@ -25,6 +28,11 @@ final class RelaySettings {
     RelaySettings(Config settings, OutboxConfig config, Duration leaderCheckTimeout) {
         this.topic = settings.getOptionalValue("mp.messaging.outgoing." + Bridge.OUTGOING + ".topic", String.class)
                 .orElse("agent-dojo.events");
+        this.onKafka = settings.getOptionalValue("mp.messaging.outgoing." + Bridge.OUTGOING + ".connector", String.class)
+                .map("smallrye-kafka"::equals).orElse(false);
+        this.transactionalId = config.transactionalId().orElseGet(() -> settings.getOptionalValue("quarkus.application.name", String.class)
+                .orElse("application") + "-outbox-relay");
+        this.instance = settings.getOptionalValue("event-bus.bridge.instance-id", String.class).orElse("unnamed");
         this.jdbcUrl = settings.getValue("quarkus.datasource.jdbc.url", String.class);
         this.user = settings.getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres");
         this.password = settings.getOptionalValue("quarkus.datasource.password", String.class).orElse("");
@@ -40,6 +48,21 @@ final class RelaySettings {
     /** The topic the relay sends to: the service's own. */
     String topic() {
         return topic;
+    }
+
+    /** Whether the topic is Kafka's: then the relay writes it in transactions, fenced by the broker. */
+    boolean onKafka() {
+        return onKafka;
+    }
+
+    /** The relay's {@code transactional.id}: one per service, so a new leader fences the one before. */
+    String transactionalId() {
+        return transactionalId;
+    }
+
+    /** This instance's id ({@code event-bus.bridge.instance-id}). */
+    String instance() {
+        return instance;
     }
 
     /** This service's replication slot. */

@@ -279,6 +279,7 @@ final class LogTailReader {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // what the relays commit, never what a fenced one left
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "agent-dojo-log-tail-" + instance);
         props.putAll(KafkaLogin.of(config, prefix));
         return props;
