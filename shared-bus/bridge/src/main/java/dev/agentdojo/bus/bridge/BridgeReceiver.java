@@ -17,10 +17,12 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Hands each record the bridge receives to the local bus, and settles it: acknowledged once its
- * listeners completed, delivered again after a failure that passes, dead-lettered otherwise (and so
- * is an event its topic's owner may not send, {@link TopicOwners}); a record this service sent, or
- * a copy of an event already handled, is acknowledged untouched, and a copy of one being handled is
- * settled as that one is ({@link HandledEvents}). See {@link EventBridge}, "In".
+ * listeners completed, delivered again after a failure that passes, dead-lettered otherwise. Before
+ * anything is skipped, a record must be an event envelope and carry a name its topic's owner sends
+ * ({@link TopicOwners}), whatever source it claims in its header or envelope: one that is not, or
+ * does not, is dead-lettered. Then a record this service sent, or a copy of an event already
+ * handled, is acknowledged untouched, and a copy of one being handled is settled as that one is
+ * ({@link HandledEvents}). See {@link EventBridge}, "In".
  */
 final class BridgeReceiver {
 
@@ -53,9 +55,6 @@ final class BridgeReceiver {
     }
 
     Uni<Void> receive(Message<String> message) {
-        if (sentHere(message)) {
-            return acknowledge(message); // its listeners ran where it was emitted: not even parsed
-        }
         Event event;
         try {
             event = Envelope.decode(message.getPayload());
@@ -63,13 +62,14 @@ final class BridgeReceiver {
             return deadLetter(message, "invalid", "a record that is not an event envelope", e);
         }
         String topic = topic(message);
-        if (!owners.allows(topic, event.name())) { // whatever source it claims
+        // before any skip: a record whose header or envelope claims this service as its source is checked as any other
+        if (!owners.allows(topic, event.name())) {
             return deadLetter(message, "not-owners", "event " + event.id() + " ('" + event.name() + "')",
                     new IllegalArgumentException("topic " + topic + " carries only " + owners.allowedOn(topic)
                             + ": its owner does not send '" + event.name() + "'"));
         }
-        if (event.source().equals(bus.source())) {
-            return acknowledge(message);
+        if (sentHere(message) || event.source().equals(bus.source())) {
+            return acknowledge(message); // its listeners ran where it was emitted
         }
         if (handled.wasHandled(event.id())) {
             return skipDuplicate(message, event);

@@ -74,8 +74,10 @@ import java.util.concurrent.ExecutionException;
  * ({@code agentdojo_bridge_dead_lettered_total{reason}}) and handed to the channel's failure
  * strategy ({@code dead-letter-queue} on Kafka: the record goes to the topic
  * {@code agent-dojo.events.dlq} with the reason in its headers), and the partition moves on.
- * Events from this service itself (any of its instances) are not delivered — their listeners ran
- * where they were emitted — nor are duplicates (an id seen within the last
+ * A record must carry a name its topic's owner sends ({@code event-bus.bridge.topic-events},
+ * {@link TopicOwners}), whatever source it claims, or it is dead-lettered (reason {@code not-owners});
+ * only then are events from this service itself (any of its instances) skipped — their listeners
+ * ran where they were emitted — and duplicates (an id seen within the last
  * {@code event-bus.bridge.dedupe-window} ids). Up to {@code event-bus.bridge.concurrency} received
  * events are handled at once.
  *

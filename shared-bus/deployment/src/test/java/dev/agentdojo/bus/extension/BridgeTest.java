@@ -160,6 +160,26 @@ class BridgeTest {
     }
 
     @Test
+    void aRecordOnAnotherServicesTopicWhoseSourceHeaderNamesThisServiceIsDeadLettered_notSkippedAsOurOwn() {
+        List<Event> seen = new CopyOnWriteArrayList<>();
+        bus.on("*", seen::add);
+        Settled forged = new Settled();
+        // agent-dojo.payments carries its owner's outcomes only: an order:created there, claiming to come from here
+        org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record = new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+                "agent-dojo.payments", 0, 41L, "corr-12", envelope("forged-1", "order:created", "bus-under-test", "corr-12", "[]"));
+        record.headers().add(EventBridge.SOURCE_HEADER, "bus-under-test".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Settled next = new Settled();
+
+        received.send(forged.of(record.value()).addMetadata(
+                new io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata<>(record, EventBridge.INCOMING)));
+        received.send(next.of(envelope("after-forged", "payment:process", "order-service", "corr-13", "[]")));
+
+        await().atMost(WAIT).until(() -> forged.nacked.get() && next.acked.get());
+        assertThat(forged.acked.get()).as("not acknowledged as one of ours").isFalse();
+        assertThat(seen).extracting(Event::id).containsExactly("after-forged");
+    }
+
+    @Test
     void aListenerThatFailsForAPassingReasonGetsTheEventAgainAndTheRecordIsAcknowledgedOnlyAfterItSucceeds() {
         List<Event> seen = new CopyOnWriteArrayList<>();
         bus.on("payment:process", e -> {
