@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code event-bus.bridge.*} settings of the bridge between services; every one has a working default. */
+/**
+ * The {@code event-bus.bridge.*} settings of the bridge between services; every one has a working
+ * default but {@link #topicEvents}, which each of the bridge's topics needs.
+ */
 @ConfigMapping(prefix = "event-bus.bridge")
 public interface BridgeConfig {
 
@@ -32,8 +35,11 @@ public interface BridgeConfig {
      * The names (or patterns) of the events each topic may carry, by topic: what the topic's owner,
      * the one service whose login may write it, emits — e.g.
      * {@code event-bus.bridge.topic-events."agent-dojo.orders"=order:created,payment:process}.
-     * A received record with another name is dead-lettered, and the live log does not show it. A
-     * topic not named here may carry any event.
+     * A received record with another name is dead-lettered, and the live log does not show it;
+     * so is every record of a topic not named here. The bridge's topics — the outgoing channel's
+     * and the incoming channel's — must each be named, or the application does not start (a
+     * renamed topic must not turn the check off); {@code *} declares, explicitly, a topic that may
+     * carry anything.
      */
     Map<String, List<String>> topicEvents();
 

@@ -13,6 +13,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -26,6 +27,8 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -36,8 +39,10 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -148,7 +153,25 @@ public class EventBridge implements Bridge {
         this.instanceId = config.instanceId();
         this.traces = traces;
         this.topic = topic;
+        requireDeclaredTopics(config, ConfigProvider.getConfig());
         this.receiver = new BridgeReceiver(bus, config, metrics, traces, () -> stopped);
+    }
+
+    /**
+     * Refuses to start unless each of the bridge's topics has its list of names
+     * ({@code event-bus.bridge.topic-events."<topic>"}): without one, a topic renamed in the
+     * configuration would silently carry nothing, or, were it open, anything.
+     */
+    static void requireDeclaredTopics(BridgeConfig config, Config settings) {
+        List<String> missing = new TopicOwners(config.topicEvents()).undeclared(TopicOwners.bridgeTopics(settings));
+        if (!missing.isEmpty()) {
+            Set<String> properties = new LinkedHashSet<>();
+            missing.forEach(topic -> properties.add(TopicOwners.property(topic)));
+            throw new ConfigurationException("The bridge sends to or receives from " + String.join(", ", missing)
+                    + ", whose events are not declared: set " + String.join(" and ", properties) + " to the names the topic's "
+                    + "owner sends (e.g. " + TopicOwners.property(missing.get(0)) + "=order:created,payment:process), "
+                    + "so that a record with any other name is dead-lettered", properties);
+        }
     }
 
     void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent started) {

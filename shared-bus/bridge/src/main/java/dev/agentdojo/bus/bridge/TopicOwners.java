@@ -1,15 +1,22 @@
 package dev.agentdojo.bus.bridge;
 
+import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.core.EventNames;
+import org.eclipse.microprofile.config.Config;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which events each topic may carry: the names its owner — the one service whose login may write
  * it — emits ({@code event-bus.bridge.topic-events."<topic>"}). A record on a topic with another
  * name is not acted on: the bridge dead-letters it and the live log does not show it, whoever wrote
- * it. A topic with no declaration carries any name. Immutable; thread-safe.
+ * it. A topic with no declaration carries nothing (so a topic renamed in the configuration alone
+ * cannot turn the check off), and the bridge refuses to start unless its own topics are declared
+ * ({@link #undeclared}). Immutable; thread-safe.
  */
 final class TopicOwners {
 
@@ -18,18 +25,30 @@ final class TopicOwners {
     TopicOwners(Map<String, List<String>> names) {
         names.forEach((topic, patterns) -> {
             if (patterns.isEmpty()) {
-                throw new IllegalArgumentException("event-bus.bridge.topic-events.\"" + topic + "\" must name at least one event");
+                throw new IllegalArgumentException(property(topic) + " must name at least one event");
             }
             patterns.forEach(EventNames::requireNameOrPattern);
         });
         this.names = Map.copyOf(names);
     }
 
-    /** Whether {@code topic}'s owner may emit events named {@code name}; true for a topic of unknown owner (or none). */
+    /** The property that declares what {@code topic} carries. */
+    static String property(String topic) {
+        return "event-bus.bridge.topic-events.\"" + topic + "\"";
+    }
+
+    /**
+     * Whether {@code topic}'s owner may emit events named {@code name}: false on a topic without a
+     * declaration; true when the topic is not known (null: a connector other than Kafka, as the
+     * in-memory one of tests).
+     */
     boolean allows(String topic, String name) {
-        List<String> allowed = topic == null ? null : names.get(topic);
-        if (allowed == null) {
+        if (topic == null) {
             return true;
+        }
+        List<String> allowed = names.get(topic);
+        if (allowed == null) {
+            return false;
         }
         for (int i = 0; i < allowed.size(); i++) {
             if (EventNames.matches(allowed.get(i), name)) {
@@ -41,6 +60,38 @@ final class TopicOwners {
 
     /** The names {@code topic} may carry, for an error message. */
     String allowedOn(String topic) {
-        return String.join(", ", names.getOrDefault(topic, List.of("*")));
+        List<String> allowed = names.get(topic);
+        return allowed == null ? "nothing (" + property(topic) + " is not set)" : String.join(", ", allowed);
+    }
+
+    /** Of {@code topics}, those without a declaration, in order. */
+    List<String> undeclared(List<String> topics) {
+        List<String> missing = new ArrayList<>();
+        for (String topic : topics) {
+            if (!names.containsKey(topic)) {
+                missing.add(topic);
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * The topics the bridge writes and reads, as the channels are configured: the outgoing
+     * channel's {@code topic} and the incoming channel's {@code topics} (or {@code topic}), each
+     * defaulting to the channel's name as the Kafka connector does. An incoming {@code pattern}
+     * subscription names no topic that can be checked here; the topics it matches carry nothing
+     * unless declared.
+     */
+    static List<String> bridgeTopics(Config config) {
+        Set<String> topics = new LinkedHashSet<>();
+        String outgoing = "mp.messaging.outgoing." + Bridge.OUTGOING + ".";
+        topics.add(config.getOptionalValue(outgoing + "topic", String.class).orElse(Bridge.OUTGOING));
+        String incoming = "mp.messaging.incoming." + Bridge.INCOMING + ".";
+        if (!config.getOptionalValue(incoming + "pattern", Boolean.class).orElse(false)) {
+            topics.addAll(config.getOptionalValues(incoming + "topics", String.class)
+                    .or(() -> config.getOptionalValue(incoming + "topic", String.class).map(List::of))
+                    .orElse(List.of(Bridge.INCOMING)));
+        }
+        return List.copyOf(topics);
     }
 }

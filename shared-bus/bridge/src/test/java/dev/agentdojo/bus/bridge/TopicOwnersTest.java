@@ -1,5 +1,9 @@
 package dev.agentdojo.bus.bridge;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -30,10 +34,66 @@ class TopicOwnersTest {
     }
 
     @Test
-    void aTopicWithoutADeclarationOrNoTopicCarriesAnything() {
-        assertThat(owners.allows("someone-elses", "anything:at-all")).isTrue();
-        assertThat(owners.allows(null, "order:created")).isTrue();
+    void aTopicWithoutADeclarationCarriesNothing_andARecordOfNoTopicAnything() {
+        assertThat(owners.allows("agent-dojo.payments.renamed", "order:confirmed")).as("a renamed topic turns no check off").isFalse();
+        assertThat(owners.allowedOn("agent-dojo.payments.renamed"))
+                .isEqualTo("nothing (event-bus.bridge.topic-events.\"agent-dojo.payments.renamed\" is not set)");
+        assertThat(owners.allows(null, "order:created")).as("off Kafka: no topic to check").isTrue();
         assertThat(owners.allowedOn("agent-dojo.payments")).isEqualTo("order:confirmed, payment:failed");
+    }
+
+    @Test
+    void theBridgesTopicsAreTheOutgoingOneAndTheIncomingOnes_andThoseNotDeclaredAreNamed() {
+        assertThat(TopicOwners.bridgeTopics(config(Map.of(
+                "mp.messaging.outgoing.agent-dojo-out.topic", "agent-dojo.orders",
+                "mp.messaging.incoming.agent-dojo-in.topic", "agent-dojo.payments"))))
+                .containsExactly("agent-dojo.orders", "agent-dojo.payments");
+        assertThat(TopicOwners.bridgeTopics(config(Map.of(
+                "mp.messaging.outgoing.agent-dojo-out.topic", "mine",
+                "mp.messaging.incoming.agent-dojo-in.topic", "ignored",
+                "mp.messaging.incoming.agent-dojo-in.topics", "a,mine,b"))))
+                .containsExactly("mine", "a", "b");
+        assertThat(TopicOwners.bridgeTopics(config(Map.of()))).as("Kafka's default: the channel's name")
+                .containsExactly("agent-dojo-out", "agent-dojo-in");
+        assertThat(TopicOwners.bridgeTopics(config(Map.of(
+                "mp.messaging.outgoing.agent-dojo-out.topic", "mine",
+                "mp.messaging.incoming.agent-dojo-in.topic", "agent-dojo\\..*",
+                "mp.messaging.incoming.agent-dojo-in.pattern", "true"))))
+                .as("a pattern names no topic to check: what it matches carries nothing unless declared").containsExactly("mine");
+
+        assertThat(owners.undeclared(List.of("agent-dojo.orders", "renamed", "agent-dojo.payments", "other")))
+                .containsExactly("renamed", "other");
+    }
+
+    @Test
+    void theBridgeDoesNotStartWithATopicWhoseEventsAreNotDeclared_andSaysWhichPropertyToSet() {
+        Config renamed = config(Map.of(
+                "mp.messaging.outgoing.agent-dojo-out.topic", "agent-dojo.orders",
+                "mp.messaging.incoming.agent-dojo-in.topic", "agent-dojo.payments-v2"));
+
+        assertThatThrownBy(() -> EventBridge.requireDeclaredTopics(declaring(Map.of(
+                "agent-dojo.orders", List.of("order:created"), "agent-dojo.payments", List.of("order:confirmed"))), renamed))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("set event-bus.bridge.topic-events.\"agent-dojo.payments-v2\" to the names the topic's owner sends")
+                .satisfies(e -> assertThat(((ConfigurationException) e).getConfigKeys())
+                        .containsExactly("event-bus.bridge.topic-events.\"agent-dojo.payments-v2\""));
+        EventBridge.requireDeclaredTopics(declaring(Map.of("agent-dojo.orders", List.of("order:created"),
+                "agent-dojo.payments-v2", List.of("order:confirmed"))), renamed); // declared: starts
+    }
+
+    private static Config config(Map<String, String> values) {
+        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(values, "test", 500)).build();
+    }
+
+    /** Settings that declare {@code topicEvents}; nothing else is read. */
+    private static BridgeConfig declaring(Map<String, List<String>> topicEvents) {
+        return (BridgeConfig) java.lang.reflect.Proxy.newProxyInstance(BridgeConfig.class.getClassLoader(),
+                new Class<?>[] {BridgeConfig.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("topicEvents")) {
+                        return topicEvents;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     @Test
