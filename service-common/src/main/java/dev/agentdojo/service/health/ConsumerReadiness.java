@@ -26,8 +26,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code /q/health/ready} is DOWN while the Kafka consumer behind the bridge does not take events:
+ * {@code /q/health/ready} is DOWN while the consumer behind the bridge does not take events, or
+ * cannot move on:
  * <ul>
+ *   <li>a received record is <b>not settled</b> — neither acknowledged nor dead-lettered — after
+ *       {@code event-bus.bridge.stalled-after} (its listeners keep failing for a passing reason, or
+ *       hang), or at once when the <b>dead-letter topic refuses</b> a record ({@link Bridge#stalled}:
+ *       the record's topic, partition and offset, and why it waits); on any connector;</li>
  *   <li>it is <b>fenced</b>: the broker lists another member under its group and
  *       {@code group.instance.id} (a second instance started with the same id), or does not list it;</li>
  *   <li>it has <b>no partition assigned</b> (joining its group);</li>
@@ -37,7 +42,7 @@ import java.util.Objects;
  * It comes UP again by itself when the consumer does. When the broker cannot be asked who the members
  * are (it is away), that question counts as answered: the outage shows in the requests, and every
  * instance leaving the load balancer at once would not help. A service whose incoming channel is not
- * Kafka (the in-memory connector of tests) has nothing to check. Liveness is not affected.
+ * Kafka (the in-memory connector of tests) has nothing more to check. Liveness is not affected.
  */
 @Readiness
 @ApplicationScoped
@@ -48,17 +53,23 @@ public class ConsumerReadiness implements AsyncHealthCheck {
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(3);
 
     private final KafkaClientService kafka;
+    private final Bridge bridge;
     private final Duration pollWithin;
     private volatile Admin admin;
 
-    ConsumerReadiness(KafkaClientService kafka,
+    ConsumerReadiness(KafkaClientService kafka, Bridge bridge,
                       @ConfigProperty(name = "event-bus.bridge.ready-poll-within") Duration pollWithin) {
         this.kafka = kafka;
+        this.bridge = bridge;
         this.pollWithin = pollWithin;
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
+        String stalled = bridge.stalled();
+        if (stalled != null) {
+            return Uni.createFrom().item(down(stalled));
+        }
         if (!kafka.getConsumerChannels().contains(Bridge.INCOMING)) {
             return Uni.createFrom().item(HealthCheckResponse.up(NAME));
         }

@@ -28,6 +28,14 @@ public interface Bridge {
     boolean isReceiving();
 
     /**
+     * Why the consumer cannot move on, or null: a received record not settled (acknowledged or
+     * dead-lettered) for longer than {@code event-bus.bridge.stalled-after}, or one the dead-letter
+     * topic refuses — with the record's topic, partition and offset, and why it waits. The
+     * service's readiness is DOWN while there is one.
+     */
+    String stalled();
+
+    /**
      * Sends a record to the outgoing channel, as an outbox relay does with a committed event:
      * {@code envelope} as its value, {@code key} as its key, {@code headers} as its headers.
      * Completes when the broker has acknowledged it; fails when it did not take it.

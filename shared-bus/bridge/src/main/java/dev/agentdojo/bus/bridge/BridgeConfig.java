@@ -72,6 +72,16 @@ public interface BridgeConfig {
     Duration retryMaxWait();
 
     /**
+     * How long a received record may stay unsettled — neither acknowledged nor dead-lettered: its
+     * listeners still failing for a passing reason, or hanging — before the service's readiness is
+     * DOWN naming it (its topic, partition and offset, and why it waits). A record whose
+     * dead-letter write is refused makes readiness DOWN at once. The gauge
+     * {@code agentdojo_bridge_oldest_unacknowledged_seconds} shows the age of the oldest one.
+     */
+    @WithDefault("2m")
+    Duration stalledAfter();
+
+    /**
      * How many times the in-process part of an event's trip runs on a scratch bus at start-up,
      * before the service is ready, so that its first events find that code compiled; 0 skips it.
      */

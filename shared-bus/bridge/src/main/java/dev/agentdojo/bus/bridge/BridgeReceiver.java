@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,7 +23,9 @@ import java.util.function.BooleanSupplier;
  * ({@link TopicOwners}), whatever source it claims in its header or envelope: one that is not, or
  * does not, is dead-lettered. Then a record this service sent, or a copy of an event already
  * handled, is acknowledged untouched, and a copy of one being handled is settled as that one is
- * ({@link HandledEvents}). See {@link EventBridge}, "In".
+ * ({@link HandledEvents}). Every record in flight is tracked until it is settled
+ * ({@link UnsettledRecords}), so that one the consumer cannot move past is seen. See
+ * {@link EventBridge}, "In".
  */
 final class BridgeReceiver {
 
@@ -37,6 +40,9 @@ final class BridgeReceiver {
     private final byte[] source;
     private final Duration retryFirstWait;
     private final Duration retryMaxWait;
+    private final UnsettledRecords unsettled;
+    /** The last reason the dead-letter topic gave for refusing a record, logged once; null once it took one again. */
+    private final AtomicReference<String> lastRefusal = new AtomicReference<>();
 
     BridgeReceiver(LocalEventBus bus, BridgeConfig config, BridgeMetrics metrics, EventTraces traces, BooleanSupplier stopped) {
         this.bus = bus;
@@ -48,23 +54,43 @@ final class BridgeReceiver {
         this.source = bus.source().getBytes(StandardCharsets.UTF_8);
         this.retryFirstWait = config.retryFirstWait();
         this.retryMaxWait = config.retryMaxWait();
+        this.unsettled = new UnsettledRecords(config.stalledAfter(), System::nanoTime);
+        metrics.unsettled(unsettled);
         if (retryFirstWait.isNegative() || retryFirstWait.isZero() || retryMaxWait.compareTo(retryFirstWait) < 0) {
             throw new IllegalArgumentException("event-bus.bridge.retry-first-wait must be positive and at most "
                     + "event-bus.bridge.retry-max-wait, were " + retryFirstWait + " and " + retryMaxWait);
         }
     }
 
+    /** Why the consumer cannot move on (see {@link UnsettledRecords#problem}), or null. */
+    String stalled() {
+        return unsettled.problem();
+    }
+
+    /** The records received and not settled yet. */
+    UnsettledRecords unsettled() {
+        return unsettled;
+    }
+
+    /** Settles {@code message}; the {@code Uni} never fails (a failure would end the bridge's stream). */
     Uni<Void> receive(Message<String> message) {
+        UnsettledRecords.Unsettled record = unsettled.taken(where(message));
+        return Uni.createFrom().deferred(() -> settle(message, record))
+                .onTermination().invoke(record::settled);
+    }
+
+    private Uni<Void> settle(Message<String> message, UnsettledRecords.Unsettled record) {
         Event event;
         try {
             event = Envelope.decode(message.getPayload());
         } catch (IllegalArgumentException e) {
-            return deadLetter(message, "invalid", "a record that is not an event envelope", e);
+            return deadLetter(message, record, "invalid", "a record that is not an event envelope", e);
         }
+        record.carries("event " + event.id() + " ('" + event.name() + "')");
         String topic = topic(message);
         // before any skip: a record whose header or envelope claims this service as its source is checked as any other
         if (!owners.allows(topic, event.name())) {
-            return deadLetter(message, "not-owners", "event " + event.id() + " ('" + event.name() + "')",
+            return deadLetter(message, record, "not-owners", "event " + event.id() + " ('" + event.name() + "')",
                     new IllegalArgumentException("topic " + topic + " carries only " + owners.allowedOn(topic)
                             + ": its owner does not send '" + event.name() + "'"));
         }
@@ -76,13 +102,14 @@ final class BridgeReceiver {
         }
         CompletableFuture<Boolean> other = handled.begin(event.id());
         if (other != null) { // another copy is being handled: this one is settled as that one is
+            record.waits("it waits for another copy of its event, being handled");
             return Uni.createFrom().completionStage(other).chain(done -> done ? skipDuplicate(message, event)
-                    : stopped.getAsBoolean() ? Uni.createFrom().voidItem() : receive(message));
+                    : stopped.getAsBoolean() ? Uni.createFrom().voidItem() : settle(message, record));
         }
         metrics.count("consumed");
         // before the listeners run: what they emit belongs to this span's trace
         EventTraces.Handling span = traces.startHandling(topic, event, traceHeaders(message));
-        return handle(message, event, deliverNow(event, false), retryFirstWait, 1)
+        return handle(message, record, event, deliverNow(event, false), retryFirstWait, 1)
                 .onTermination().invoke((done, failure, cancelled) -> {
                     handled.finished(event.id(), done == Boolean.TRUE);
                     span.end(failure);
@@ -108,7 +135,8 @@ final class BridgeReceiver {
      * Acknowledges once {@code attempt} succeeded; tries again after a failure that passes;
      * dead-letters the rest. Answers whether the listeners completed.
      */
-    private Uni<Boolean> handle(Message<String> message, Event event, Uni<Void> attempt, Duration wait, int tries) {
+    private Uni<Boolean> handle(Message<String> message, UnsettledRecords.Unsettled record, Event event, Uni<Void> attempt,
+                                Duration wait, int tries) {
         return attempt.onItemOrFailure().transformToUni((ok, failure) -> {
             if (failure == null) {
                 if (tries > 1) {
@@ -122,9 +150,10 @@ final class BridgeReceiver {
                 return Uni.createFrom().item(Boolean.FALSE); // not acknowledged: handled again after the restart, here or by a sibling
             }
             if (!PassingFailures.passes(cause)) {
-                return deadLetter(message, "failed", "event " + event.id() + " ('" + event.name() + "'), whose listeners failed", cause)
+                return deadLetter(message, record, "failed", "event " + event.id() + " ('" + event.name() + "'), whose listeners failed", cause)
                         .replaceWith(Boolean.FALSE);
             }
+            record.waits("retried because " + cause + " (tried " + tries + (tries == 1 ? " time)" : " times)"));
             if (tries == 1) {
                 LOG.warnf("Event %s ('%s') could not be handled yet, tried again in %d ms and on until it is: %s",
                         event.id(), event.name(), wait.toMillis(), cause.toString());
@@ -132,24 +161,45 @@ final class BridgeReceiver {
             Duration next = wait.multipliedBy(2).compareTo(retryMaxWait) > 0 ? retryMaxWait : wait.multipliedBy(2);
             return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
                     .chain(() -> stopped.getAsBoolean() ? Uni.createFrom().item(Boolean.FALSE)
-                            : handle(message, event, deliverNow(event, true), next, tries + 1));
+                            : handle(message, record, event, deliverNow(event, true), next, tries + 1));
         });
     }
 
     /**
      * Sets a record aside for good: logged once without its content, counted, handed to the failure
-     * strategy. Should that fail (the dead-letter topic cannot be written: the broker away longer
-     * than the producer's delivery timeout), it is tried again, 1 s later, then twice as long each
-     * time up to a minute, for as long as the application runs: the partition waits, and the
-     * consumer's stream never ends over it.
+     * strategy. Should that fail (the dead-letter topic cannot be written: an ACL refuses it, the
+     * broker away longer than the producer's delivery timeout), it is tried again, 1 s later, then
+     * twice as long each time up to a minute, for as long as the application runs: the partition
+     * waits, and the consumer's stream never ends over it. Meanwhile the record is in a state of its
+     * own ({@link UnsettledRecords.Unsettled#deadLetterRefused}: readiness is DOWN saying the
+     * dead-letter topic refuses), logged at ERROR once per cause the topic gives, not at every try.
      */
-    private Uni<Void> deadLetter(Message<String> message, String reason, String what, Throwable why) {
+    private Uni<Void> deadLetter(Message<String> message, UnsettledRecords.Unsettled record, String reason, String what, Throwable why) {
         LOG.warnf("Dead-lettered %s (partition %s): %s", what, where(message), why.toString());
         metrics.deadLettered(reason);
+        record.waits("it is being dead-lettered (" + why + ")");
         return Uni.createFrom().completionStage(() -> message.nack(why))
-                .onFailure().invoke(failed -> LOG.warnf("Could not set aside %s (partition %s), tried again: %s", what, where(message),
-                        failed.toString()))
-                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofMinutes(1)).indefinitely();
+                .onFailure().invoke(failed -> refused(message, record, what, EventBridge.unwrap(failed)))
+                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofMinutes(1)).indefinitely()
+                .invoke(() -> {
+                    if (record.refused()) {
+                        record.deadLettered();
+                        lastRefusal.set(null);
+                        LOG.infof("Set aside %s (partition %s): the dead-letter topic took it after refusing it", what, where(message));
+                    }
+                });
+    }
+
+    private void refused(Message<String> message, UnsettledRecords.Unsettled record, String what, Throwable failed) {
+        record.deadLetterRefused(failed);
+        String cause = failed.toString();
+        if (!cause.equals(lastRefusal.getAndSet(cause))) {
+            LOG.errorf("The dead-letter topic refuses records: %s (partition %s) could not be set aside, and is tried again "
+                    + "(after 1 s, then twice as long up to a minute) until it is; its partition waits, and readiness is DOWN "
+                    + "meanwhile. Said once for this cause: %s", what, where(message), cause);
+        } else {
+            LOG.debugf("Could not set aside %s (partition %s), tried again: %s", what, where(message), cause);
+        }
     }
 
     /** The topic a record was read from; null off Kafka (the in-memory connector of tests). */

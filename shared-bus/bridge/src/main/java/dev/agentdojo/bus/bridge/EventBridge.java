@@ -84,7 +84,10 @@ import java.util.concurrent.ExecutionException;
  * only then are events from this service itself (any of its instances) skipped — their listeners
  * ran where they were emitted — and duplicates (an id seen within the last
  * {@code event-bus.bridge.dedupe-window} ids). Up to {@code event-bus.bridge.concurrency} received
- * events are handled at once.
+ * events are handled at once. A record not settled for longer than
+ * {@code event-bus.bridge.stalled-after}, or one the dead-letter topic refuses, is reported by
+ * {@link #stalled} (readiness), and the age of the oldest unsettled one is the gauge
+ * {@code agentdojo_bridge_oldest_unacknowledged_seconds} ({@link UnsettledRecords}).
  *
  * <p>{@code @OnEvent} methods see every received event: they are registered when the bus is made,
  * before the bridge exists. So do listeners registered in a {@code StartupEvent} observer of
@@ -195,6 +198,11 @@ public class EventBridge implements Bridge {
     @Override
     public boolean isReceiving() {
         return receiving || stopped;
+    }
+
+    @Override
+    public String stalled() {
+        return receiver.stalled();
     }
 
     private void ended(Throwable failure) {

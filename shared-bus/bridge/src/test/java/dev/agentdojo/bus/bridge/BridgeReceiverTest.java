@@ -10,21 +10,29 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * How the bridge settles what it receives, record by record: the receiver alone, on a real bus,
@@ -52,14 +60,15 @@ class BridgeReceiverTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private BridgeReceiver receiver() {
+    private BridgeReceiver receiver(Duration stalledAfter) {
         bus.on(EventBus.ALL, seen::add);
-        return new BridgeReceiver(bus, new Settings(), new BridgeMetrics(registry), new EventTraces(OpenTelemetry.noop()), () -> false);
+        return new BridgeReceiver(bus, new Settings(stalledAfter), new BridgeMetrics(registry), new EventTraces(OpenTelemetry.noop()),
+                () -> false);
     }
 
     @Test
     void aRecordWhoseSourceHeaderNamesThisServiceOnAnotherServicesTopicIsDeadLetteredAndCounted_notAcknowledgedAsOurOwn() {
-        BridgeReceiver receiver = receiver();
+        BridgeReceiver receiver = receiver(Duration.ofMinutes(2));
         // payment-service's topic carries its outcomes only: an order:created there, claiming (header and envelope) to be ours
         Record forged = new Record(PAYMENTS, 0, 17, SELF, envelope("forged-1", "order:created", SELF));
 
@@ -74,7 +83,7 @@ class BridgeReceiverTest {
 
     @Test
     void ourOwnRecordOnOurOwnTopicIsStillAcknowledgedUntouched() {
-        BridgeReceiver receiver = receiver();
+        BridgeReceiver receiver = receiver(Duration.ofMinutes(2));
         Record own = new Record("agent-dojo.orders", 0, 3, SELF, envelope("own-1", "order:created", SELF));
 
         receiver.receive(own.message()).await().atMost(WAIT);
@@ -83,6 +92,95 @@ class BridgeReceiverTest {
         assertThat(own.nacks).hasValue(0);
         assertThat(seen).as("its listeners ran where it was emitted").isEmpty();
         assertThat(registry.find("agentdojo.bridge.dead.lettered").counters()).isEmpty();
+    }
+
+    @Test
+    void aRecordWhoseHandlingKeepsFailingForAPassingReasonIsReportedPastTheBound_withItsTopicPartitionAndOffset_andTheGaugeGrows() {
+        BridgeReceiver receiver = receiver(Duration.ofMillis(300));
+        AtomicBoolean databaseBack = new AtomicBoolean();
+        bus.on("order:confirmed", e -> {
+            if (!databaseBack.get()) {
+                throw new SQLTransientConnectionException("the database is away", "08006");
+            }
+        });
+        Record waiting = new Record(PAYMENTS, 3, 42, "payment-service", envelope("stuck-1", "order:confirmed", "payment-service"));
+
+        CompletableFuture<Void> settled = receiver.receive(waiting.message()).subscribeAsCompletionStage();
+
+        assertThat(receiver.stalled()).as("within the bound").isNull();
+        await().atMost(WAIT).until(() -> receiver.stalled() != null);
+        assertThat(receiver.stalled()).contains("record agent-dojo.payments-3@42", "event stuck-1 ('order:confirmed')",
+                "event-bus.bridge.stalled-after (0.3s)",
+                "retried because java.sql.SQLTransientConnectionException: the database is away");
+        double first = oldestUnacknowledgedSeconds();
+        assertThat(first).isGreaterThanOrEqualTo(0.3);
+        await().atMost(WAIT).until(() -> oldestUnacknowledgedSeconds() > first + 0.2);
+        assertThat(waiting.acks).hasValue(0);
+
+        databaseBack.set(true);
+
+        await().atMost(WAIT).until(settled::isDone);
+        assertThat(waiting.acks).hasValue(1);
+        assertThat(receiver.stalled()).as("settled: nothing holds the consumer back").isNull();
+        assertThat(oldestUnacknowledgedSeconds()).isZero();
+        assertThat(receiver.unsettled().size()).as("only records in flight are kept").isZero();
+    }
+
+    @Test
+    void aDeadLetterWriteThatIsRefusedIsAStateOfItsOwn_reportedAtOnce_andLoggedAtErrorOncePerCauseNotPerTry() {
+        BridgeReceiver receiver = receiver(Duration.ofHours(1)); // far away: a refused dead letter does not wait for it
+        bus.on("order:confirmed", e -> {
+            throw new IllegalArgumentException("never applicable");
+        });
+        AtomicBoolean aclFixed = new AtomicBoolean();
+        Record poison = new Record(PAYMENTS, 1, 7, "payment-service", envelope("poison-1", "order:confirmed", "payment-service"));
+        poison.refuseNacksUnless(aclFixed);
+        List<LogRecord> errors = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                    errors.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(EventBridge.class.getName());
+        logger.addHandler(capture);
+        try {
+            CompletableFuture<Void> settled = receiver.receive(poison.message()).subscribeAsCompletionStage();
+
+            await().atMost(WAIT).until(() -> receiver.stalled() != null);
+            assertThat(receiver.stalled()).startsWith("the dead-letter topic refuses records: record agent-dojo.payments-1@7")
+                    .contains("event poison-1 ('order:confirmed')", "TopicAuthorizationException: Not authorized to access topics: "
+                            + "[agent-dojo.events.dlq]");
+            await().atMost(WAIT).until(() -> poison.nacks.get() >= 2); // tried again after 1 s
+            assertThat(receiver.stalled()).startsWith("the dead-letter topic refuses records");
+            assertThat(oldestUnacknowledgedSeconds()).isGreaterThan(0);
+            assertThat(errors).as("one ERROR line for the cause, not one per try").hasSize(1);
+            assertThat(errors.get(0).getMessage()).contains("The dead-letter topic refuses records");
+            assertThat(poison.acks).hasValue(0);
+
+            aclFixed.set(true);
+
+            await().atMost(WAIT).until(settled::isDone);
+            assertThat(receiver.stalled()).isNull();
+            assertThat(receiver.unsettled().size()).isZero();
+            assertThat(errors).hasSize(1);
+        } finally {
+            logger.removeHandler(capture);
+        }
+    }
+
+    private double oldestUnacknowledgedSeconds() {
+        return registry.get("agentdojo.bridge.oldest.unacknowledged.seconds").gauge().value();
     }
 
     private static String envelope(String id, String name, String source) {
@@ -96,10 +194,16 @@ class BridgeReceiverTest {
         final AtomicInteger nacks = new AtomicInteger();
         final List<Throwable> nackedWith = new CopyOnWriteArrayList<>();
         private final ConsumerRecord<String, String> record;
+        private AtomicBoolean nacksTaken;
 
         Record(String topic, int partition, long offset, String sourceHeader, String payload) {
             record = new ConsumerRecord<>(topic, partition, offset, "key", payload);
             record.headers().add(EventBridge.SOURCE_HEADER, sourceHeader.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The dead-letter topic refuses (an ACL) until {@code fixed}. */
+        void refuseNacksUnless(AtomicBoolean fixed) {
+            nacksTaken = fixed;
         }
 
         Message<String> message() {
@@ -111,13 +215,15 @@ class BridgeReceiverTest {
                     .withNack(failure -> {
                         nacks.incrementAndGet();
                         nackedWith.add(failure);
-                        return CompletableFuture.completedFuture(null);
+                        return nacksTaken == null || nacksTaken.get() ? CompletableFuture.completedFuture(null)
+                                : CompletableFuture.failedFuture(new TopicAuthorizationException(
+                                        "Not authorized to access topics: [agent-dojo.events.dlq]"));
                     });
         }
     }
 
-    /** The bridge's settings as in a service, but for the retries' waits. */
-    private record Settings() implements BridgeConfig {
+    /** The bridge's settings as in a service, but for the bound and the retries' waits. */
+    private record Settings(Duration stalledAfter) implements BridgeConfig {
         @Override
         public boolean enabled() {
             return true;
