@@ -43,6 +43,15 @@ public class PaymentRepository {
 
     /** A payment recorded {@code CHARGING} whose outcome is not recorded yet, with the request that asked for it. */
     public record Stalled(String orderId, BigDecimal amount, String currency, Instant since, String requestId, String correlationId) {
+
+        /** Where it stands among the stalled payments: the next look can start after it. */
+        public Position position() {
+            return new Position(since, orderId);
+        }
+    }
+
+    /** A place in the order the stalled payments are read in: by the time they were recorded, then by order id. */
+    public record Position(Instant since, String orderId) {
     }
 
     /** A payment's outcome and the events that announce it (to the outbox, in the same transaction). */
@@ -56,7 +65,11 @@ public class PaymentRepository {
     private static final String STALLED = """
             select order_id, amount, currency, charged_at, request_id, correlation_id from payments
             where status = 'CHARGING' and charged_at < ? and request_id is not null
-            order by charged_at limit ?""";
+            order by charged_at, order_id limit ?""";
+    private static final String STALLED_AFTER = """
+            select order_id, amount, currency, charged_at, request_id, correlation_id from payments
+            where status = 'CHARGING' and charged_at < ? and request_id is not null and (charged_at, order_id) > (?, ?)
+            order by charged_at, order_id limit ?""";
     private static final String FIND = """
             select id, order_id, amount, currency, status, reason, charged_at from payments where order_id = ?""";
     private static final String COMPLETE = """
@@ -94,12 +107,20 @@ public class PaymentRepository {
         return StoredPayment.<StoredPayment>findByIdOptional(orderId).map(StoredPayment::toPayment);
     }
 
-    /** At most {@code max} payments still {@code CHARGING} that were recorded before {@code before}, oldest first. */
-    public List<Stalled> stalled(Instant before, int max) {
+    /**
+     * At most {@code max} payments still {@code CHARGING} that were recorded before {@code before},
+     * oldest first (then by order id), those after {@code after} only (null: from the oldest).
+     */
+    public List<Stalled> stalled(Instant before, Position after, int max) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(STALLED)) {
-            select.setObject(1, utc(before));
-            select.setInt(2, max);
+             PreparedStatement select = connection.prepareStatement(after == null ? STALLED : STALLED_AFTER)) {
+            int i = 1;
+            select.setObject(i++, utc(before));
+            if (after != null) {
+                select.setObject(i++, utc(after.since()));
+                select.setString(i++, after.orderId());
+            }
+            select.setInt(i, max);
             List<Stalled> stalled = new ArrayList<>();
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {

@@ -40,9 +40,12 @@ public class Payments {
                 request.currency(), Instant.now(), requested.id(), requested.correlationId())));
     }
 
-    /** At most {@code max} payments left {@code CHARGING} for longer than {@code age}, oldest first. Blocking. */
-    public List<PaymentRepository.Stalled> stalled(Duration age, int max) {
-        return payments.stalled(Instant.now().minus(age), max);
+    /**
+     * At most {@code max} payments left {@code CHARGING} for longer than {@code age}, oldest first,
+     * those after {@code after} only (null: from the oldest). Blocking.
+     */
+    public List<PaymentRepository.Stalled> stalled(Duration age, PaymentRepository.Position after, int max) {
+        return payments.stalled(Instant.now().minus(age), after, max);
     }
 
     /**
