@@ -191,6 +191,40 @@ class PaymentServiceTest {
     }
 
     @Test
+    void aPaymentLeftChargingWithoutItsRequestIsFinished_andAnsweredWhenItsRequestComes() throws Exception {
+        String order = UUID.randomUUID().toString();
+        double charged = gatewayCalls("charged"); // before: it may be resumed as soon as it is inserted
+        // recorded before payments kept their request: nothing says which request asked for it
+        sql("insert into payments (order_id, amount, currency, status, charged_at) values ('" + order
+                + "', 9.00, 'EUR', 'CHARGING', now() - interval '5 minutes')");
+        try {
+            finishedAndAnsweredOnce(order, charged);
+        } finally { // should this fail, not resumed during a later test
+            sql("delete from payments where order_id = '" + order + "' and status = 'CHARGING'");
+        }
+    }
+
+    private void finishedAndAnsweredOnce(String order, double charged) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> payments.forOrder(order).orElseThrow().approved());
+        assertThat(gatewayCalls("charged") - charged).as("charged once, with the recorded amount").isEqualTo(1.0);
+        assertThat(outcomesOf(order)).as("no outcome without the request it answers: order-service would refuse it").isZero();
+
+        String request = UUID.randomUUID().toString();
+        received.send(envelope(request, "payment:process", "[\"" + order + "\",9,\"EUR\"]", "chain-" + order));
+
+        await().atMost(WAIT).until(() -> outcomesOf(order) == 1);
+        assertThat(sent.received()).extracting(Message::getPayload).filteredOn(p -> p.contains(order)).singleElement().asString()
+                .contains("\"name\":\"order:confirmed\"", "\"causationId\":\"" + request + "\"", "\"correlationId\":\"chain-" + order + "\"",
+                        payments.forOrder(order).orElseThrow().id());
+        assertThat(gatewayCalls("charged") - charged).as("not charged again").isEqualTo(1.0);
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + order + "\",9,\"EUR\"]", "chain-" + order));
+        String marker = UUID.randomUUID().toString();
+        received.send(envelope(UUID.randomUUID().toString(), "payment:process", "[\"" + marker + "\",1,\"EUR\"]", "c"));
+        await().atMost(WAIT).until(() -> outcomesOf(marker) == 1);
+        assertThat(outcomesOf(order)).as("answered once").isEqualTo(1);
+    }
+
+    @Test
     void aPaymentLeftChargingBeforeTheGatewayWasCalledIsChargedOnce() throws Exception {
         String order = UUID.randomUUID().toString();
         sql("insert into payments (order_id, amount, currency, status, charged_at) values ('" + order + "', 4.00, 'EUR', 'CHARGING', now())");
@@ -232,10 +266,10 @@ class PaymentServiceTest {
     @Test
     void anOrderChargedByAnotherInstanceIsNotChargedHereTheDatabaseDecides() throws Exception {
         String order = UUID.randomUUID().toString();
-        // another instance charged it: its outcome was committed, and relayed, with the payment
+        // another instance charged it: its outcome was committed, and relayed, with the payment, as the answer to its request
         try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
-             PreparedStatement insert = c.prepareStatement("insert into payments (order_id, id, amount, currency, status, charged_at) "
-                     + "values (?, 'pay-elsewhere', 3.00, 'EUR', 'APPROVED', now())")) {
+             PreparedStatement insert = c.prepareStatement("insert into payments (order_id, id, amount, currency, status, charged_at, "
+                     + "request_id, correlation_id) values (?, 'pay-elsewhere', 3.00, 'EUR', 'APPROVED', now(), 'request-elsewhere', 'c')")) {
             insert.setString(1, order);
             assertThat(insert.executeUpdate()).isEqualTo(1);
         }

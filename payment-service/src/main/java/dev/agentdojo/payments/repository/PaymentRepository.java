@@ -41,7 +41,11 @@ public class PaymentRepository {
     public record Charge(String orderId, BigDecimal amount, String currency, Instant at, String requestId, String correlationId) {
     }
 
-    /** A payment recorded {@code CHARGING} whose outcome is not recorded yet, with the request that asked for it. */
+    /**
+     * A payment recorded {@code CHARGING} whose outcome is not recorded yet, with the request that
+     * asked for it: its event id and chain, both null for a payment recorded before payments kept
+     * their request.
+     */
     public record Stalled(String orderId, BigDecimal amount, String currency, Instant since, String requestId, String correlationId) {
 
         /** Where it stands among the stalled payments: the next look can start after it. */
@@ -54,6 +58,13 @@ public class PaymentRepository {
     public record Position(Instant since, String orderId) {
     }
 
+    /**
+     * A payment already final whose outcome was announced to no one (finished without its
+     * request), the request that asks for it now, and the events that answer it.
+     */
+    public record Answer(String orderId, String requestId, String correlationId, List<TransactionalOutbox.Outgoing> events) {
+    }
+
     /** A payment's outcome and the events that announce it (to the outbox, in the same transaction). */
     public record Outcome(String orderId, PaymentGateway.Result result, List<TransactionalOutbox.Outgoing> events) {
     }
@@ -64,12 +75,17 @@ public class PaymentRepository {
             on conflict (order_id) do nothing""";
     private static final String STALLED = """
             select order_id, amount, currency, charged_at, request_id, correlation_id from payments
-            where status = 'CHARGING' and charged_at < ? and request_id is not null
+            where status = 'CHARGING' and charged_at < ?
             order by charged_at, order_id limit ?""";
     private static final String STALLED_AFTER = """
             select order_id, amount, currency, charged_at, request_id, correlation_id from payments
-            where status = 'CHARGING' and charged_at < ? and request_id is not null and (charged_at, order_id) > (?, ?)
+            where status = 'CHARGING' and charged_at < ? and (charged_at, order_id) > (?, ?)
             order by charged_at, order_id limit ?""";
+    private static final String UNANSWERED = """
+            select 1 from payments where order_id = ? and status <> 'CHARGING' and request_id is null""";
+    private static final String ANSWER = """
+            update payments set request_id = ?, correlation_id = ?
+            where order_id = ? and status <> 'CHARGING' and request_id is null""";
     private static final String FIND = """
             select id, order_id, amount, currency, status, reason, charged_at from payments where order_id = ?""";
     private static final String COMPLETE = """
@@ -80,6 +96,7 @@ public class PaymentRepository {
     private final AgroalDataSource dataSource;
     private final GroupCommit<Charge, Payment> charges;
     private final GroupCommit<Outcome, Boolean> outcomes;
+    private final GroupCommit<Answer, Boolean> answers;
 
     PaymentRepository(AgroalDataSource dataSource, TransactionalOutbox outbox, GroupCommitConfig batching) {
         this.outbox = outbox;
@@ -87,6 +104,7 @@ public class PaymentRepository {
         var workers = Infrastructure.getDefaultWorkerPool();
         this.charges = new GroupCommit<>("charges", dataSource, workers, batching, PaymentRepository::begin);
         this.outcomes = new GroupCommit<>("outcomes", dataSource, workers, batching, this::complete);
+        this.answers = new GroupCommit<>("answers", dataSource, workers, batching, this::answer);
     }
 
     /**
@@ -100,6 +118,28 @@ public class PaymentRepository {
     /** Completes a {@code CHARGING} payment with its outcome and commits its events; false when it was not charging any more. */
     public CompletionStage<Boolean> complete(Outcome outcome) {
         return outcomes.submit(outcome);
+    }
+
+    /**
+     * Records the request that asks for a payment already final whose outcome was announced to no
+     * one, and commits the events that answer it; false (and nothing committed) when the payment
+     * has its request recorded (answered before, here or by another instance) or is not final.
+     */
+    public CompletionStage<Boolean> answer(Answer answer) {
+        return answers.submit(answer);
+    }
+
+    /** Whether the order's payment is final and has no request recorded: its outcome was announced to no one. Blocking. */
+    public boolean unanswered(String orderId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(UNANSWERED)) {
+            select.setString(1, orderId);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the payment of order " + orderId + ": " + e.getMessage(), e);
+        }
     }
 
     @Transactional
@@ -185,6 +225,29 @@ public class PaymentRepository {
                 }
                 update.setObject(4, utc(result.chargedAt()));
                 update.setString(5, outcome.orderId());
+                update.addBatch();
+            }
+            moved = update.executeBatch();
+        }
+        List<Boolean> results = new ArrayList<>(batch.size());
+        List<TransactionalOutbox.Outgoing> events = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            results.add(moved[i] == 1);
+            if (moved[i] == 1) {
+                events.addAll(batch.get(i).events());
+            }
+        }
+        outbox.write(connection, events);
+        return results;
+    }
+
+    private List<Boolean> answer(Connection connection, List<Answer> batch) throws SQLException {
+        int[] moved;
+        try (PreparedStatement update = connection.prepareStatement(ANSWER)) {
+            for (Answer answer : batch) {
+                update.setString(1, answer.requestId());
+                update.setString(2, answer.correlationId());
+                update.setString(3, answer.orderId());
                 update.addBatch();
             }
             moved = update.executeBatch();

@@ -30,11 +30,13 @@ import java.util.List;
  * </ol>
  * A crash anywhere leaves the request unacknowledged; when it comes again, a payment still
  * {@code CHARGING} calls the gateway again with the same key, which answers the first charge's
- * result, so the order is charged once; a payment already final is left alone. Should the request
- * never come again (dead-lettered, or lost), {@link #resume} finishes the payment from what was
- * recorded ({@code PaymentHousekeeping} looks for such payments). The gateway is always called with
- * the amount and currency recorded first; a request for the same order with another amount or
- * currency is refused (dead-lettered) with that reason, and changes nothing.
+ * result, so the order is charged once; a payment already final is left alone — unless its outcome
+ * was announced to no one (it was finished without its request, below): then the request is
+ * answered with the recorded outcome, once. Should the request never come again (dead-lettered, or
+ * lost), {@link #resume} finishes the payment from what was recorded ({@code PaymentHousekeeping}
+ * looks for such payments). The gateway is always called with the amount and currency recorded
+ * first; a request for the same order with another amount or currency is refused (dead-lettered)
+ * with that reason, and changes nothing.
  */
 @ApplicationScoped
 public class PaymentWorkflow {
@@ -71,12 +73,36 @@ public class PaymentWorkflow {
                                 + payment.amount().toPlainString() + " " + payment.currency());
                     }
                     if (payment.status() != PaymentStatus.CHARGING) {
-                        LOG.infof("Order %s was charged before (payment %s, %s); not charged again", payment.orderId(),
-                                payment.id(), payment.status());
-                        return Uni.createFrom().voidItem();
+                        return answerIfNoOneWasTold(requested, payment);
                     }
                     return chargeAndAnnounce(requested, new PaymentRequested(payment.orderId(), payment.amount(), payment.currency()));
                 });
+    }
+
+    /**
+     * A request for a payment already final: not charged again. Its outcome was announced when it was
+     * recorded — unless the payment was finished without its request ({@link #resume}); then this
+     * request is answered with the recorded outcome, and recorded as the payment's request with it
+     * (in one transaction, once: a second copy, here or on another instance, answers nothing).
+     */
+    private Uni<Void> answerIfNoOneWasTold(Event requested, Payment payment) {
+        return payments.unanswered(payment.orderId()).chain(unanswered -> {
+            if (!unanswered) {
+                LOG.infof("Order %s was charged before (payment %s, %s); not charged again", payment.orderId(),
+                        payment.id(), payment.status());
+                return Uni.createFrom().voidItem();
+            }
+            Record outcome = payment.approved()
+                    ? new OrderConfirmed(payment.orderId(), payment.id(), payment.amount(), payment.currency())
+                    : new PaymentFailed(payment.orderId(), payment.reason(), payment.amount(), payment.currency());
+            TransactionalOutbox.Collected<Uni<Void>> announced = outbox.collect(() -> bus.emitCausedBy(requested, outcome));
+            return payments.answer(payment.orderId(), requested, announced.events())
+                    .invoke(answered -> LOG.infof(answered
+                                    ? "Order %s: payment %s %s, finished before its request came, announced as its answer now"
+                                    : "Order %s: payment %s %s, answered before by another instance",
+                            payment.orderId(), payment.id(), payment.status()))
+                    .replaceWithVoid();
+        });
     }
 
     /**
@@ -84,14 +110,43 @@ public class PaymentWorkflow {
      * with the recorded amount and currency (the order id as the key, as the first call did) and
      * announces the outcome as the answer to the recorded request. A payment completed meanwhile (by
      * its request coming again, here or on another instance) is left as it is.
+     *
+     * <p>A payment recorded before payments kept their request has none to answer, and the request
+     * is what an outcome needs: order-service settles an order only with an outcome that names the
+     * order's own {@code payment:process} as its cause — an id only that request carries — and
+     * refuses (dead-letters) any other. Such a payment is finished all the same from what its row
+     * holds (order id, amount, currency: the gateway called under the order's key, its outcome
+     * recorded), so it is charged once and no longer {@code CHARGING}, but announced to no one:
+     * no event is made up that could only be refused. Its order is settled when its request comes
+     * again: a request for a payment final and announced to no one is answered with the recorded
+     * outcome ({@link #process}).
      */
     public Uni<Void> resume(PaymentRepository.Stalled stalled) {
+        if (stalled.requestId() == null || stalled.correlationId() == null) {
+            return finishWithoutItsRequest(stalled);
+        }
         PaymentRequested request = new PaymentRequested(stalled.orderId(), stalled.amount(), stalled.currency());
         Event requested = new Event(stalled.requestId(), PaymentRequested.NAME,
                 List.of(request.orderId(), request.amount(), request.currency()), stalled.since(), REQUESTER,
                 stalled.correlationId(), null);
         LOG.infof("Order %s: payment left CHARGING since %s, resumed", stalled.orderId(), stalled.since());
         return chargeAndAnnounce(requested, request);
+    }
+
+    private Uni<Void> finishWithoutItsRequest(PaymentRepository.Stalled stalled) {
+        String orderId = stalled.orderId();
+        return gateway.charge(orderId, stalled.amount(), stalled.currency())
+                .chain(result -> payments.complete(orderId, result, List.of())
+                        .invoke(completed -> {
+                            if (completed) {
+                                LOG.warnf("Order %s: payment left CHARGING since %s, without the request that asked for it (recorded "
+                                                + "before payments kept it), finished: %s %s%s; announced to no one, since no outcome "
+                                                + "can name its request: its order is settled when that request comes again",
+                                        orderId, stalled.since(), result.paymentId(), result.status(),
+                                        result.replayed() ? " (the gateway's earlier answer)" : "");
+                            }
+                        }))
+                .replaceWithVoid();
     }
 
     private Uni<Void> chargeAndAnnounce(Event requested, PaymentRequested request) {

@@ -6,6 +6,7 @@ import dev.agentdojo.service.chain.PaymentRequested;
 import dev.agentdojo.service.outbox.TransactionalOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -46,6 +47,21 @@ public class Payments {
      */
     public List<PaymentRepository.Stalled> stalled(Duration age, PaymentRepository.Position after, int max) {
         return payments.stalled(Instant.now().minus(age), after, max);
+    }
+
+    /** Whether the order's payment is final and was announced to no one (it was finished without its request). */
+    public Uni<Boolean> unanswered(String orderId) {
+        return Uni.createFrom().item(() -> payments.unanswered(orderId)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /**
+     * Records {@code requested} as the request of the order's payment, final and announced to no one,
+     * with the events that answer it, in one transaction; answers false (and commits nothing) when
+     * it was answered before.
+     */
+    public Uni<Boolean> answer(String orderId, Event requested, List<TransactionalOutbox.Outgoing> events) {
+        return Uni.createFrom().completionStage(() -> payments.answer(new PaymentRepository.Answer(orderId, requested.id(),
+                requested.correlationId(), events)));
     }
 
     /**

@@ -61,6 +61,7 @@ class PaymentWorkflowTest {
             return new TransactionalOutbox.Collected<>(result, List.of(new TransactionalOutbox.Outgoing(emitted.get(emitted.size() - 1), "{}")));
         });
         when(payments.complete(anyString(), any(), any())).thenReturn(Uni.createFrom().item(true));
+        when(payments.unanswered(anyString())).thenReturn(Uni.createFrom().item(false)); // a final payment was announced when recorded
         workflow = new PaymentWorkflow(bus, payments, gateway, outbox, new ChainEvents(validator, meters),
                 new EventTraces(OpenTelemetry.noop()));
     }
@@ -135,6 +136,36 @@ class PaymentWorkflowTest {
         assertThat(announced.args()).containsExactly(ORDER, "pay-3", new BigDecimal("7.25"), "CHF");
         assertThat(announced.causationId()).isEqualTo("request-1");
         assertThat(announced.correlationId()).isEqualTo("chain-1");
+    }
+
+    @Test
+    void aPaymentLeftChargingWithoutItsRequestIsFinishedFromItsRow_andAnnouncedToNoOne() {
+        when(gateway.charge(eq(ORDER), any(), any())).thenReturn(Uni.createFrom().item(
+                new PaymentGateway.Result("pay-4", PaymentStatus.APPROVED, null, Instant.now(), false)));
+
+        workflow.resume(new dev.agentdojo.payments.repository.PaymentRepository.Stalled(ORDER, new BigDecimal("3.10"), "EUR",
+                Instant.now().minusSeconds(120), null, null)).await().atMost(WAIT);
+
+        verify(gateway).charge(ORDER, new BigDecimal("3.10"), "EUR");
+        verify(payments).complete(eq(ORDER), any(), eq(List.of()));
+        assertThat(bus.getHistory()).as("no outcome that could only be refused, for want of its cause").isEmpty();
+    }
+
+    @Test
+    void aRequestForAPaymentFinishedWithoutItIsAnsweredWithTheRecordedOutcome_notChargedAgain() {
+        when(payments.begin(any(), any())).thenReturn(Uni.createFrom().item(
+                new Payment("pay-5", ORDER, new BigDecimal("3.10"), "EUR", PaymentStatus.APPROVED, null, Instant.now())));
+        when(payments.unanswered(ORDER)).thenReturn(Uni.createFrom().item(true));
+        when(payments.answer(eq(ORDER), any(), any())).thenReturn(Uni.createFrom().item(true));
+        Event request = request("3.10", "EUR");
+
+        workflow.process(request).await().atMost(WAIT);
+
+        verify(gateway, never()).charge(anyString(), any(), any());
+        Event announced = bus.getHistory("order:confirmed").get(0);
+        assertThat(announced.args()).containsExactly(ORDER, "pay-5", new BigDecimal("3.10"), "EUR");
+        assertThat(announced.causationId()).isEqualTo(request.id());
+        verify(payments).answer(eq(ORDER), eq(request), any());
     }
 
     @Test
