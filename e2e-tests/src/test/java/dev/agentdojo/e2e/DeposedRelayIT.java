@@ -73,13 +73,13 @@ class DeposedRelayIT extends EndToEndTest {
             await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20)).until(() -> true); // what the deposed relay could still send, it would by now
 
             List<EventLog.Copy> theirs = EventLog.copies(env.kafka, EventLog.ORDERS).stream()
-                    .filter(c -> orders.contains(c.envelope().path("args").get(0).asText()))
+                    .filter(c -> orders.contains(c.envelope().path("args").path(0).asText()))
                     .toList();
             Map<String, Long> copiesPerEvent = theirs.stream().collect(Collectors.groupingBy(EventLog.Copy::eventId, Collectors.counting()));
             assertThat(copiesPerEvent).as("each order's two events").hasSize(orders.size() * 2);
             assertThat(copiesPerEvent).as("copies of each event on the topic, read committed").allSatisfy((id, n) -> assertThat(n).isEqualTo(1L));
             for (String order : orders) {
-                List<String> names = theirs.stream().filter(c -> c.envelope().path("args").get(0).asText().equals(order))
+                List<String> names = theirs.stream().filter(c -> c.envelope().path("args").path(0).asText().equals(order))
                         .map(c -> c.envelope().path("name").asText()).toList();
                 assertThat(names).as("the events of order " + order + " in topic order").containsExactly("order:created", "payment:process");
             }

@@ -67,7 +67,11 @@ import java.util.function.Supplier;
  *   <li><b>Never a silent fresh slot, nor a silent gap.</b> The relay starts only on the slot the
  *       migration made; when it is missing (a failover, a restore, dropped by hand), nothing is
  *       relayed, readiness is DOWN and the log says why and what to do — Debezium would make a new
- *       slot at the current position and skip every event committed in between. The outbox must be
+ *       slot at the current position and skip every event committed in between. Nor does a slot
+ *       lost between that check and the engine's start pass unseen: the relay reads the slot's
+ *       position first, and sends nothing until the engine holds the slot at that very position; a
+ *       slot ahead of it was made anew by the engine, and is dropped again, so that the relay stops as
+ *       for a missing one. The outbox must be
  *       in the publication (checked before the engine starts and every 5 s): a table outside it is
  *       not decoded, and its events would be skipped without a word. A heartbeat every 10 s moves
  *       the slot on between outbox events, so it does not hold back the log the rest of the
@@ -122,6 +126,10 @@ public class OutboxRelay {
     private volatile String failure;
     /** System.nanoTime() since when this instance fails to relay while leading; 0: it does not. */
     private volatile long failingSince;
+    /** Set once the engine holds the slot that was checked; until then it sends nothing. */
+    private volatile boolean slotVerified;
+    /** Set when the running engine is being closed: its batch waiting for the slot's check gives up. */
+    private volatile boolean ending;
     /** Set when the broker fenced this relay's producer: a newer relay writes the topic. */
     private volatile boolean deposed;
     private final Counter failures;
@@ -149,7 +157,7 @@ public class OutboxRelay {
         Duration transactionTimeout = config.lease().multipliedBy(3);
         this.outputs = this.settings.onKafka() && kafka.isResolvable()
                 ? () -> new TransactionalTopic(kafka.get(), this.settings.topic(), this.settings.transactionalId(), this.settings.instance(),
-                        transactionTimeout, config.lease().dividedBy(2), traces)
+                        transactionTimeout, config.lease().dividedBy(2), traces, registry.counter("agentdojo.bridge.published"))
                 : () -> new BridgeOutput(bridge);
     }
 
@@ -271,6 +279,57 @@ public class OutboxRelay {
         }
     }
 
+    /** Why the engine was stopped: the slot it holds was made anew (it had been lost between the check and the engine's start). */
+    private static final Stopped MADE_ANEW = new Stopped("the replication slot was made anew", true);
+
+    /**
+     * Once the engine holds the slot, and before it sends anything: is it the slot that was checked,
+     * at the position read then? True when it was made anew (the engine makes a missing slot itself,
+     * at the log's end: every event committed since the old one's position would be skipped).
+     */
+    private boolean verifySlot(String position) {
+        try {
+            switch (lease.slotSince(slot, position)) {
+                case SAME -> slotVerified = true;
+                case MADE_ANEW -> {
+                    return true;
+                }
+                default -> {
+                    // not held yet, or gone: the engine's own failure says so
+                }
+            }
+        } catch (SQLException e) {
+            LOG.debugf("Could not check the replication slot yet: %s", e);
+        }
+        return false;
+    }
+
+    /** Drops a slot the engine made anew, so the relay stops as for a missing one, and says so. */
+    private void dropTheNewSlot() {
+        String missing = "the replication slot " + slot + " was lost as the relay started, and its engine made a new one at the "
+                + "log's end, which would skip every event committed since the old one's position: nothing was sent from it, and it "
+                + "was dropped again. Create it (select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')) once you know "
+                + "what those events became; the relay starts on it by itself";
+        SQLException failed = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                lease.takeSlot(slot); // ends the engine's replication connection, should it linger
+                lease.dropSlot(slot);
+                failed = null;
+                break;
+            } catch (SQLException e) {
+                failed = e;
+                if (!pause(Duration.ofMillis(500))) {
+                    break;
+                }
+            }
+        }
+        if (failed != null) {
+            missing += " (dropping it failed: " + failed.getMessage() + "; drop it by hand)";
+        }
+        slotProblem = missing; // logged once as the relay's failure
+    }
+
     /** The relay runs again: the failure it had is over. */
     private void runningAgain() {
         String was = failure;
@@ -300,6 +359,10 @@ public class OutboxRelay {
             return new Stopped(missing, true);
         }
         slotProblem = null;
+        String position = lease.slotPosition(slot);
+        if (position == null) {
+            return new Stopped("the replication slot " + slot + " was dropped as the relay started", true);
+        }
         String unpublished = lease.unpublishedOutbox();
         if (unpublished != null) {
             return new Stopped(unpublished, true);
@@ -317,16 +380,23 @@ public class OutboxRelay {
             return new Stopped("the broker does not answer the relay (" + e.getMessage() + ")", true);
         }
         try {
-            return runEngine(properties, output);
+            Stopped stop = runEngine(properties, output, position);
+            if (stop == MADE_ANEW) {
+                dropTheNewSlot();
+                return new Stopped(slotProblem, true);
+            }
+            return stop;
         } finally {
             output.close();
         }
     }
 
     /** Runs the engine, sending to {@code output}, while this instance holds the lease; answers why it stopped. */
-    private Stopped runEngine(Properties properties, RelayOutput output) throws InterruptedException {
+    private Stopped runEngine(Properties properties, RelayOutput output, String position) throws InterruptedException {
         String[] problem = new String[1];
         deposed = false;
+        slotVerified = false;
+        ending = false;
         DebeziumEngine<RecordChangeEvent<SourceRecord>> running = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(properties)
                 .using(OutboxRelay.class.getClassLoader())
@@ -351,6 +421,9 @@ public class OutboxRelay {
                     if (++ticks == 2) {
                         runningAgain(); // the engine connected and streams: what made it fail before is over
                     }
+                    if (!slotVerified && verifySlot(position)) {
+                        return MADE_ANEW;
+                    }
                     if (!lease.renew()) {
                         return new Stopped("it lost its lease (its session with the database ended or did not answer)", false);
                     }
@@ -365,6 +438,7 @@ public class OutboxRelay {
             return stoppedBy(problem[0] == null ? "its engine stopped" : problem[0]);
         } finally {
             relaying = false;
+            ending = true;
             sendProblem = null; // whatever blocked this relay, it is not this instance's to report once it stopped
             boolean interrupted = Thread.interrupted(); // let the engine's thread finish before this one goes
             try {
@@ -394,6 +468,12 @@ public class OutboxRelay {
                 pending.add(change.record());
                 bytes += envelope.length();
             }
+        }
+        while (!slotVerified) { // the slot it reads may be one made anew: nothing is sent, nor marked, until it is known not to be
+            if (stopped || ending) {
+                throw new InterruptedException("the relay stops");
+            }
+            Thread.sleep(10);
         }
         backlog.holding(pending.size(), bytes);
         long wait = RESEND_FIRST_WAIT.toMillis();

@@ -138,6 +138,60 @@ final class RelayLease implements AutoCloseable {
         }
     }
 
+    /** What became of the slot since its position was read ({@link #slotPosition}), once a reader holds it. */
+    enum SlotSince {
+        /** No reader holds it yet. */
+        NOT_HELD,
+        /** Held, at the position read: the slot that was checked. */
+        SAME,
+        /** Held, ahead of the position read before anything was confirmed: a slot made anew, after events were skipped. */
+        MADE_ANEW,
+        /** It no longer exists. */
+        MISSING
+    }
+
+    /** The slot's confirmed position ({@code confirmed_flush_lsn}, as text); null when it does not exist. */
+    String slotPosition(String slot) throws SQLException {
+        try (PreparedStatement find = session.prepareStatement(
+                "select confirmed_flush_lsn::text from pg_replication_slots where slot_name = ? and database = current_database()")) {
+            find.setString(1, slot);
+            try (ResultSet row = find.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        }
+    }
+
+    /**
+     * Whether the slot a reader now holds is the one read at {@code position}: a reader that has
+     * confirmed nothing yet leaves the position as it was, while a slot dropped and made anew (by the
+     * engine, which makes a missing slot itself) starts at the log's end, ahead of it.
+     */
+    SlotSince slotSince(String slot, String position) throws SQLException {
+        try (PreparedStatement find = session.prepareStatement("""
+                select active_pid is not null, pg_wal_lsn_diff(confirmed_flush_lsn, ?::pg_lsn) > 0 from pg_replication_slots
+                where slot_name = ? and database = current_database()""")) {
+            find.setString(1, position);
+            find.setString(2, slot);
+            try (ResultSet row = find.executeQuery()) {
+                if (!row.next()) {
+                    return SlotSince.MISSING;
+                }
+                if (row.getBoolean(2)) {
+                    return SlotSince.MADE_ANEW;
+                }
+                return row.getBoolean(1) ? SlotSince.SAME : SlotSince.NOT_HELD;
+            }
+        }
+    }
+
+    /** Drops a slot no reader holds (one made anew, so that it is not taken for the one that was lost). */
+    void dropSlot(String slot) throws SQLException {
+        try (PreparedStatement drop = session.prepareStatement("select pg_drop_replication_slot(?)")) {
+            drop.setString(1, slot);
+            drop.execute();
+        }
+    }
+
     /**
      * Null when the outbox table is in the relay's publication; else why nothing would be relayed:
      * PostgreSQL decodes no change of a table outside the publication, so its events would be

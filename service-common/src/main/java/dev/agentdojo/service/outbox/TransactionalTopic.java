@@ -1,6 +1,7 @@
 package dev.agentdojo.service.outbox;
 
 import dev.agentdojo.bus.bridge.EventTraces;
+import io.micrometer.core.instrument.Counter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,6 +44,8 @@ final class TransactionalTopic implements RelayOutput {
     private final String transactionalId;
     /** This instance's id ({@link OutboxRelay#RELAY_HEADER}): who relayed a record, for an operator reading the topic. */
     private final byte[] relayedBy;
+    /** {@code agentdojo.bridge.published}: the events this service put on its topic. */
+    private final Counter published;
     /** Set when the producer cannot go on (it could not abort): the relay opens a new one. */
     private boolean broken;
 
@@ -55,10 +58,11 @@ final class TransactionalTopic implements RelayOutput {
      * @param timeout         how long a transaction may stay open before the broker aborts it, and a
      *                        record may take to be delivered
      * @param blockFor        how long one call may wait for the broker (the lease is renewed meanwhile elsewhere)
+     * @param published       counts the events put on the topic
      * @throws KafkaException when the broker does not answer in time, or refuses the id
      */
     TransactionalTopic(Map<String, Object> kafka, String topic, String transactionalId, String instance, Duration timeout,
-                       Duration blockFor, EventTraces traces) {
+                       Duration blockFor, EventTraces traces, Counter published) {
         Map<String, Object> settings = new HashMap<>(kafka);
         settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         settings.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
@@ -73,6 +77,7 @@ final class TransactionalTopic implements RelayOutput {
         this.topic = topic;
         this.traces = traces;
         this.transactionalId = transactionalId;
+        this.published = published;
         this.relayedBy = instance.getBytes(StandardCharsets.UTF_8);
         try {
             producer.initTransactions();
@@ -103,6 +108,7 @@ final class TransactionalTopic implements RelayOutput {
             for (Future<?> each : sent) {
                 each.get(); // all done by now: a failure here was the commit's
             }
+            published.increment(batch.size());
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
             failure = e;
             throw deposed(e);
@@ -190,8 +196,18 @@ final class TransactionalTopic implements RelayOutput {
         return !broken;
     }
 
+    /** Closes the producer at once (what it had not sent is dropped), also on a thread being interrupted (the application stops). */
     @Override
     public void close() {
-        producer.close(Duration.ZERO);
+        boolean interrupted = Thread.interrupted();
+        try {
+            producer.close(Duration.ZERO);
+        } catch (KafkaException e) {
+            // closing anyway
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

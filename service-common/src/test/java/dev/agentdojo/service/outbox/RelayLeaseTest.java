@@ -135,6 +135,59 @@ class RelayLeaseTest {
         }
     }
 
+    @Test
+    void aSlotMadeAnewAfterItsPositionWasReadIsToldFromTheOneThatWasChecked() throws Exception {
+        String slot = "lease_test_anew";
+        try (Connection admin = superuser(); Statement s = admin.createStatement()) {
+            s.execute("select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        }
+        RelayLease holder = lease();
+        assertThat(holder.tryTake()).isTrue();
+        String position = holder.slotPosition(slot);
+        assertThat(position).isNotNull();
+        assertThat(holder.slotPosition("no_such_slot")).isNull();
+        assertThat(holder.slotSince(slot, position)).as("no reader yet").isEqualTo(RelayLease.SlotSince.NOT_HELD);
+
+        Connection reader = replicationConnection();
+        try {
+            startStream(reader, slot);
+            await().atMost(Duration.ofSeconds(10)).until(() -> holder.slotSince(slot, position) == RelayLease.SlotSince.SAME);
+        } finally {
+            closeQuietly(reader);
+        }
+
+        // lost, events committed meanwhile, then made anew (as the engine would) at the log's end
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            holder.dropSlot(slot);
+            return true;
+        });
+        assertThat(holder.slotSince(slot, position)).isEqualTo(RelayLease.SlotSince.MISSING);
+        try (Connection admin = superuser(); Statement s = admin.createStatement()) {
+            s.execute("create table if not exists written_meanwhile (n int)");
+            s.execute("insert into written_meanwhile values (1)");
+            s.execute("select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        }
+        Connection anew = replicationConnection();
+        try {
+            startStream(anew, slot);
+            await().atMost(Duration.ofSeconds(10)).until(() -> holder.slotSince(slot, position) == RelayLease.SlotSince.MADE_ANEW);
+        } finally {
+            closeQuietly(anew);
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+                holder.dropSlot(slot);
+                return true;
+            });
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException endedByTheServer) {
+            // closing a replication connection may fail: nothing to do
+        }
+    }
+
     private static PGReplicationStream startStream(Connection replication, String slot) throws SQLException {
         return replication.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
                 .withSlotName(slot).withSlotOption("proto_version", "1").withSlotOption("publication_names", "none")
