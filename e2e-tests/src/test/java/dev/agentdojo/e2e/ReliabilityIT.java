@@ -65,7 +65,7 @@ class ReliabilityIT extends EndToEndTest {
         assertThat(env.payments.isAlive()).isTrue();
         assertThat(stream.refused).as("orders are committed with their events, and relayed when the broker is back").isEmpty();
         stream.assertEveryAcceptedOrderFinalAndChargedOnce();
-        // this stream's orders: a record the broker refused (RelayBlockedIT) may overtake another when the cause is fixed (README, Limits)
+        // this stream's orders, each in order on the topic (a batch the broker refused is sent again whole: RelayBlockedIT)
         assertThat(EventLog.effectsBeforeTheirCauses(env.kafka, stream.accepted)).as("each order's events in order on the topic").isEmpty();
         stream.report("broker stopped 20 s with every core busy; all final " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - restarted)
                 + " s after the broker came back; slowest answer " + stream.slowest().toMillis() + " ms");
