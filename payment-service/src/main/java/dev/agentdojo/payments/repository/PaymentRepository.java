@@ -229,16 +229,7 @@ public class PaymentRepository {
             }
             moved = update.executeBatch();
         }
-        List<Boolean> results = new ArrayList<>(batch.size());
-        List<TransactionalOutbox.Outgoing> events = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            results.add(moved[i] == 1);
-            if (moved[i] == 1) {
-                events.addAll(batch.get(i).events());
-            }
-        }
-        outbox.write(connection, events);
-        return results;
+        return writeEventsOfMoved(connection, moved, batch.stream().map(Outcome::events).toList());
     }
 
     private List<Boolean> answer(Connection connection, List<Answer> batch) throws SQLException {
@@ -252,12 +243,18 @@ public class PaymentRepository {
             }
             moved = update.executeBatch();
         }
-        List<Boolean> results = new ArrayList<>(batch.size());
-        List<TransactionalOutbox.Outgoing> events = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
+        return writeEventsOfMoved(connection, moved, batch.stream().map(Answer::events).toList());
+    }
+
+    /** Writes to the outbox the events of each row an update moved ({@code moved[i] == 1}); answers which moved. */
+    private List<Boolean> writeEventsOfMoved(Connection connection, int[] moved, List<List<TransactionalOutbox.Outgoing>> eventsOf)
+            throws SQLException {
+        List<Boolean> results = new ArrayList<>(moved.length);
+        List<TransactionalOutbox.Outgoing> events = new ArrayList<>(moved.length);
+        for (int i = 0; i < moved.length; i++) {
             results.add(moved[i] == 1);
             if (moved[i] == 1) {
-                events.addAll(batch.get(i).events());
+                events.addAll(eventsOf.get(i));
             }
         }
         outbox.write(connection, events);

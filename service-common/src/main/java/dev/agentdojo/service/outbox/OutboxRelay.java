@@ -259,7 +259,7 @@ public class OutboxRelay {
                     }
                 }
                 lastState = stop.why();
-                readSlotLagNowAndThen();
+                checkNowAndThen(); // the slot's lag for its gauge, also while this instance stands by
                 if (!pause(config.retryWait())) {
                     break;
                 }
@@ -533,11 +533,6 @@ public class OutboxRelay {
         if (!lease.held()) {
             throw new InterruptedException("this instance no longer holds the outbox's lease: it sends nothing more");
         }
-    }
-
-    /** Reads the slot's lag for its gauge, every {@link #LAG_EVERY} at most; on the relay's own thread. */
-    private void readSlotLagNowAndThen() {
-        checkNowAndThen();
     }
 
     /**
