@@ -7,7 +7,6 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -122,17 +121,13 @@ public class OutboxRelay {
     private volatile String slotProblem;
     /** Why the relay is blocked: the broker refuses events; null when it is not. */
     private volatile String sendProblem;
-    /** Why the relay last failed to run here (its engine, the broker, the publication); null once it relays again. */
-    private volatile String failure;
-    /** System.nanoTime() since when this instance fails to relay while leading; 0: it does not. */
-    private volatile long failingSince;
     /** Set once the engine holds the slot that was checked; until then it sends nothing. */
     private volatile boolean slotVerified;
     /** Set when the running engine is being closed: its batch waiting for the slot's check gives up. */
     private volatile boolean ending;
     /** Set when the broker fenced this relay's producer: a newer relay writes the topic. */
     private volatile boolean deposed;
-    private final Counter failures;
+    private final RelayStatus status;
     /** How long a leading instance may fail to relay before it gives its lease up for a sibling to try. */
     private final Duration handOnAfter;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -152,7 +147,8 @@ public class OutboxRelay {
         this.lease = new RelayLease(this.settings.jdbcUrl, this.settings.leaderConnection(), config.lease(), LEADER_CHECK_TIMEOUT);
         this.slot = this.settings.slot();
         this.backlog = new RelayBacklog(registry);
-        this.failures = registry.counter("agentdojo.outbox.relay.failures");
+        this.status = new RelayStatus(registry.counter("agentdojo.outbox.relay.failures"), config.lease(), config.retryWait(),
+                System::nanoTime);
         this.handOnAfter = config.lease().multipliedBy(3);
         Duration transactionTimeout = config.lease().multipliedBy(3);
         this.outputs = this.settings.onKafka() && kafka.isResolvable()
@@ -211,12 +207,19 @@ public class OutboxRelay {
         if (slotMissing != null) {
             return slotMissing;
         }
-        String failed = failure;
+        String failed = status.problem();
         return failed != null ? failed : sendProblem;
     }
 
-    /** Why the relay stopped running here; {@code failed}: it could not do its job (else it stands by, or lost its lease). */
-    private record Stopped(String why, boolean failed) {
+    /**
+     * Why the relay stopped running here. {@code failed}: it could not do its job (else it stands by,
+     * or lost its lease); {@code mayPass}: the broker did not answer in time, as a new broker's
+     * transaction coordinator does while it starts: a failure only once it lasts a lease.
+     */
+    private record Stopped(String why, boolean failed, boolean mayPass) {
+        Stopped(String why, boolean failed) {
+            this(why, failed, false);
+        }
     }
 
     private void run(Properties properties) {
@@ -241,19 +244,22 @@ public class OutboxRelay {
                     break;
                 }
                 if (stop.failed()) {
-                    failed(stop.why());
-                    failingSince = failingSince == 0 ? System.nanoTime() : failingSince;
-                    if (System.nanoTime() - failingSince > handOnAfter.toNanos()) {
+                    if (stop.mayPass()) {
+                        status.brokerSilent(stop.why());
+                    } else {
+                        status.failed(stop.why());
+                    }
+                    if (status.failingLongerThan(handOnAfter)) {
                         LOG.warnf("Outbox relay: this instance could not relay for %d s; it gives its lease up for %d s so that a "
                                 + "sibling tries (%s)", handOnAfter.toSeconds(), config.lease().toSeconds(), stop.why());
                         lease.close();
-                        failingSince = 0;
+                        status.handedOn();
                         if (!pause(config.lease())) {
                             break;
                         }
                     }
                 } else {
-                    failingSince = 0;
+                    status.standsBy();
                     if (!stop.why().equals(lastState)) {
                         LOG.infof("Outbox relay not running here, tried again every %d ms: %s", config.retryWait().toMillis(), stop.why());
                     }
@@ -330,25 +336,6 @@ public class OutboxRelay {
         slotProblem = missing; // logged once as the relay's failure
     }
 
-    /** The relay runs again: the failure it had is over. */
-    private void runningAgain() {
-        String was = failure;
-        failingSince = 0;
-        if (was != null) {
-            LOG.info("Outbox relay running again; it had failed: " + was);
-            failure = null;
-        }
-    }
-
-    /** The relay could not do its job: readiness DOWN with {@code why}, counted, one ERROR line per cause. */
-    private void failed(String why) {
-        if (!why.equals(failure)) {
-            LOG.error("Outbox relay failed, nothing is relayed from this instance: " + why);
-            failures.increment();
-        }
-        failure = why;
-    }
-
     /** Runs the engine while this instance holds the lease, renewing it; answers why it stopped. */
     private Stopped relayWhileLeading(Properties properties) throws InterruptedException, SQLException {
         if (!lease.takeSlot(slot)) {
@@ -376,6 +363,8 @@ public class OutboxRelay {
         } catch (AuthorizationException e) {
             return new Stopped("the broker refuses this service's login the relay's transactional id " + settings.transactionalId()
                     + " (" + e.getMessage() + "): it needs WRITE and DESCRIBE on that TransactionalId", true);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) { // java.util.concurrent's is used below
+            return new Stopped("the broker does not answer the relay (" + e.getMessage() + ")", true, true);
         } catch (KafkaException e) {
             return new Stopped("the broker does not answer the relay (" + e.getMessage() + ")", true);
         }
@@ -419,7 +408,7 @@ public class OutboxRelay {
                     done.get(config.retryWait().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException stillRunning) {
                     if (++ticks == 2) {
-                        runningAgain(); // the engine connected and streams: what made it fail before is over
+                        status.runningAgain(); // the engine connected and streams: what made it fail before is over
                     }
                     if (!slotVerified && verifySlot(position)) {
                         return MADE_ANEW;
@@ -513,7 +502,7 @@ public class OutboxRelay {
             LOG.info("Outbox relay unblocked: the broker took the events it refused");
             sendProblem = null;
         }
-        runningAgain();
+        status.runningAgain();
         for (RecordChangeEvent<SourceRecord> change : batch) {
             committer.markProcessed(change);
         }
