@@ -1,6 +1,7 @@
 package dev.agentdojo.service.outbox;
 
 import dev.agentdojo.postgres.LocalPostgres;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.Executors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -111,18 +113,21 @@ class RelayLeaseTest {
         }
         RelayLease holder = lease();
         assertThat(holder.tryTake()).isTrue();
-        assertThat(holder.takeSlot("no_such_slot")).as("a missing slot is said so, never made").isFalse();
-        assertThat(holder.slotLagBytes("no_such_slot")).isEqualTo(-1);
+        RelaySlot missing = slot(holder, "no_such_slot");
+        assertThat(missing.take()).as("a missing slot is said so, never made").isNull();
+        assertThat(missing.problem()).contains("no_such_slot is missing", "pg_create_logical_replication_slot");
+        assertThat(missing.lagBytes()).isEqualTo(-1);
 
         Connection former = replicationConnection();
         try {
             startStream(former, slot);
             assertThat(activePid(slot)).as("the former holder reads the slot").isNotNull();
 
-            assertThat(holder.takeSlot(slot)).isTrue();
+            assertThat(slot(holder, slot).take()).isNotNull();
+            assertThat(slot(holder, slot).problem()).isNull();
 
             await().atMost(Duration.ofSeconds(10)).until(() -> activePid(slot) == null);
-            assertThat(holder.slotLagBytes(slot)).isGreaterThanOrEqualTo(0);
+            assertThat(slot(holder, slot).lagBytes()).isGreaterThanOrEqualTo(0);
         } finally {
             try {
                 former.close();
@@ -143,25 +148,25 @@ class RelayLeaseTest {
         }
         RelayLease holder = lease();
         assertThat(holder.tryTake()).isTrue();
-        String position = holder.slotPosition(slot);
+        RelaySlot checked = slot(holder, slot);
+        String position = checked.take();
         assertThat(position).isNotNull();
-        assertThat(holder.slotPosition("no_such_slot")).isNull();
-        assertThat(holder.slotSince(slot, position)).as("no reader yet").isEqualTo(RelayLease.SlotSince.NOT_HELD);
+        assertThat(checked.since(position)).as("no reader yet").isEqualTo(RelaySlot.Since.NOT_HELD);
 
         Connection reader = replicationConnection();
         try {
             startStream(reader, slot);
-            await().atMost(Duration.ofSeconds(10)).until(() -> holder.slotSince(slot, position) == RelayLease.SlotSince.SAME);
+            await().atMost(Duration.ofSeconds(10)).until(() -> checked.since(position) == RelaySlot.Since.SAME);
         } finally {
             closeQuietly(reader);
         }
 
         // lost, events committed meanwhile, then made anew (as the engine would) at the log's end
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-            holder.dropSlot(slot);
+            checked.drop();
             return true;
         });
-        assertThat(holder.slotSince(slot, position)).isEqualTo(RelayLease.SlotSince.MISSING);
+        assertThat(checked.since(position)).isEqualTo(RelaySlot.Since.MISSING);
         try (Connection admin = superuser(); Statement s = admin.createStatement()) {
             s.execute("create table if not exists written_meanwhile (n int)");
             s.execute("insert into written_meanwhile values (1)");
@@ -170,14 +175,18 @@ class RelayLeaseTest {
         Connection anew = replicationConnection();
         try {
             startStream(anew, slot);
-            await().atMost(Duration.ofSeconds(10)).until(() -> holder.slotSince(slot, position) == RelayLease.SlotSince.MADE_ANEW);
+            await().atMost(Duration.ofSeconds(10)).until(() -> checked.since(position) == RelaySlot.Since.MADE_ANEW);
         } finally {
             closeQuietly(anew);
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-                holder.dropSlot(slot);
+                checked.drop();
                 return true;
             });
         }
+    }
+
+    private static RelaySlot slot(RelayLease holder, String name) {
+        return new RelaySlot(holder, name, new RelayBacklog(new SimpleMeterRegistry()), Executors.newSingleThreadScheduledExecutor());
     }
 
     private static void closeQuietly(Connection connection) {
