@@ -33,9 +33,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -136,8 +136,8 @@ public class OrderResource {
      */
     private <T> Uni<T> withinDeadline(Supplier<T> read) {
         return Uni.createFrom().item(read).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .ifNoItem().after(answerWithin).failWith(() -> new SQLTransientConnectionException(
-                        "the database did not answer within " + answerWithin.toSeconds() + " s (orders.answer-within)", "08001"));
+                .ifNoItem().after(answerWithin).failWith(() -> new TimeoutException(
+                        "the database did not answer within " + answerWithin.toSeconds() + " s (orders.answer-within)"));
     }
 
     private static NotFoundException notFound(String id) {

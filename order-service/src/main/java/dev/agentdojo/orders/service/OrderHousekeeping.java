@@ -6,10 +6,8 @@ import dev.agentdojo.orders.repository.OrderRepository;
 import dev.agentdojo.service.lifecycle.Stopping;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -33,10 +31,12 @@ class OrderHousekeeping {
     private final IdempotencyKeyRepository keys;
     private final Duration keyTtl;
     private final Map<OrderStatus, AtomicLong> byStatus = new EnumMap<>(OrderStatus.class);
-    /** Set when the application stops: a job then running fails on a closing database, and says nothing of it. */
-    private volatile boolean stopping;
+    /** Whether the application stops: a job then running fails on a closing database, and says nothing of it. */
+    private final Stopping stopping;
 
-    OrderHousekeeping(OrderRepository orders, IdempotencyKeyRepository keys, MeterRegistry registry, OrdersConfig config) {
+    OrderHousekeeping(OrderRepository orders, IdempotencyKeyRepository keys, MeterRegistry registry, OrdersConfig config,
+                      Stopping stopping) {
+        this.stopping = stopping;
         this.orders = orders;
         this.keys = keys;
         this.keyTtl = config.idempotencyKeyTtl();
@@ -51,7 +51,7 @@ class OrderHousekeeping {
         try {
             keys.forgetOlderThan(Instant.now().minus(keyTtl));
         } catch (RuntimeException e) {
-            if (!closing(e)) {
+            if (!stopping.now()) {
                 LOG.warnf("Could not forget old idempotency keys (tried again later): %s", e.getMessage());
             }
         }
@@ -64,19 +64,11 @@ class OrderHousekeeping {
         try {
             counts = orders.countByStatus();
         } catch (RuntimeException e) {
-            if (!closing(e)) {
+            if (!stopping.now()) {
                 LOG.warnf("Could not count the orders by status (tried again soon): %s", e.getMessage());
             }
             return;
         }
         byStatus.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0L)));
-    }
-
-    void stop(@Observes ShutdownEvent stopped) {
-        stopping = true;
-    }
-
-    private boolean closing(RuntimeException failure) {
-        return stopping || Stopping.explains(failure);
     }
 }

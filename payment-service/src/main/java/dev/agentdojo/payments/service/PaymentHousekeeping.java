@@ -3,10 +3,8 @@ package dev.agentdojo.payments.service;
 import dev.agentdojo.payments.config.PaymentConfig;
 import dev.agentdojo.payments.repository.PaymentRepository;
 import dev.agentdojo.service.lifecycle.Stopping;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -45,14 +43,17 @@ class PaymentHousekeeping {
     private final LongSupplier nanoTime;
     /** The last payment tried, where the next turn starts after; null: from the oldest. Only the scheduler's thread (turns never overlap). */
     private PaymentRepository.Position next;
-    private volatile boolean stopping;
+    /** Whether the application stops: a turn then running ends, and a failure on the closing database says nothing. */
+    private final Stopping stopping;
 
     @Inject
-    PaymentHousekeeping(Payments payments, PaymentWorkflow workflow, PaymentConfig config) {
-        this(payments, workflow, config.resumeChargingAfter(), PER_TURN, System::nanoTime);
+    PaymentHousekeeping(Payments payments, PaymentWorkflow workflow, PaymentConfig config, Stopping stopping) {
+        this(payments, workflow, config.resumeChargingAfter(), PER_TURN, System::nanoTime, stopping);
     }
 
-    PaymentHousekeeping(Payments payments, PaymentWorkflow workflow, Duration after, int perTurn, LongSupplier nanoTime) {
+    PaymentHousekeeping(Payments payments, PaymentWorkflow workflow, Duration after, int perTurn, LongSupplier nanoTime,
+                        Stopping stopping) {
+        this.stopping = stopping;
         this.payments = payments;
         this.workflow = workflow;
         this.after = after;
@@ -67,7 +68,7 @@ class PaymentHousekeeping {
         try {
             stalled = payments.stalled(after, next, perTurn);
         } catch (RuntimeException e) {
-            if (!closing(e)) {
+            if (!stopping.now()) {
                 LOG.warnf("Could not look for the payments left CHARGING (looked for again at the next turn): %s", e.toString());
             }
             return;
@@ -75,7 +76,7 @@ class PaymentHousekeeping {
         long started = nanoTime.getAsLong();
         PaymentRepository.Position last = null;
         for (PaymentRepository.Stalled payment : stalled) {
-            if (stopping || nanoTime.getAsLong() - started > WITHIN.toNanos()) {
+            if (stopping.now() || nanoTime.getAsLong() - started > WITHIN.toNanos()) {
                 next = last; // the next turn goes on from here
                 return;
             }
@@ -83,7 +84,7 @@ class PaymentHousekeeping {
             try {
                 workflow.resume(payment).await().atMost(WITHIN);
             } catch (RuntimeException e) {
-                if (closing(e)) {
+                if (stopping.now()) {
                     return;
                 }
                 LOG.warnf("Order %s: its payment, left CHARGING since %s, could not be resumed (tried again at a later turn; "
@@ -91,13 +92,5 @@ class PaymentHousekeeping {
             }
         }
         next = stalled.size() < perTurn ? null : last; // the newest reached: the next turn starts from the oldest again
-    }
-
-    private boolean closing(RuntimeException failure) {
-        return stopping || Stopping.explains(failure);
-    }
-
-    void stop(@Observes ShutdownEvent stopped) {
-        stopping = true;
     }
 }

@@ -2,6 +2,7 @@ package dev.agentdojo.payments.service;
 
 import dev.agentdojo.payments.repository.PaymentRepository;
 import io.smallrye.mutiny.Uni;
+import dev.agentdojo.service.lifecycle.Stopping;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -38,7 +39,7 @@ class PaymentHousekeepingTest {
         when(workflow.resume(bad)).thenReturn(Uni.createFrom().failure(new SQLException("duplicate key", "23505")));
         when(workflow.resume(good)).thenReturn(Uni.createFrom().voidItem());
 
-        new PaymentHousekeeping(payments, workflow, AFTER, 100, System::nanoTime).resumeStalledPayments();
+        new PaymentHousekeeping(payments, workflow, AFTER, 100, System::nanoTime, new Stopping()).resumeStalledPayments();
 
         verify(workflow).resume(good);
     }
@@ -52,7 +53,7 @@ class PaymentHousekeepingTest {
         when(payments.stalled(AFTER, b.position(), 2)).thenReturn(List.of(c));
         when(workflow.resume(any())).thenReturn(Uni.createFrom().failure(new IllegalStateException("cannot be resumed")));
         when(workflow.resume(c)).thenReturn(Uni.createFrom().voidItem());
-        PaymentHousekeeping housekeeping = new PaymentHousekeeping(payments, workflow, AFTER, 2, System::nanoTime);
+        PaymentHousekeeping housekeeping = new PaymentHousekeeping(payments, workflow, AFTER, 2, System::nanoTime, new Stopping());
 
         housekeeping.resumeStalledPayments();
         housekeeping.resumeStalledPayments();

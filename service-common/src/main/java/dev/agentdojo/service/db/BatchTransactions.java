@@ -1,6 +1,6 @@
 package dev.agentdojo.service.db;
 
-import dev.agentdojo.bus.bridge.PassingFailures;
+import dev.agentdojo.bus.bridge.Failures;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
@@ -19,6 +19,8 @@ import java.util.List;
 final class BatchTransactions<T, R> {
 
     private static final Logger LOG = Logger.getLogger(GroupCommit.class);
+    /** Whether a batch's failure passes (then each of its items failed for it), as the database layer tells it. */
+    private static final Failures FAILURES = new Failures(List.of(new DatabaseFailures()));
 
     /** The outcome of an item that failed. */
     record Failure(Throwable cause) {
@@ -55,7 +57,7 @@ final class BatchTransactions<T, R> {
             } catch (Error e) { // a writer's Error fails its batch; it never ends the writer's thread with callers waiting
                 Arrays.fill(outcomes, new Failure(e));
             } catch (SQLException | RuntimeException e) {
-                if (items.size() == 1 || PassingFailures.passes(e)) {
+                if (items.size() == 1 || FAILURES.passes(e)) {
                     Arrays.fill(outcomes, new Failure(e));
                 } else {
                     LOG.debugf("A batch of %d %s failed (%s); each is written alone", items.size(), name, e.getMessage());
@@ -76,7 +78,7 @@ final class BatchTransactions<T, R> {
 
     /**
      * Commits. "Not committed" only when the server answered {@code COMMIT} with the error that
-     * rolled the transaction back ({@link #refusedByServer}); any other failure — the connection
+     * rolled the transaction back ({@link DatabaseFailures#commitRefused}); any other failure — the connection
      * broke or timed out while the reply was on its way, the server was shut down or ended the
      * session (57P01, 57P02) — may have come after the commit record was written, so it is said
      * to be unknown ({@link OutcomeUnknownException}), never "nothing was done".
@@ -85,28 +87,12 @@ final class BatchTransactions<T, R> {
         try {
             connection.commit();
         } catch (SQLException e) {
-            if (refusedByServer(e)) {
+            if (DatabaseFailures.commitRefused(e)) {
                 throw e;
             }
             throw new OutcomeUnknownException("the database did not confirm the commit of " + name
                     + ", which may have taken place: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Whether a failed {@code COMMIT} is the server's answer that the transaction rolled back: a
-     * serialization failure or deadlock (class 40), a deferred constraint (23), invalid data (22), a
-     * transaction already failed (25).
-     */
-    static boolean refusedByServer(SQLException failure) {
-        String state = failure.getSQLState();
-        if (failure instanceof OutcomeUnknownException || state == null || state.length() < 2) {
-            return false;
-        }
-        return switch (state.substring(0, 2)) {
-            case "22", "23", "25", "40" -> true;
-            default -> false;
-        };
     }
 
     /**

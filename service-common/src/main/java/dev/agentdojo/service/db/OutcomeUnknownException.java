@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * It is not known whether a piece of work was committed: the database did not answer a
  * {@code COMMIT} (the connection broke, or timed out, while waiting for the reply), or did not
- * answer the request in time. It may have been. Passes ({@code PassingFailures}): doing the work
+ * answer the request in time. It may have been. Its kind is {@code OUTCOME_UNKNOWN} ({@link DatabaseFailures}): doing the work
  * again is safe wherever the work is idempotent — a received event handled again, an order placed
  * again with the same {@code Idempotency-Key} — and tells what was done.
  */

@@ -28,10 +28,12 @@ public class AuditLog {
 
     private final String here;
     private final EventTraces traces;
+    private final Stopping stopping;
 
-    AuditLog(EventBus bus, EventTraces traces) {
+    AuditLog(EventBus bus, EventTraces traces, Stopping stopping) {
         this.here = bus.source();
         this.traces = traces;
+        this.stopping = stopping;
     }
 
     @OnEvent(EventBus.ALL)
@@ -47,7 +49,7 @@ public class AuditLog {
     @OnEvent(EventBus.ERROR)
     void failed(Event e) {
         Throwable failure = e.arg(0, Throwable.class);
-        if (Stopping.explains(failure)) { // made good after the next start (see Stopping)
+        if (stopping.now()) { // made good after the next start (see Stopping)
             LOG.debugf("[%s] a listener of event %s was cut short by the application stopping", here, e.arg(1, Event.class).id());
             return;
         }

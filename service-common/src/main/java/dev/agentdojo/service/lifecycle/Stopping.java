@@ -1,25 +1,36 @@
 package dev.agentdojo.service.lifecycle;
 
-/**
- * Tells a failure that only means the application is stopping. When a service stops, its database
- * (Hibernate's session factory, the connection pool) closes while an event received a moment before
- * may still be in a listener, or a scheduled task still running. What fails then is made good after
- * the next start: a task runs again, and an order whose outcome was lost this way is asked for again
- * and its outcome announced again (see payment-service's {@code payment.reannounce-logged-after}),
- * so nothing is lost and there is nothing to tell anyone.
- */
-public final class Stopping {
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-    private Stopping() {
+/**
+ * Whether the application is stopping. When a service stops, its database (Hibernate's session
+ * factory, the connection pool) closes while an event received a moment before may still be in a
+ * listener, or a scheduled task still running. What fails then is made good after the next start: a
+ * task runs again, and an order whose outcome was lost this way is asked for again and its outcome
+ * announced again (see payment-service's {@code payment.reannounce-logged-after}), so nothing is lost
+ * and there is nothing to tell anyone. Set as the stop begins — the first observer of
+ * {@link ShutdownEvent}, which Quarkus fires before it closes the database — so a failure seen after
+ * it is the stop's, whatever it says.
+ */
+@ApplicationScoped
+public class Stopping {
+
+    private volatile boolean now;
+
+    void started(@Observes StartupEvent started) {
+        now = false;
     }
 
-    /** Whether {@code failure}, or one of its causes, is an {@link IllegalStateException} saying something "is closed". */
-    public static boolean explains(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof IllegalStateException && t.getMessage() != null && t.getMessage().contains("is closed")) {
-                return true;
-            }
-        }
-        return false;
+    void stopping(@Observes @Priority(1) ShutdownEvent stopping) {
+        now = true;
+    }
+
+    /** Whether the application has begun to stop. */
+    public boolean now() {
+        return now;
     }
 }

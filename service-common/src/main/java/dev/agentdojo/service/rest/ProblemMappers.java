@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.agentdojo.bus.EventNotSentException;
-import dev.agentdojo.bus.bridge.PassingFailures;
+import dev.agentdojo.bus.bridge.Failures;
 import dev.agentdojo.bus.ListenerFailedException;
 import dev.agentdojo.service.db.OutcomeUnknownException;
 import jakarta.validation.ConstraintViolation;
@@ -36,6 +36,13 @@ import java.util.stream.StreamSupport;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    /** Whether a failure passes ("nothing was done; try again shortly"), as each layer tells it. */
+    private final Failures failures;
+
+    ProblemMappers(Failures failures) {
+        this.failures = failures;
+    }
 
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
@@ -148,7 +155,7 @@ public class ProblemMappers {
     /** A listener failed inside the transaction of the request's work ({@code TransactionalOutbox.collect}): nothing was committed. */
     @ServerExceptionMapper
     public Response listenerFailed(ListenerFailedException e, UriInfo uri) {
-        if (PassingFailures.passes(e.getCause())) {
+        if (failures.passes(e.getCause())) {
             return refused(e, uri, "the service's database does not answer right now, so nothing was done; try again shortly", 5);
         }
         String reference = UUID.randomUUID().toString();
@@ -163,7 +170,7 @@ public class ProblemMappers {
         if (unknown.isPresent()) {
             return outcomeUnknown(unknown.get(), uri);
         }
-        if (PassingFailures.passes(e)) {
+        if (failures.passes(e)) {
             return refused(e instanceof Exception exception ? exception : new IllegalStateException(e), uri,
                     "the service's database does not answer right now, so nothing was done; try again shortly", 5);
         }

@@ -31,12 +31,12 @@ class CommitOutcomeTest {
             "XX000, false", // internal error
     })
     void onlyTheServersRollbackAnswerMeansNothingWasCommitted(String state, boolean rolledBack) {
-        assertThat(BatchTransactions.refusedByServer(new SQLException("commit failed", state))).isEqualTo(rolledBack);
+        assertThat(DatabaseFailures.commitRefused(new SQLException("commit failed", state))).isEqualTo(rolledBack);
     }
 
     @Test
     void aFailureWithoutAStateIsUnknown() {
-        assertThat(BatchTransactions.refusedByServer(new SQLException("I/O error"))).isFalse();
-        assertThat(BatchTransactions.refusedByServer(new OutcomeUnknownException("unknown", null))).isFalse();
+        assertThat(DatabaseFailures.commitRefused(new SQLException("I/O error"))).isFalse();
+        assertThat(DatabaseFailures.commitRefused(new OutcomeUnknownException("unknown", null))).isFalse();
     }
 }

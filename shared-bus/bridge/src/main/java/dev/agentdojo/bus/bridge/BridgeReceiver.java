@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -43,8 +44,12 @@ final class BridgeReceiver {
     private final UnsettledRecords unsettled;
     /** The last reason the dead-letter topic gave for refusing a record, logged once; null once it took one again. */
     private final AtomicReference<String> lastRefusal = new AtomicReference<>();
+    /** Whether a listener's failure passes: handled again later, else dead-lettered. */
+    private final Failures failures;
 
-    BridgeReceiver(LocalEventBus bus, BridgeConfig config, BridgeMetrics metrics, EventTraces traces, BooleanSupplier stopped) {
+    BridgeReceiver(LocalEventBus bus, BridgeConfig config, BridgeMetrics metrics, EventTraces traces, Failures failures,
+                   BooleanSupplier stopped) {
+        this.failures = failures;
         this.bus = bus;
         this.traces = traces;
         this.metrics = metrics;
@@ -109,7 +114,7 @@ final class BridgeReceiver {
         metrics.count("consumed");
         // before the listeners run: what they emit belongs to this span's trace
         EventTraces.Handling span = traces.startHandling(topic, event, traceHeaders(message));
-        return handle(message, record, event, deliverNow(event, false), retryFirstWait, 1)
+        return handle(message, record, event)
                 .onTermination().invoke((done, failure, cancelled) -> {
                     handled.finished(event.id(), done == Boolean.TRUE);
                     span.end(failure);
@@ -132,37 +137,50 @@ final class BridgeReceiver {
     }
 
     /**
-     * Acknowledges once {@code attempt} succeeded; tries again after a failure that passes;
-     * dead-letters the rest. Answers whether the listeners completed.
+     * Delivers {@code event} to the local listeners and acknowledges once they completed; after a
+     * failure that passes, delivers it again with Mutiny's back-off (from
+     * {@code event-bus.bridge.retry-first-wait} up to {@code retry-max-wait}, with jitter) for as
+     * long as the application runs; dead-letters the rest. Answers whether the listeners completed.
      */
-    private Uni<Boolean> handle(Message<String> message, UnsettledRecords.Unsettled record, Event event, Uni<Void> attempt,
-                                Duration wait, int tries) {
-        return attempt.onItemOrFailure().transformToUni((ok, failure) -> {
-            if (failure == null) {
-                if (tries > 1) {
-                    LOG.infof("Event %s ('%s') handled after %d tries", event.id(), event.name(), tries);
-                }
-                return acknowledge(message).replaceWith(Boolean.TRUE);
-            }
-            Throwable cause = failure instanceof ListenerFailedException && failure.getCause() != null
-                    ? EventBridge.unwrap(failure.getCause()) : EventBridge.unwrap(failure);
-            if (stopped.getAsBoolean()) {
-                return Uni.createFrom().item(Boolean.FALSE); // not acknowledged: handled again after the restart, here or by a sibling
-            }
-            if (!PassingFailures.passes(cause)) {
-                return deadLetter(message, record, "failed", "event " + event.id() + " ('" + event.name() + "'), whose listeners failed", cause)
-                        .replaceWith(Boolean.FALSE);
-            }
-            record.waits("retried because " + cause + " (tried " + tries + (tries == 1 ? " time)" : " times)"));
-            if (tries == 1) {
-                LOG.warnf("Event %s ('%s') could not be handled yet, tried again in %d ms and on until it is: %s",
-                        event.id(), event.name(), wait.toMillis(), cause.toString());
-            }
-            Duration next = wait.multipliedBy(2).compareTo(retryMaxWait) > 0 ? retryMaxWait : wait.multipliedBy(2);
-            return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                    .chain(() -> stopped.getAsBoolean() ? Uni.createFrom().item(Boolean.FALSE)
-                            : handle(message, record, event, deliverNow(event, true), next, tries + 1));
-        });
+    private Uni<Boolean> handle(Message<String> message, UnsettledRecords.Unsettled record, Event event) {
+        AtomicInteger tries = new AtomicInteger();
+        return Uni.createFrom().deferred(() -> stopped.getAsBoolean() && tries.get() > 0
+                        ? Uni.createFrom().<Void>failure(new IllegalStateException("the application stops"))
+                        : deliverNow(event, tries.getAndIncrement() > 0))
+                .onFailure(failure -> again(record, event, cause(failure), tries.get()))
+                .retry().withBackOff(retryFirstWait, retryMaxWait).indefinitely()
+                .onItemOrFailure().transformToUni((ok, failure) -> {
+                    if (failure == null) {
+                        if (tries.get() > 1) {
+                            LOG.infof("Event %s ('%s') handled after %d tries", event.id(), event.name(), tries.get());
+                        }
+                        return acknowledge(message).replaceWith(Boolean.TRUE);
+                    }
+                    if (stopped.getAsBoolean()) {
+                        return Uni.createFrom().item(Boolean.FALSE); // not acknowledged: handled again after the restart, here or by a sibling
+                    }
+                    return deadLetter(message, record, "failed", "event " + event.id() + " ('" + event.name() + "'), whose listeners failed",
+                            cause(failure)).replaceWith(Boolean.FALSE);
+                });
+    }
+
+    /** Whether a failed delivery is tried again: its failure passes, and the application runs on. */
+    private boolean again(UnsettledRecords.Unsettled record, Event event, Throwable cause, int tries) {
+        if (stopped.getAsBoolean() || !failures.passes(cause)) {
+            return false;
+        }
+        record.waits("retried because " + cause + " (tried " + tries + (tries == 1 ? " time)" : " times)"));
+        if (tries == 1) {
+            LOG.warnf("Event %s ('%s') could not be handled yet, tried again in about %d ms and on until it is: %s",
+                    event.id(), event.name(), retryFirstWait.toMillis(), cause.toString());
+        }
+        return true;
+    }
+
+    /** What made the listeners fail, out of the bus's and the futures' wrappers. */
+    private static Throwable cause(Throwable failure) {
+        return failure instanceof ListenerFailedException && failure.getCause() != null
+                ? EventBridge.unwrap(failure.getCause()) : EventBridge.unwrap(failure);
     }
 
     /**

@@ -70,7 +70,7 @@ import java.util.concurrent.ExecutionException;
  * what they emit names it as the cause, and the record is acknowledged only when those listeners
  * have completed: delivery is at-least-once, and listeners must be idempotent (the services make
  * every effect a database write that a second delivery leaves unchanged). When a listener fails for
- * a reason that passes ({@link PassingFailures}: the database is away, a timeout), the event is
+ * a reason that passes ({@link Failures}: the database is away, a timeout), the event is
  * delivered again after {@code event-bus.bridge.retry-first-wait}, then twice as long each time up
  * to {@code retry-max-wait}, until it succeeds or the application stops; its record stays
  * unacknowledged meanwhile, so nothing after it on its partition is committed past it. A record that
@@ -131,7 +131,7 @@ public class EventBridge implements Bridge {
     EventBridge(LocalEventBus bus, BridgeConfig config,
                 @Channel(OUTGOING) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384) Emitter<String> out,
                 @Channel(INCOMING) Multi<Message<String>> in, Instance<EventOutbox> outboxes, Vertx vertx,
-                Instance<MeterRegistry> registry, EventTraces traces,
+                Instance<MeterRegistry> registry, EventTraces traces, Failures failures,
                 @ConfigProperty(name = "mp.messaging.outgoing." + OUTGOING + ".topic", defaultValue = OUTGOING) String topic) {
         this.bus = bus;
         this.out = out;
@@ -157,7 +157,7 @@ public class EventBridge implements Bridge {
         this.traces = traces;
         this.topic = topic;
         requireDeclaredTopics(config, ConfigProvider.getConfig());
-        this.receiver = new BridgeReceiver(bus, config, metrics, traces, () -> stopped);
+        this.receiver = new BridgeReceiver(bus, config, metrics, traces, failures, () -> stopped);
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.agentdojo.bus.bridge;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.LoggedEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,13 +34,14 @@ import java.util.function.BiConsumer;
 /**
  * Reads the chain's topics for the {@link EventLogTail} with a Kafka consumer of no group, logged
  * in as the service: every partition, from its latest {@code keep} records. Vert.x owns it: each
- * poll runs on a worker of Quarkus's Vert.x ({@code executeBlocking}), one after the other, and a
- * wait before trying again is a Vert.x timer, so the reader has no thread of its own.
+ * poll runs on a worker of Quarkus's Vert.x ({@code executeBlocking}, ordered), one after the other,
+ * so the reader has no thread of its own.
  *
  * <p>What was on the topics when it started is history: read whole, sorted by time and handed on
  * before {@link #awaitFirstRead} returns, marked as such. When the broker is away (at the start or
- * later) or a topic does not exist yet, it tries again, waiting twice as long each time up to
- * {@link #RETRY_MAX_WAIT}, and resumes where each partition was read up to.
+ * later) or a topic does not exist yet, it tries again with Mutiny's back-off (from
+ * {@link #RETRY_FIRST_WAIT}, twice as long each time up to {@link #RETRY_MAX_WAIT}, with jitter),
+ * and resumes where each partition was read up to.
  */
 final class LogTailReader {
 
@@ -66,12 +69,12 @@ final class LogTailReader {
     private KafkaConsumer<String, String> consumer; // one poll at a time touches it
     private Map<TopicPartition, Long> historyEnds = Map.of();
     private List<Sized> catchingUp = new ArrayList<>();
-    private long wait = RETRY_FIRST_WAIT.toMillis();
     private String lastProblem;
     private volatile KafkaConsumer<String, String> current;
     private volatile boolean following;
     private volatile boolean stopped;
-    private volatile long timer = -1;
+    /** The polls in progress (a poll, or a wait before the next try); cancelled when the reader stops. */
+    private volatile Cancellable polling;
 
     LogTailReader(Vertx vertx, Config config, String instance, int keep, TopicOwners owners, BiConsumer<List<Sized>, Boolean> sink) {
         this.vertx = vertx;
@@ -100,17 +103,18 @@ final class LogTailReader {
         return following;
     }
 
-    /** Stops: wakes the poll in flight and waits a little for the consumer to be closed. */
+    /** Stops: wakes the poll in flight, ends the polls, and waits a little for the consumer to be closed. */
     void stop() {
         stopped = true;
         KafkaConsumer<String, String> c = current;
         if (c != null) {
             c.wakeup();
         }
-        long waiting = timer;
-        if (waiting >= 0 && vertx.cancelTimer(waiting)) { // between two tries: no poll will see that it stopped
-            context.executeBlocking(() -> close(true), true);
+        Cancellable running = polling;
+        if (running != null) {
+            running.cancel(); // a wait before the next try ends here
         }
+        onWorker(() -> close(true)); // after the poll in flight, if there is one: polls and this close are ordered
         try {
             ended.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -118,22 +122,40 @@ final class LogTailReader {
         }
     }
 
-    /** One poll on a worker; then the next, at once or after a wait. */
+    /** Polls on a worker, one after the other; after a poll that could not, again after a back-off; until it stops. */
     private void step() {
-        context.<Boolean>executeBlocking(this::pollOnce, true).onComplete(result -> {
-            if (stopped) {
-                context.executeBlocking(() -> close(true), true);
-            } else if (result.succeeded() && result.result()) {
-                wait = RETRY_FIRST_WAIT.toMillis();
-                step();
-            } else {
-                timer = vertx.setTimer(wait, id -> {
-                    timer = -1;
-                    step();
-                });
-                wait = Math.min(wait * 2, RETRY_MAX_WAIT.toMillis());
-            }
-        });
+        polling = Uni.createFrom().item(() -> {
+                    if (!pollOnce()) {
+                        throw new NotPolled();
+                    }
+                    return Boolean.TRUE;
+                })
+                .runSubscriptionOn(this::onWorker)
+                .onFailure(failure -> failure instanceof NotPolled && !stopped)
+                .retry().withBackOff(RETRY_FIRST_WAIT, RETRY_MAX_WAIT).indefinitely()
+                .subscribe().with(polled -> next(), failure -> next());
+    }
+
+    private void next() {
+        if (stopped) {
+            onWorker(() -> close(true));
+        } else {
+            step();
+        }
+    }
+
+    private void onWorker(Runnable work) {
+        context.executeBlocking(() -> {
+            work.run();
+            return null;
+        }, true);
+    }
+
+    /** A poll that could not be made (the broker away, no topic yet, a failure): tried again after a wait. */
+    private static final class NotPolled extends RuntimeException {
+        NotPolled() {
+            super("not polled", null, false, false);
+        }
     }
 
     /** Polls once; false when it could not (the broker away, no topic yet, a failure): try again after a wait. */
