@@ -28,9 +28,9 @@ final class BatchTransactions<T, R> {
 
     private final String name;
     private final DataSource dataSource;
-    private final GroupCommit.Writer<T, R> writer;
+    private final BatchWriter<T, R> writer;
 
-    BatchTransactions(String name, DataSource dataSource, GroupCommit.Writer<T, R> writer) {
+    BatchTransactions(String name, DataSource dataSource, BatchWriter<T, R> writer) {
         this.name = name;
         this.dataSource = dataSource;
         this.writer = writer;

@@ -3,7 +3,6 @@ package dev.agentdojo.service.db;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Plain JDBC on a connection of the service's pool, outside JTA, on a thread of its own
  * ({@code group-commit-<name>}, started when there is something to write and ended after a few
- * idle seconds): {@link Writer} gets the connection with auto-commit off and returns one result per
+ * idle seconds): {@link BatchWriter} gets the connection with auto-commit off and returns one result per
  * item; the batch is committed after it, and then its items' stages complete, together, on a thread
  * of the executor (so what follows a write does not hold up the next batch). A caller waiting in
  * {@link #write} is woken by the writer itself. So however many of the executor's threads wait for
@@ -48,13 +47,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GroupCommit<T, R> {
 
     private static final Logger LOG = Logger.getLogger(GroupCommit.class);
-
-    /** Writes a batch on {@code connection} (auto-commit off; committed by the caller). */
-    @FunctionalInterface
-    public interface Writer<T, R> {
-        /** @return one result per item, in the items' order */
-        List<R> write(Connection connection, List<T> items) throws SQLException;
-    }
 
     /** An item and its stage; {@code waited} when a caller blocks on it in {@link #write}; handed in at {@code since} (nanos). */
     private record Pending<T, R>(T item, CompletableFuture<R> result, boolean waited, long since) {
@@ -79,7 +71,7 @@ public final class GroupCommit<T, R> {
      * @param maxBatch  the most items in one transaction
      * @param maxQueued the most items waiting, beyond which a write is refused
      */
-    public GroupCommit(String name, DataSource dataSource, Executor executor, int maxBatch, int maxQueued, Writer<T, R> writer) {
+    public GroupCommit(String name, DataSource dataSource, Executor executor, int maxBatch, int maxQueued, BatchWriter<T, R> writer) {
         this(name, dataSource, executor, maxBatch, maxQueued, Duration.ofDays(1), writer);
     }
 
@@ -88,7 +80,7 @@ public final class GroupCommit<T, R> {
      *
      * @param name what is written, for messages ("orders", "chain events")
      */
-    public GroupCommit(String name, DataSource dataSource, Executor executor, GroupCommitConfig config, Writer<T, R> writer) {
+    public GroupCommit(String name, DataSource dataSource, Executor executor, GroupCommitConfig config, BatchWriter<T, R> writer) {
         this(name, dataSource, executor, config.maxBatch(), config.maxQueued(), config.maxWait(), writer);
     }
 
@@ -97,7 +89,7 @@ public final class GroupCommit<T, R> {
      *                batch starts is refused, not written
      */
     public GroupCommit(String name, DataSource dataSource, Executor executor, int maxBatch, int maxQueued, Duration maxWait,
-                       Writer<T, R> writer) {
+                       BatchWriter<T, R> writer) {
         if (maxBatch < 1 || maxQueued < 1) {
             throw new IllegalArgumentException("maxBatch and maxQueued must be at least 1, were " + maxBatch + " and " + maxQueued);
         }

@@ -41,7 +41,7 @@ class GroupCommitTest {
     }
 
     /** Inserts items, notes each batch's size, and can hold its first batch until told. */
-    static final class ItemWriter implements GroupCommit.Writer<Item, Integer> {
+    static final class ItemWriter implements BatchWriter<Item, Integer> {
         final List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
         final CountDownLatch firstStarted = new CountDownLatch(1);
         final CountDownLatch releaseFirst;

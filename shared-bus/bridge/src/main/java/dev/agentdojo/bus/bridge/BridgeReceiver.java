@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -42,8 +41,7 @@ final class BridgeReceiver {
     private final Duration retryFirstWait;
     private final Duration retryMaxWait;
     private final UnsettledRecords unsettled;
-    /** The last reason the dead-letter topic gave for refusing a record, logged once; null once it took one again. */
-    private final AtomicReference<String> lastRefusal = new AtomicReference<>();
+    private final DeadLetters deadLetters;
     /** Whether a listener's failure passes: handled again later, else dead-lettered. */
     private final Failures failures;
 
@@ -61,6 +59,7 @@ final class BridgeReceiver {
         this.retryMaxWait = config.retryMaxWait();
         this.unsettled = new UnsettledRecords(config.stalledAfter(), System::nanoTime);
         metrics.unsettled(unsettled);
+        this.deadLetters = new DeadLetters(metrics);
         if (retryFirstWait.isNegative() || retryFirstWait.isZero() || retryMaxWait.compareTo(retryFirstWait) < 0) {
             throw new IllegalArgumentException("event-bus.bridge.retry-first-wait must be positive and at most "
                     + "event-bus.bridge.retry-max-wait, were " + retryFirstWait + " and " + retryMaxWait);
@@ -89,13 +88,13 @@ final class BridgeReceiver {
         try {
             event = Envelope.decode(message.getPayload());
         } catch (IllegalArgumentException e) {
-            return deadLetter(message, record, "invalid", "a record that is not an event envelope", e);
+            return deadLetters.setAside(message, record, "invalid", "a record that is not an event envelope", e);
         }
         record.carries("event " + event.id() + " ('" + event.name() + "')");
         String topic = topic(message);
         // before any skip: a record whose header or envelope claims this service as its source is checked as any other
         if (!owners.allows(topic, event.name())) {
-            return deadLetter(message, record, "not-owners", "event " + event.id() + " ('" + event.name() + "')",
+            return deadLetters.setAside(message, record, "not-owners", "event " + event.id() + " ('" + event.name() + "')",
                     new IllegalArgumentException("topic " + topic + " carries only " + owners.allowedOn(topic)
                             + ": its owner does not send '" + event.name() + "'"));
         }
@@ -159,7 +158,7 @@ final class BridgeReceiver {
                     if (stopped.getAsBoolean()) {
                         return Uni.createFrom().item(Boolean.FALSE); // not acknowledged: handled again after the restart, here or by a sibling
                     }
-                    return deadLetter(message, record, "failed", "event " + event.id() + " ('" + event.name() + "'), whose listeners failed",
+                    return deadLetters.setAside(message, record, "failed", "event " + event.id() + " ('" + event.name() + "'), whose listeners failed",
                             cause(failure)).replaceWith(Boolean.FALSE);
                 });
     }
@@ -183,43 +182,6 @@ final class BridgeReceiver {
                 ? EventBridge.unwrap(failure.getCause()) : EventBridge.unwrap(failure);
     }
 
-    /**
-     * Sets a record aside for good: logged once without its content, counted, handed to the failure
-     * strategy. Should that fail (the dead-letter topic cannot be written: an ACL refuses it, the
-     * broker away longer than the producer's delivery timeout), it is tried again, 1 s later, then
-     * twice as long each time up to a minute, for as long as the application runs: the partition
-     * waits, and the consumer's stream never ends over it. Meanwhile the record is in a state of its
-     * own ({@link UnsettledRecords.Unsettled#deadLetterRefused}: readiness is DOWN saying the
-     * dead-letter topic refuses), logged at ERROR once per cause the topic gives, not at every try.
-     */
-    private Uni<Void> deadLetter(Message<String> message, UnsettledRecords.Unsettled record, String reason, String what, Throwable why) {
-        LOG.warnf("Dead-lettered %s (partition %s): %s", what, where(message), why.toString());
-        metrics.deadLettered(reason);
-        record.waits("it is being dead-lettered (" + why + ")");
-        return Uni.createFrom().completionStage(() -> message.nack(why))
-                .onFailure().invoke(failed -> refused(message, record, what, EventBridge.unwrap(failed)))
-                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofMinutes(1)).indefinitely()
-                .invoke(() -> {
-                    if (record.refused()) {
-                        record.deadLettered();
-                        lastRefusal.set(null);
-                        LOG.infof("Set aside %s (partition %s): the dead-letter topic took it after refusing it", what, where(message));
-                    }
-                });
-    }
-
-    private void refused(Message<String> message, UnsettledRecords.Unsettled record, String what, Throwable failed) {
-        record.deadLetterRefused(failed);
-        String cause = failed.toString();
-        if (!cause.equals(lastRefusal.getAndSet(cause))) {
-            LOG.errorf("The dead-letter topic refuses records: %s (partition %s) could not be set aside, and is tried again "
-                    + "(after 1 s, then twice as long up to a minute) until it is; its partition waits, and readiness is DOWN "
-                    + "meanwhile. Said once for this cause: %s", what, where(message), cause);
-        } else {
-            LOG.debugf("Could not set aside %s (partition %s), tried again: %s", what, where(message), cause);
-        }
-    }
-
     /** The topic a record was read from; null off Kafka (the in-memory connector of tests). */
     @SuppressWarnings("unchecked")
     private static String topic(Message<String> message) {
@@ -229,7 +191,7 @@ final class BridgeReceiver {
     }
 
     @SuppressWarnings("unchecked")
-    private static String where(Message<String> message) {
+    static String where(Message<String> message) {
         return message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(m -> ((IncomingKafkaRecordMetadata<String, String>) m).getTopic() + "-"
                         + ((IncomingKafkaRecordMetadata<String, String>) m).getPartition() + "@"
