@@ -42,23 +42,6 @@ public class PaymentRepository {
     }
 
     /**
-     * A payment recorded {@code CHARGING} whose outcome is not recorded yet, with the request that
-     * asked for it: its event id and chain, both null for a payment recorded before payments kept
-     * their request.
-     */
-    public record Stalled(String orderId, BigDecimal amount, String currency, Instant since, String requestId, String correlationId) {
-
-        /** Where it stands among the stalled payments: the next look can start after it. */
-        public Position position() {
-            return new Position(since, orderId);
-        }
-    }
-
-    /** A place in the order the stalled payments are read in: by the time they were recorded, then by order id. */
-    public record Position(Instant since, String orderId) {
-    }
-
-    /**
      * A payment already final whose outcome was announced to no one (finished without its
      * request), the request that asks for it now, and the events that answer it.
      */
@@ -151,7 +134,7 @@ public class PaymentRepository {
      * At most {@code max} payments still {@code CHARGING} that were recorded before {@code before},
      * oldest first (then by order id), those after {@code after} only (null: from the oldest).
      */
-    public List<Stalled> stalled(Instant before, Position after, int max) {
+    public List<StalledPayment> stalled(Instant before, StalledPayment.Position after, int max) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(after == null ? STALLED : STALLED_AFTER)) {
             int i = 1;
@@ -161,10 +144,10 @@ public class PaymentRepository {
                 select.setString(i++, after.orderId());
             }
             select.setInt(i, max);
-            List<Stalled> stalled = new ArrayList<>();
+            List<StalledPayment> stalled = new ArrayList<>();
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
-                    stalled.add(new Stalled(row.getString(1), row.getBigDecimal(2), row.getString(3),
+                    stalled.add(new StalledPayment(row.getString(1), row.getBigDecimal(2), row.getString(3),
                             row.getObject(4, OffsetDateTime.class).toInstant(), row.getString(5), row.getString(6)));
                 }
             }

@@ -1,7 +1,7 @@
 package dev.agentdojo.payments.service;
 
 import dev.agentdojo.payments.config.PaymentConfig;
-import dev.agentdojo.payments.repository.PaymentRepository;
+import dev.agentdojo.payments.repository.StalledPayment;
 import dev.agentdojo.service.lifecycle.Stopping;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,7 +42,7 @@ class PaymentHousekeeping {
     private final int perTurn;
     private final LongSupplier nanoTime;
     /** The last payment tried, where the next turn starts after; null: from the oldest. Only the scheduler's thread (turns never overlap). */
-    private PaymentRepository.Position next;
+    private StalledPayment.Position next;
     /** Whether the application stops: a turn then running ends, and a failure on the closing database says nothing. */
     private final Stopping stopping;
 
@@ -64,7 +64,7 @@ class PaymentHousekeeping {
     @Scheduled(every = "${payment.resume-charging-every}", delayed = "${payment.resume-charging-every}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void resumeStalledPayments() {
-        List<PaymentRepository.Stalled> stalled;
+        List<StalledPayment> stalled;
         try {
             stalled = payments.stalled(after, next, perTurn);
         } catch (RuntimeException e) {
@@ -74,8 +74,8 @@ class PaymentHousekeeping {
             return;
         }
         long started = nanoTime.getAsLong();
-        PaymentRepository.Position last = null;
-        for (PaymentRepository.Stalled payment : stalled) {
+        StalledPayment.Position last = null;
+        for (StalledPayment payment : stalled) {
             if (stopping.now() || nanoTime.getAsLong() - started > WITHIN.toNanos()) {
                 next = last; // the next turn goes on from here
                 return;

@@ -4,7 +4,7 @@ import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.OnEvent;
 import dev.agentdojo.bus.bridge.EventTraces;
-import dev.agentdojo.payments.repository.PaymentRepository;
+import dev.agentdojo.payments.repository.StalledPayment;
 import dev.agentdojo.service.chain.ChainEvents;
 import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.PaymentFailed;
@@ -121,7 +121,7 @@ public class PaymentWorkflow {
      * again: a request for a payment final and announced to no one is answered with the recorded
      * outcome ({@link #process}).
      */
-    public Uni<Void> resume(PaymentRepository.Stalled stalled) {
+    public Uni<Void> resume(StalledPayment stalled) {
         if (stalled.requestId() == null || stalled.correlationId() == null) {
             return finishWithoutItsRequest(stalled);
         }
@@ -133,7 +133,7 @@ public class PaymentWorkflow {
         return chargeAndAnnounce(requested, request);
     }
 
-    private Uni<Void> finishWithoutItsRequest(PaymentRepository.Stalled stalled) {
+    private Uni<Void> finishWithoutItsRequest(StalledPayment stalled) {
         String orderId = stalled.orderId();
         return gateway.charge(orderId, stalled.amount(), stalled.currency())
                 .chain(result -> payments.complete(orderId, result, List.of())

@@ -2,6 +2,7 @@ package dev.agentdojo.payments.service;
 
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.payments.repository.PaymentRepository;
+import dev.agentdojo.payments.repository.StalledPayment;
 import dev.agentdojo.service.chain.PaymentRequested;
 import dev.agentdojo.service.outbox.TransactionalOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,7 +46,7 @@ public class Payments {
      * At most {@code max} payments left {@code CHARGING} for longer than {@code age}, oldest first,
      * those after {@code after} only (null: from the oldest). Blocking.
      */
-    public List<PaymentRepository.Stalled> stalled(Duration age, PaymentRepository.Position after, int max) {
+    public List<StalledPayment> stalled(Duration age, StalledPayment.Position after, int max) {
         return payments.stalled(Instant.now().minus(age), after, max);
     }
 

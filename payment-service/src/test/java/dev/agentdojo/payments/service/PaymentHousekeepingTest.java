@@ -1,6 +1,6 @@
 package dev.agentdojo.payments.service;
 
-import dev.agentdojo.payments.repository.PaymentRepository;
+import dev.agentdojo.payments.repository.StalledPayment;
 import io.smallrye.mutiny.Uni;
 import dev.agentdojo.service.lifecycle.Stopping;
 import org.junit.jupiter.api.Test;
@@ -33,8 +33,8 @@ class PaymentHousekeepingTest {
 
     @Test
     void aPaymentThatCannotBeResumedIsPassed_andTheTurnGoesOnWithTheNext() {
-        PaymentRepository.Stalled bad = stalled("o-bad", 0);
-        PaymentRepository.Stalled good = stalled("o-good", 1);
+        StalledPayment bad = stalled("o-bad", 0);
+        StalledPayment good = stalled("o-good", 1);
         when(payments.stalled(eq(AFTER), any(), eq(100))).thenReturn(List.of(bad, good));
         when(workflow.resume(bad)).thenReturn(Uni.createFrom().failure(new SQLException("duplicate key", "23505")));
         when(workflow.resume(good)).thenReturn(Uni.createFrom().voidItem());
@@ -46,9 +46,9 @@ class PaymentHousekeepingTest {
 
     @Test
     void paymentsThatKeepFailingDoNotStarveTheOthers_eachTurnGoesOnAfterTheLastTried_andFromTheOldestOnceAtTheNewest() {
-        PaymentRepository.Stalled a = stalled("o-a", 0);
-        PaymentRepository.Stalled b = stalled("o-b", 1);
-        PaymentRepository.Stalled c = stalled("o-c", 2);
+        StalledPayment a = stalled("o-a", 0);
+        StalledPayment b = stalled("o-b", 1);
+        StalledPayment c = stalled("o-c", 2);
         when(payments.stalled(eq(AFTER), isNull(), eq(2))).thenReturn(List.of(a, b)); // a and b fail every time
         when(payments.stalled(AFTER, b.position(), 2)).thenReturn(List.of(c));
         when(workflow.resume(any())).thenReturn(Uni.createFrom().failure(new IllegalStateException("cannot be resumed")));
@@ -68,7 +68,7 @@ class PaymentHousekeepingTest {
         turns.verify(payments).stalled(AFTER, null, 2);
     }
 
-    private static PaymentRepository.Stalled stalled(String order, int minutes) {
-        return new PaymentRepository.Stalled(order, BigDecimal.TEN, "EUR", T0.plusSeconds(60L * minutes), "r-" + order, "c-" + order);
+    private static StalledPayment stalled(String order, int minutes) {
+        return new StalledPayment(order, BigDecimal.TEN, "EUR", T0.plusSeconds(60L * minutes), "r-" + order, "c-" + order);
     }
 }

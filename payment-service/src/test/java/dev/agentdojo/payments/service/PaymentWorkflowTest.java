@@ -128,7 +128,7 @@ class PaymentWorkflowTest {
         when(gateway.charge(eq(ORDER), any(), any())).thenReturn(Uni.createFrom().item(
                 new PaymentGateway.Result("pay-3", PaymentStatus.APPROVED, null, Instant.now(), true)));
 
-        workflow.resume(new dev.agentdojo.payments.repository.PaymentRepository.Stalled(ORDER, new BigDecimal("7.25"), "CHF",
+        workflow.resume(new dev.agentdojo.payments.repository.StalledPayment(ORDER, new BigDecimal("7.25"), "CHF",
                 Instant.now().minusSeconds(120), "request-1", "chain-1")).await().atMost(WAIT);
 
         verify(gateway).charge(ORDER, new BigDecimal("7.25"), "CHF");
@@ -143,7 +143,7 @@ class PaymentWorkflowTest {
         when(gateway.charge(eq(ORDER), any(), any())).thenReturn(Uni.createFrom().item(
                 new PaymentGateway.Result("pay-4", PaymentStatus.APPROVED, null, Instant.now(), false)));
 
-        workflow.resume(new dev.agentdojo.payments.repository.PaymentRepository.Stalled(ORDER, new BigDecimal("3.10"), "EUR",
+        workflow.resume(new dev.agentdojo.payments.repository.StalledPayment(ORDER, new BigDecimal("3.10"), "EUR",
                 Instant.now().minusSeconds(120), null, null)).await().atMost(WAIT);
 
         verify(gateway).charge(ORDER, new BigDecimal("3.10"), "EUR");
