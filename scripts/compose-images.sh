@@ -11,8 +11,9 @@
 #   docker compose -f docker-compose.yml -f docker-compose.local.yml up --build
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/agent-dojo"
-die() { echo "compose-images: $*" >&2; exit 1; }
 timed() { # what, then the command
   local what="$1" start; shift
   start=$(date +%s)
@@ -22,17 +23,17 @@ timed() { # what, then the command
 }
 missing() { [[ "${REBUILD:-0}" == 1 ]] || ! docker image inspect "$1" > /dev/null 2>&1; }
 
-command -v docker > /dev/null || die "no docker command: install Docker (Debian: apt-get install docker.io)"
-docker info > /dev/null 2>&1 || die "no Docker engine answers: start one (as root: dockerd > /tmp/dockerd.log 2>&1 &)"
+command -v docker > /dev/null || die "compose-images: no docker command: install Docker (Debian: apt-get install docker.io)"
+docker info > /dev/null 2>&1 || die "compose-images: no Docker engine answers: start one (as root: dockerd > /tmp/dockerd.log 2>&1 &)"
 
 base() {
   if [[ ! -s "$cache/debian-bookworm.tar" ]]; then
-    command -v debootstrap > /dev/null || die "debootstrap is missing: apt-get install debootstrap"
-    [[ "$(id -u)" == 0 ]] || die "debootstrap must run as root"
+    command -v debootstrap > /dev/null || die "compose-images: debootstrap is missing: apt-get install debootstrap"
+    [[ "$(id -u)" == 0 ]] || die "compose-images: debootstrap must run as root"
     mkdir -p "$cache"
     rm -rf "$cache/rootfs"
     debootstrap --variant=minbase bookworm "$cache/rootfs" > "$cache/debootstrap.log" 2>&1 \
-      || die "debootstrap failed; see $cache/debootstrap.log"
+      || die "compose-images: debootstrap failed; see $cache/debootstrap.log"
     tar -C "$cache/rootfs" -cf "$cache/debian-bookworm.tar.part" . && mv "$cache/debian-bookworm.tar.part" "$cache/debian-bookworm.tar"
     rm -rf "$cache/rootfs"
   fi

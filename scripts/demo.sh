@@ -15,6 +15,8 @@
 #   DEMO_DIR=target/demo                 # where the services' logs, the broker's and the database's data go
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 cd "$root"
 order_port="${ORDER_PORT:-8080}"
 payment_port="${PAYMENT_PORT:-8081}"
@@ -23,10 +25,7 @@ pg_port="${PG_PORT:-5432}"
 zipkin_port="${ZIPKIN_PORT:-9411}"
 traces="${TRACES:-0}"
 instances="${INSTANCES:-1}"
-if ! [[ "$instances" =~ ^[1-6]$ ]]; then
-  echo "INSTANCES must be a number from 1 to 6 (the topic's partitions), was '$instances'" >&2
-  exit 2
-fi
+[[ "$instances" =~ ^[1-6]$ ]] || die -s 2 "INSTANCES must be a number from 1 to 6 (the topic's partitions), was '$instances'"
 logs="$(mkdir -p "${DEMO_DIR:-$root/target/demo}" && cd "${DEMO_DIR:-$root/target/demo}" && pwd)"
 export KAFKA_DIR="$logs/kafka" KAFKA_PORT="$kafka_port" PG_DIR="$logs/postgres" PG_PORT="$pg_port"
 export ZIPKIN_DIR="$logs/zipkin" ZIPKIN_PORT="$zipkin_port"
@@ -37,41 +36,16 @@ for k in $(seq 0 $((instances - 1))); do
   payment_ports+=($((payment_port + 2 * k)))
 done
 services=()
-follower=""
-started_kafka=0
-started_pg=0
-started_zipkin=0
 
-say() { printf '\033[1m%s\033[0m\n' "$*"; }
-
-# Ends every process this script started, each within a bounded time; a second Ctrl-C during it
-# does not cut it short (it would leave the broker behind).
-cleanup() {
-  local status=$?
-  trap '' INT TERM
-  trap - EXIT
-  echo
-  say "Stopping..."
-  if [[ -n "$follower" ]]; then kill "$follower" 2>/dev/null || true; fi
-  for pid in "${services[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${services[@]}"; do
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  if [[ $started_kafka == 1 ]]; then scripts/kafka.sh stop || true; fi
-  if [[ $started_pg == 1 ]]; then scripts/postgres.sh stop || true; fi
-  if [[ $started_zipkin == 1 ]]; then scripts/zipkin.sh stop || true; fi
-  say "Stopped."
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# Ctrl-C, or any end, stops every process this script started (each registers its stop as it
+# starts), each within a bounded time.
+cleanup_messages "Stopping..." "Stopped."
+stop_services() { stop_processes 10 TERM ${services[@]+"${services[@]}"}; }
 
 for port in "${order_ports[@]}" "${payment_ports[@]}" $(for p in "${order_ports[@]}" "${payment_ports[@]}"; do echo $((p + 1000)); done) "$kafka_port" "$pg_port" \
             $([[ "$traces" == 1 ]] && echo "$zipkin_port"); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "Port $port is taken; stop what runs there first (scripts/kafka.sh stop, scripts/postgres.sh stop), or choose other ports (ORDER_PORT, PAYMENT_PORT, KAFKA_PORT, PG_PORT)." >&2
-    exit 1
+  if port_taken "$port"; then
+    die "Port $port is taken; stop what runs there first (scripts/kafka.sh stop, scripts/postgres.sh stop), or choose other ports (ORDER_PORT, PAYMENT_PORT, KAFKA_PORT, PG_PORT)."
   fi
 done
 
@@ -85,13 +59,13 @@ mkdir -p "$logs"
 if [[ "${DEMO_KEEP_DATA:-0}" != 1 ]]; then
   rm -rf "$KAFKA_DIR" "$PG_DIR" # a fresh topic and database: the sample orders are the only ones
 fi
-started_kafka=1
+on_exit scripts/kafka.sh stop # before the start: one that fails half-way leaves nothing running either
 scripts/kafka.sh start
-started_pg=1
+on_exit scripts/postgres.sh stop
 scripts/postgres.sh start
 tracing=()
 if [[ "$traces" == 1 ]]; then
-  started_zipkin=1
+  on_exit scripts/zipkin.sh stop
   scripts/zipkin.sh start
   # every instance traces (an instance that does not would cut the chains it handles)
   tracing=(-Dquarkus.otel.sdk.disabled=false "-Dtracing.zipkin.endpoint=http://127.0.0.1:$zipkin_port/api/v2/spans"
@@ -109,6 +83,7 @@ start_service() { # name port log; each service logs in as itself (the broker an
     -jar "$1/target/quarkus-app/quarkus-run.jar") &
   services+=($!)
 }
+on_exit stop_services
 say "Starting order-service (:${order_ports[*]}) and payment-service (:${payment_ports[*]})..."
 service_logs=()
 for k in $(seq 0 $((instances - 1))); do
@@ -118,18 +93,15 @@ for k in $(seq 0 $((instances - 1))); do
   service_logs+=("$logs/order-service$suffix.log" "$logs/payment-service$suffix.log")
 done
 for port in "${order_ports[@]}" "${payment_ports[@]}"; do
-  for _ in $(seq 1 240); do
-    curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null && break
-    sleep 0.5
-  done
-  curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null || { echo "A service on :$port did not start; see $logs" >&2; exit 1; }
+  wait_until 120 "the service on :$port to be ready" curl -sf -o /dev/null "http://127.0.0.1:$((port + 1000))/q/health/ready" \
+    || die "A service on :$port did not start; see $logs"
 done
 
 say "The chained event log of both services (service, event, chain = one order, cause):"
 # tail alone is the background job, so killing it ends the filter too (it reads tail's output)
 tail -n 0 -F "${service_logs[@]}" 2>/dev/null \
   > >(grep --line-buffered 'd.a.audit' | sed -u -E 's/^([0-9:.]+) INFO  \[d\.a\.audit\] /\1 /') &
-follower=$!
+on_exit stop_processes 1 TERM "$!"
 sleep 0.5
 
 orders="http://127.0.0.1:$order_port/orders"
@@ -148,13 +120,13 @@ sleep 2
 
 echo
 say "Each order's chain across both services (GET /orders/{id}/events):"
+settled() { # id: its status, in $status, is no longer PENDING
+  status="$(curl -s "$orders/$1" | grep -o '"status":"[^"]*"' | cut -d'"' -f4)"
+  [[ "$status" != "PENDING" ]]
+}
 for id in "${ids[@]}"; do
   status=PENDING
-  for _ in $(seq 1 40); do
-    status="$(curl -s "$orders/$id" | grep -o '"status":"[^"]*"' | cut -d'"' -f4)"
-    [[ "$status" != "PENDING" ]] && break
-    sleep 0.25
-  done
+  wait_until 10 "order $id to leave PENDING" settled "$id" || true
   chain="$(curl -s "$orders/$id/events")"
   trace="$(grep -o '"traceUrl":"[^"]*"' <<<"$chain" | cut -d'"' -f4 || true)"
   echo "order $id: $status${trace:+   trace: $trace}"

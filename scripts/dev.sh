@@ -11,53 +11,34 @@
 #   TRACES=1 scripts/dev.sh   # and a local Zipkin (ZIPKIN_PORT, 9411): each order's trace, linked from the page
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 cd "$root"
 order_port="${ORDER_PORT:-8080}"
 payment_port="${PAYMENT_PORT:-8081}"
 dir="$(mkdir -p "${DEV_DIR:-$root/target}" && cd "${DEV_DIR:-$root/target}" && pwd)"
 export KAFKA_DIR="$dir/kafka" KAFKA_PORT="${KAFKA_PORT:-9092}" PG_DIR="$dir/postgres" PG_PORT="${PG_PORT:-5432}"
 services=()
-started_kafka=0
-started_pg=0
-started_zipkin=0
 tracing=""
 
-say() { printf '\033[1m%s\033[0m\n' "$*"; }
-
-cleanup() {
-  local status=$?
-  trap '' INT TERM
-  trap - EXIT
-  echo
-  say "Stopping..."
-  for pid in "${services[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  for pid in "${services[@]}"; do
-    for _ in $(seq 1 60); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-  done
-  if [[ $started_kafka == 1 ]]; then scripts/kafka.sh stop || true; fi
-  if [[ $started_pg == 1 ]]; then scripts/postgres.sh stop || true; fi
-  if [[ $started_zipkin == 1 ]]; then scripts/zipkin.sh stop || true; fi
-  say "Stopped."
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# Ctrl-C, or any end, stops the services, and the broker, the database and Zipkin if this script
+# started them (each registers its stop as it starts)
+cleanup_messages "Stopping..." "Stopped."
+stop_services() { stop_processes 15 TERM ${services[@]+"${services[@]}"}; }
 
 for port in "$order_port" "$payment_port" $((order_port + 1000)) $((payment_port + 1000)) 5005 5006; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "Port $port is taken: another dev mode or the demo runs (stop it first, or choose ORDER_PORT, PAYMENT_PORT)." >&2
-    exit 1
+  if port_taken "$port"; then
+    die "Port $port is taken: another dev mode or the demo runs (stop it first, or choose ORDER_PORT, PAYMENT_PORT)."
   fi
 done
 
-scripts/kafka.sh status > /dev/null 2>&1 || started_kafka=1
-scripts/postgres.sh status > /dev/null 2>&1 || started_pg=1
+scripts/kafka.sh status > /dev/null 2>&1 || on_exit scripts/kafka.sh stop
+scripts/postgres.sh status > /dev/null 2>&1 || on_exit scripts/postgres.sh stop
 scripts/kafka.sh start
 scripts/postgres.sh start
 if [[ "${TRACES:-0}" == 1 ]]; then
   export ZIPKIN_DIR="$dir/zipkin" ZIPKIN_PORT="${ZIPKIN_PORT:-9411}"
-  scripts/zipkin.sh status > /dev/null 2>&1 || started_zipkin=1
+  scripts/zipkin.sh status > /dev/null 2>&1 || on_exit scripts/zipkin.sh stop
   scripts/zipkin.sh start
   tracing="-Dquarkus.otel.sdk.disabled=false -Dtracing.zipkin.endpoint=http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans"
   tracing+=" -Dorders.trace-url=http://127.0.0.1:$ZIPKIN_PORT/zipkin/traces/{traceId}"
@@ -80,17 +61,20 @@ dev() { # module port debug-port prefix: its own process group, so that Ctrl-C e
   setsid bash -c "./mvnw -B quarkus:dev -pl $1 -Ddebug=$3 -Dquarkus.console.enabled=false \
     -Dquarkus.http.port=$2 -Dquarkus.management.port=$(($2 + 1000)) -Dagentdojo.dev-stack.dir=$dir \
     -Dagentdojo.dev-stack.kafka-port=$KAFKA_PORT -Dagentdojo.dev-stack.postgres-port=$PG_PORT $tracing 2>&1 | sed -u 's/^/$4 /'" &
-  services+=($!)
+  services+=("-$!") # the group: Maven, the application, sed
 }
+on_exit stop_services
 say "Starting order-service and payment-service in dev mode..."
 dev order-service "$order_port" 5005 '[orders]  '
 dev payment-service "$payment_port" 5006 '[payments]'
+ready() { # management-port: ready, or the end of the script when a service's dev mode ended
+  curl -sf -o /dev/null "http://127.0.0.1:$1/q/health/ready" && return 0
+  for pid in "${services[@]}"; do kill -0 "${pid#-}" 2>/dev/null || die "A service's dev mode ended; see above."; done
+  return 1
+}
 for port in $((order_port + 1000)) $((payment_port + 1000)); do
-  for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$port/q/health/ready" > /dev/null && break
-    for pid in "${services[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "A service's dev mode ended; see above." >&2; exit 1; }; done
-    sleep 0.5
-  done
+  # (a dev mode slower than this is waited for no longer; the services keep starting)
+  wait_until 300 "the service on :$port to be ready" ready "$port" || true
 done
 say "Ready. The page: http://localhost:$order_port/   Dev UI: http://localhost:$order_port/q/dev-ui   payments: http://localhost:$payment_port/payments"
 if [[ -n "$tracing" ]]; then say "Traces: http://127.0.0.1:$ZIPKIN_PORT/zipkin/  (the page links each order's chain to its trace)"; fi

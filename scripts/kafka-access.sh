@@ -8,6 +8,7 @@
 #   KAFKA_ADMIN_PASSWORD   the broker's admin (PLAIN) password
 #   KAFKA_PASSWORD_<NAME>  each principal's password, NAME in capitals with '-' as '_'
 #                          (KAFKA_PASSWORD_ORDER_SERVICE, KAFKA_PASSWORD_PAYMENT_SERVICE, KAFKA_PASSWORD_OBSERVER)
+# Standalone, without scripts/lib.sh: compose mounts this file alone into the kafka-setup container.
 set -euo pipefail -f
 bin="${KAFKA_BIN:-/opt/kafka/bin}"
 access="${ACCESS:-/access.properties}"

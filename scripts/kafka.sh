@@ -17,17 +17,12 @@
 # topics, offsets and passwords between runs (delete it for a clean slate).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 port="${KAFKA_PORT:-9092}"
 dir="${KAFKA_DIR:-$root/target/kafka}"
 pidfile="$dir/broker.pid"
-
-running_pid() {
-  [[ -f "$pidfile" ]] || return 1
-  local pid
-  pid="$(cat "$pidfile")"
-  # only a process we started: alive, and a Kafka broker
-  [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q 'kafka\.Kafka' && echo "$pid"
-}
+process='kafka.Kafka' # only a process we started: alive, and a Kafka broker
 
 broker_port() {
   grep -o 'CLIENTS://127.0.0.1:[0-9]*' "$dir/server.properties" | head -1 | cut -d: -f3
@@ -35,7 +30,7 @@ broker_port() {
 
 case "${1:-}" in
   start)
-    if pid="$(running_pid)"; then
+    if pid="$(running_pid "$pidfile" "$process")"; then
       echo "Kafka already runs (pid $pid) on 127.0.0.1:$(broker_port)"
       exit 0
     fi
@@ -45,36 +40,31 @@ case "${1:-}" in
     fi
     mkdir -p "$dir"
     echo "Starting Kafka on 127.0.0.1:$port (data in $dir)..."
-    java -cp "$root/kafka-broker/target/classes:$(cat "$root/kafka-broker/target/classpath.txt")" \
-      dev.agentdojo.kafka.LocalKafka "$dir" "$port" > "$pidfile.tmp"
-    mv "$pidfile.tmp" "$pidfile"
-    echo "Kafka runs (pid $(cat "$pidfile")) on 127.0.0.1:$port; log: $dir/broker.log"
+    pid="$(java -cp "$root/kafka-broker/target/classes:$(cat "$root/kafka-broker/target/classpath.txt")" \
+      dev.agentdojo.kafka.LocalKafka "$dir" "$port")"
+    write_pid "$pidfile" "$pid"
+    echo "Kafka runs (pid $pid) on 127.0.0.1:$port; log: $dir/broker.log"
     echo "Read the chain:  kcat -F $dir/observer.properties -C -t agent-dojo.orders -t agent-dojo.payments"
     echo "A service's login: set -a; . $dir/order-service.env; set +a"
     ;;
   grant)
-    [[ $# -ge 4 && $# -le 6 ]] || { echo "usage: $0 grant NAME WRITES READS [GROUP] [TXIDS]" >&2; exit 2; }
-    running_pid > /dev/null || { echo "Kafka is not running; start it first ($0 start)" >&2; exit 1; }
+    [[ $# -ge 4 && $# -le 6 ]] || die -s 2 "usage: $0 grant NAME WRITES READS [GROUP] [TXIDS]"
+    running_pid "$pidfile" "$process" > /dev/null || die "Kafka is not running; start it first ($0 start)"
     java -cp "$root/kafka-broker/target/classes:$(cat "$root/kafka-broker/target/classpath.txt")" \
       dev.agentdojo.kafka.LocalKafka grant "$dir" "$(broker_port)" "${@:2}"
     ;;
   stop)
-    if ! pid="$(running_pid)"; then
+    if ! pid="$(running_pid "$pidfile" "$process")"; then
       echo "Kafka is not running (no broker started by this script)"
-      rm -f "$pidfile"
+      remove_pid "$pidfile"
       exit 0
     fi
-    kill "$pid"
-    for _ in $(seq 1 60); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-    rm -f "$pidfile"
+    stop_processes 30 TERM "$pid"
+    remove_pid "$pidfile"
     echo "Kafka stopped (pid $pid)"
     ;;
   status)
-    if pid="$(running_pid)"; then
+    if pid="$(running_pid "$pidfile" "$process")"; then
       echo "Kafka runs (pid $pid); data in $dir"
     else
       echo "Kafka is not running"
@@ -82,7 +72,6 @@ case "${1:-}" in
     fi
     ;;
   *)
-    echo "usage: $0 start|stop|status|grant" >&2
-    exit 2
+    die -s 2 "usage: $0 start|stop|status|grant"
     ;;
 esac

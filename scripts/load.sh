@@ -38,6 +38,8 @@
 # the throughput itself.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 cd "$root"
 rate="${RATE:-2000}"
 duration="${SECONDS_:-60}"
@@ -50,20 +52,27 @@ work="$root/target/load"
 rm -rf "$work" && mkdir -p "$work"
 pids=()
 names=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  KAFKA_DIR="$work/kafka" KAFKA_PORT=19092 scripts/kafka.sh stop >/dev/null || true
-  PG_DIR="$work/postgres" PG_PORT=15432 scripts/postgres.sh stop >/dev/null || true
-  ZIPKIN_DIR="$work/zipkin" ZIPKIN_PORT=19411 scripts/zipkin.sh stop >/dev/null || true
+# the broker, the database and Zipkin of this run, in its folder, on ports of its own
+kafka() { KAFKA_DIR="$work/kafka" KAFKA_PORT=19092 scripts/kafka.sh "$@"; }
+postgres() { PG_DIR="$work/postgres" PG_PORT=15432 scripts/postgres.sh "$@"; }
+zipkin() { ZIPKIN_DIR="$work/zipkin" ZIPKIN_PORT=19411 scripts/zipkin.sh "$@"; }
+quietly() { "$@" > /dev/null; }
+stop_services() { # each service ends as it does (an AOT cache is written on the way out): waited for, however long
+  local pid
+  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${pids[@]+"${pids[@]}"}; do wait "$pid" 2>/dev/null || true; done
 }
-trap cleanup INT TERM EXIT
+# whatever ends this script (Ctrl-C too) stops everything it started: the services first
+on_exit quietly zipkin stop
+on_exit quietly postgres stop
+on_exit quietly kafka stop
+on_exit stop_services
 
 if [[ "${BUILD:-1}" == 1 ]]; then
   ./mvnw -q -B package -DskipTests ${BUILD_ARGS:-} -pl kafka-broker,postgres-server,order-service,payment-service,benchmarks -am
 fi
-KAFKA_DIR="$work/kafka" KAFKA_PORT=19092 scripts/kafka.sh start
-PG_STATEMENTS="${PROFILE:-0}" PG_DIR="$work/postgres" PG_PORT=15432 scripts/postgres.sh start
+kafka start
+PG_STATEMENTS="${PROFILE:-0}" postgres start
 # The services run as scripts/demo.sh runs them (the same heap, every log line): the figure is what a user gets.
 opts=(-Xmx384m -DPG_PORT=15432 ${SERVICE_OPTS:-})
 if [[ "${PROFILE:-0}" == 1 ]]; then
@@ -72,7 +81,7 @@ if [[ "${PROFILE:-0}" == 1 ]]; then
   opts+=(-XX:StartFlightRecording=name=load,settings=profile,method-profiling=high)
 fi
 if [[ "${TRACES:-0}" == 1 ]]; then
-  ZIPKIN_DIR="$work/zipkin" ZIPKIN_PORT=19411 scripts/zipkin.sh start
+  zipkin start
   opts+=(-Dquarkus.otel.sdk.disabled=false -Dtracing.zipkin.endpoint=http://127.0.0.1:19411/api/v2/spans
          -Dquarkus.otel.traces.sampler.arg="${TRACES_SAMPLED:-1.0}")
 fi
@@ -150,8 +159,9 @@ profile_report() { # accepted-orders
   echo "PostgreSQL's time by statement:"
   java -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.StatementShares "$work/postgres" 15432 report "$1" | tee "$work/statements.md"
 }
-ready_after() { # port start (ns): prints the ms from start until /q/health/ready (on port + 1000) answers 200
-  for _ in $(seq 1 1800); do curl -sf "http://127.0.0.1:$(($1 + 1000))/q/health/ready" >/dev/null && break; sleep 0.1; done
+ready() { curl -sf -o /dev/null "http://127.0.0.1:$(($1 + 1000))/q/health/ready"; } # port: /q/health/ready on port + 1000 answers 200
+ready_after() { # port start (ns): prints the ms from start until the service on port is ready
+  WAIT_POLL=0.1 wait_until 180 "the service on :$1 to be ready" ready "$1" || true
   echo $(( ($(date +%s%N) - $2) / 1000000 ))
 }
 started_at=$(date +%s%N)
@@ -163,7 +173,7 @@ for k in $(seq 0 $((instances - 1))); do
 done
 for k in $(seq 0 $((instances - 1))); do
   for port in $((18080 + 2 * k)) $((18081 + 2 * k)); do
-    for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null && break; sleep 0.5; done
+    wait_until 60 "the service on :$port to be ready" ready "$port" || true
   done
 done
 fresh="payment-service $(ready_after 18081 "$started_at") ms, order-service $(ready_after 18080 "$started_at") ms"

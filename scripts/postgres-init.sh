@@ -6,6 +6,8 @@
 #   PG_PASSWORD_ORDERS, PG_PASSWORD_PAYMENTS   the roles' passwords
 # A password reaches psql in the statements on its standard input, never as an argument (which
 # anyone on the machine reads: ps -ef, /proc/PID/cmdline).
+# Standalone, without scripts/lib.sh: compose mounts this file alone into the postgres container,
+# whose entrypoint may source it rather than run it.
 set -euo pipefail
 for database in orders payments; do
   var="PG_PASSWORD_${database^^}"

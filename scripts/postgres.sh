@@ -10,21 +10,16 @@
 # database between runs (delete it for a clean slate).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 port="${PG_PORT:-5432}"
 dir="${PG_DIR:-$root/target/postgres}"
-pidfile="$dir/data/postmaster.pid"
-
-running_pid() {
-  [[ -f "$pidfile" ]] || return 1
-  local pid
-  pid="$(head -1 "$pidfile")"
-  # only the server of this folder: alive, a postgres process, started on this data folder
-  [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "postgres -D $dir/data" && echo "$pid"
-}
+pidfile="$dir/data/postmaster.pid" # PostgreSQL's own: the server writes and removes it
+process="postgres -D $dir/data" # only the server of this folder: alive, a postgres process, started on this data folder
 
 case "${1:-}" in
   start)
-    if pid="$(running_pid)"; then
+    if pid="$(running_pid "$pidfile" "$process")"; then
       echo "PostgreSQL already runs (pid $pid) on 127.0.0.1:$(sed -n 4p "$pidfile")"
       exit 0
     fi
@@ -39,20 +34,15 @@ case "${1:-}" in
     echo "PostgreSQL runs (pid $pid) on 127.0.0.1:$port with databases orders, payments; log: $dir/postgres.log"
     ;;
   stop)
-    if ! pid="$(running_pid)"; then
+    if ! pid="$(running_pid "$pidfile" "$process")"; then
       echo "PostgreSQL is not running (no server started by this script)"
       exit 0
     fi
-    kill -INT "$pid" # PostgreSQL's fast shutdown: open transactions roll back, committed ones stay
-    for _ in $(seq 1 60); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    stop_processes 30 INT "$pid" # PostgreSQL's fast shutdown: open transactions roll back, committed ones stay
     echo "PostgreSQL stopped (pid $pid)"
     ;;
   status)
-    if pid="$(running_pid)"; then
+    if pid="$(running_pid "$pidfile" "$process")"; then
       echo "PostgreSQL runs (pid $pid) on 127.0.0.1:$(sed -n 4p "$pidfile"); data in $dir"
     else
       echo "PostgreSQL is not running"
@@ -60,7 +50,6 @@ case "${1:-}" in
     fi
     ;;
   *)
-    echo "usage: $0 start|stop|status" >&2
-    exit 2
+    die -s 2 "usage: $0 start|stop|status"
     ;;
 esac

@@ -16,21 +16,17 @@
 # (ZIPKIN_DIR/zipkin.log) is readable by its owner alone.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 port="${ZIPKIN_PORT:-9411}"
 dir="${ZIPKIN_DIR:-$root/target/zipkin}"
 jar="$root/target/zipkin-server/zipkin-server-exec.jar"
 pidfile="$dir/zipkin.pid"
-
-running_pid() {
-  [[ -f "$pidfile" ]] || return 1
-  local pid
-  pid="$(cat "$pidfile")"
-  [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q 'zipkin-server-exec.jar' && echo "$pid"
-}
+process='zipkin-server-exec.jar' # in the command line of the server this script started
 
 case "${1:-}" in
   start)
-    if pid="$(running_pid)"; then
+    if pid="$(running_pid "$pidfile" "$process")"; then
       echo "Zipkin already runs (pid $pid): http://127.0.0.1:$(cat "$dir/zipkin.port")/zipkin/"
       exit 0
     fi
@@ -41,7 +37,7 @@ case "${1:-}" in
     fi
     mkdir -p "$dir"
     echo "Starting Zipkin on 127.0.0.1:$port..."
-    java_bin="$(command -v java)" || { echo "no java on PATH" >&2; exit 1; }
+    java_bin="$(command -v java)" || die "no java on PATH"
     settings=(PATH="$PATH")
     for name in HOME LANG LC_ALL TZ; do
       if [[ -n "${!name:-}" ]]; then settings+=("$name=${!name}"); fi
@@ -55,32 +51,30 @@ case "${1:-}" in
     (umask 077 && cd "$dir" && exec nohup env -i "${settings[@]}" "$java_bin" -Xmx384m -XX:+UseSerialGC -jar "$jar" \
       '--armeria.ports[0].ip=127.0.0.1' "--armeria.ports[0].port=$port" '--armeria.ports[0].protocols[0]=http' \
       > "$dir/zipkin.log" 2>&1 < /dev/null) &
-    echo $! > "$pidfile"
+    pid=$!
+    write_pid "$pidfile" "$pid"
     echo "$port" > "$dir/zipkin.port"
-    for _ in $(seq 1 240); do
-      curl -sf "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break
-      kill -0 "$(cat "$pidfile")" 2>/dev/null || { echo "Zipkin did not start; see $dir/zipkin.log" >&2; exit 1; }
-      sleep 0.5
-    done
-    if ! curl -sf "http://127.0.0.1:$port/health" > /dev/null; then
-      kill "$(cat "$pidfile")" 2> /dev/null || true # not left running unhealthy, where the next start would take it as running
-      echo "Zipkin did not answer within 2 minutes; see $dir/zipkin.log" >&2
-      exit 1
+    answers() { # the server answers, or the end of this script when it has ended
+      curl -sf -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null && return 0
+      kill -0 "$pid" 2>/dev/null || die "Zipkin did not start; see $dir/zipkin.log"
+      return 1
+    }
+    if ! wait_until 120 "Zipkin to answer on 127.0.0.1:$port" answers; then
+      kill "$pid" 2> /dev/null || true # not left running unhealthy, where the next start would take it as running
+      die "Zipkin did not answer within 2 minutes; see $dir/zipkin.log"
     fi
-    echo "Zipkin runs (pid $(cat "$pidfile")): http://127.0.0.1:$port/zipkin/ (spans: http://127.0.0.1:$port/api/v2/spans)"
+    echo "Zipkin runs (pid $pid): http://127.0.0.1:$port/zipkin/ (spans: http://127.0.0.1:$port/api/v2/spans)"
     ;;
   stop)
-    if ! pid="$(running_pid)"; then
+    if ! pid="$(running_pid "$pidfile" "$process")"; then
       echo "Zipkin is not running (no server started by this script)"
       exit 0
     fi
-    kill "$pid"
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -9 "$pid" 2>/dev/null || true
+    stop_processes 10 TERM "$pid"
     echo "Zipkin stopped (pid $pid)"
     ;;
   status)
-    if pid="$(running_pid)"; then
+    if pid="$(running_pid "$pidfile" "$process")"; then
       echo "Zipkin runs (pid $pid): http://127.0.0.1:$(cat "$dir/zipkin.port")/zipkin/"
     else
       echo "Zipkin is not running"
@@ -88,7 +82,6 @@ case "${1:-}" in
     fi
     ;;
   *)
-    echo "usage: $0 start|stop|status" >&2
-    exit 2
+    die -s 2 "usage: $0 start|stop|status"
     ;;
 esac
