@@ -41,7 +41,7 @@ base() {
 }
 kafka() {
   local context="$root/target/compose-images/kafka"
-  (cd "$root" && ./mvnw -q -B -pl kafka-broker package -DskipTests)
+  (cd "$root" && ./mvnw -q -B -pl kafka-broker -am package -DskipTests)
   rm -rf "$context" && mkdir -p "$context/libs"
   cp -r "$root/docker/local/kafka/." "$context/"
   { tr ':' '\n' < "$root/kafka-broker/target/classpath.txt"; echo; } | while read -r jar; do [[ -n "$jar" ]] && cp "$jar" "$context/libs/"; done

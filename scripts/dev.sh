@@ -48,7 +48,7 @@ fi
 # last install from here (their classes then reload; the extensions' need this).
 stamp="$root/target/.dev-installed"
 if [[ ! -f "$stamp" || ! -d "$HOME/.m2/repository/dev/agentdojo/service-common/1.0.0-SNAPSHOT" ]] \
-   || [[ -n "$(find pom.xml shared-bus service-common dev-stack kafka-broker postgres-server -newer "$stamp" \
+   || [[ -n "$(find pom.xml shared-bus service-common dev-stack local-credentials kafka-broker postgres-server -newer "$stamp" \
                \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -not -path '*/target/*' -print -quit)" ]]; then
   say "Installing the services' library modules (first run, or after a change to one; a minute or two)..."
   # the modules the services depend on, not the services: their packaged applications stay as they are

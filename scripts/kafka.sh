@@ -36,7 +36,7 @@ case "${1:-}" in
     fi
     if [[ ! -f "$root/kafka-broker/target/classpath.txt" || ! -d "$root/kafka-broker/target/classes" ]]; then
       echo "Resolving the Kafka broker (org.apache.kafka:kafka_2.13) from Maven Central..."
-      (cd "$root" && ./mvnw -q -B -pl kafka-broker package -DskipTests)
+      (cd "$root" && ./mvnw -q -B -pl kafka-broker -am package -DskipTests)
     fi
     mkdir -p "$dir"
     echo "Starting Kafka on 127.0.0.1:$port (data in $dir)..."

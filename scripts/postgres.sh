@@ -25,7 +25,7 @@ case "${1:-}" in
     fi
     if [[ ! -f "$root/postgres-server/target/classpath.txt" || ! -d "$root/postgres-server/target/classes" ]]; then
       echo "Resolving PostgreSQL (io.zonky.test:embedded-postgres and its binaries) from Maven Central..."
-      (cd "$root" && ./mvnw -q -B -pl postgres-server package -DskipTests)
+      (cd "$root" && ./mvnw -q -B -pl postgres-server -am package -DskipTests)
     fi
     mkdir -p "$dir"
     echo "Starting PostgreSQL on 127.0.0.1:$port (data in $dir)..."

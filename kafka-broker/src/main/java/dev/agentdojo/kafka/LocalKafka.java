@@ -1,5 +1,6 @@
 package dev.agentdojo.kafka;
 
+import dev.agentdojo.local.Credentials;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -71,7 +72,7 @@ public final class LocalKafka {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
-        this.credentials = new Credentials(dir);
+        this.credentials = new Credentials(dir, "passwords of this broker's principals (LocalKafka); keep private");
     }
 
     /**

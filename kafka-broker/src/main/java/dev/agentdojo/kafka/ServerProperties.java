@@ -1,5 +1,7 @@
 package dev.agentdojo.kafka;
 
+import dev.agentdojo.local.Credentials;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,7 +23,7 @@ final class ServerProperties {
         String adminPassword = credentials.password(admin);
         StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"")
                 .append(admin).append("\" password=\"").append(adminPassword).append('"');
-        for (String principal : credentials.principals()) {
+        for (String principal : credentials.logins()) {
             plain.append(" user_").append(principal).append("=\"").append(credentials.password(principal)).append('"');
         }
         plain.append(';');

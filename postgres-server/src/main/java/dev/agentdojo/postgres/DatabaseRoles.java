@@ -1,5 +1,7 @@
 package dev.agentdojo.postgres;
 
+import dev.agentdojo.local.Credentials;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

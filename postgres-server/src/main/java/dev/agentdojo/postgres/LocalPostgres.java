@@ -1,5 +1,6 @@
 package dev.agentdojo.postgres;
 
+import dev.agentdojo.local.Credentials;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
@@ -62,7 +63,7 @@ public final class LocalPostgres {
                 throw new IllegalArgumentException("database names are lower-case identifiers other than postgres, not '" + database + "'");
             }
         }
-        this.credentials = new Credentials(dir);
+        this.credentials = new Credentials(dir, "passwords of this server's roles (LocalPostgres); keep private");
     }
 
     /**
