@@ -1,9 +1,8 @@
 package dev.agentdojo.bus;
 
-import dev.agentdojo.bus.core.EventAccess;
-import dev.agentdojo.bus.core.Json;
-import dev.agentdojo.bus.core.TypedEvents;
+import dev.agentdojo.bus.json.Json;
 
+import java.lang.invoke.MethodHandles;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -59,12 +58,27 @@ public final class Event {
         this.millis = timestamp.toEpochMilli();
     }
 
+    /** Not for applications: makes an event emitted here; see {@link #factory}. */
+    @FunctionalInterface
+    public interface Factory {
+        Event create(long idHigh, long idLow, long millis, String name, List<Object> args, String source, Event cause);
+    }
+
+    /** The package of the bus's implementation, the only one {@link #factory} serves. */
+    private static final String IMPLEMENTATION = Event.class.getPackageName() + ".core";
+
     /**
      * Not for applications: how the bus makes the events it emits (through the private constructor
-     * below, which formats the id lazily). Only the bus's implementation holds a key.
+     * below, which formats the id lazily), without making that constructor part of the API. Served
+     * only to a class of the bus's implementation, which shows it is one with a lookup of its own:
+     * {@code Event.factory(MethodHandles.lookup())}.
+     *
+     * @throws IllegalCallerException if {@code caller} is not a full-privilege lookup in that package
      */
-    public static EventAccess.Factory factory(EventAccess.Key key) {
-        Objects.requireNonNull(key, "key");
+    public static Factory factory(MethodHandles.Lookup caller) {
+        if (!caller.hasFullPrivilegeAccess() || !caller.lookupClass().getPackageName().equals(IMPLEMENTATION)) {
+            throw new IllegalCallerException("only the bus's implementation (" + IMPLEMENTATION + ") makes events this way");
+        }
         return Event::new;
     }
 

@@ -1,7 +1,6 @@
 package dev.agentdojo.bus;
 
-import dev.agentdojo.bus.core.EventBusLookup;
-import dev.agentdojo.bus.core.TypedEvents;
+import dev.agentdojo.bus.names.EventNames;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.Message;
@@ -78,10 +77,10 @@ public interface EventBus {
     String ERROR = "error";
 
     /** The pattern that matches every event. */
-    String ALL = "*";
+    String ALL = EventNames.ALL;
 
     /** The longest accepted event name. */
-    int MAX_NAME_LENGTH = 255;
+    int MAX_NAME_LENGTH = EventNames.MAX_LENGTH;
 
     /**
      * The application's bus: the CDI singleton inside a Quarkus application (the same instance

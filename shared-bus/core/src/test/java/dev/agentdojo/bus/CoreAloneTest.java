@@ -2,6 +2,7 @@ package dev.agentdojo.bus;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,6 +44,15 @@ class CoreAloneTest {
         EventBus bus = EventBus.get();
 
         assertThat(bus).isInstanceOf(StandaloneEventBus.class).isSameAs(EventBus.get());
+    }
+
+    @Test
+    void onlyTheImplementationMakesEventsThroughTheFactory() {
+        assertThatThrownBy(() -> Event.factory(MethodHandles.lookup()))
+                .isInstanceOf(IllegalCallerException.class)
+                .hasMessageContaining("dev.agentdojo.bus.core");
+        assertThatThrownBy(() -> Event.factory(MethodHandles.publicLookup()))
+                .isInstanceOf(IllegalCallerException.class);
     }
 
     @Test

@@ -2,8 +2,8 @@ package dev.agentdojo.bus.bridge;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.agentdojo.bus.Event;
-import dev.agentdojo.bus.core.EventNames;
-import dev.agentdojo.bus.core.Json;
+import dev.agentdojo.bus.json.Json;
+import dev.agentdojo.bus.names.EventNames;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.agentdojo.bus.bridge;
 
 import dev.agentdojo.bus.Bridge;
-import dev.agentdojo.bus.core.EventNames;
+import dev.agentdojo.bus.names.EventNames;
 import org.eclipse.microprofile.config.Config;
 
 import java.util.ArrayList;

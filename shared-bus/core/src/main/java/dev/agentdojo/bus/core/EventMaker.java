@@ -2,6 +2,7 @@ package dev.agentdojo.bus.core;
 
 import dev.agentdojo.bus.Event;
 
+import java.lang.invoke.MethodHandles;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -17,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class EventMaker implements AutoCloseable {
 
-    private final EventAccess.Factory events = EventAccess.factory();
+    private final Event.Factory events = Event.factory(MethodHandles.lookup());
     private final MillisClock clock = new MillisClock();
     private final String source;
 

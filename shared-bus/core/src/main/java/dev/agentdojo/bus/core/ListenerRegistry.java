@@ -1,6 +1,7 @@
 package dev.agentdojo.bus.core;
 
 import dev.agentdojo.bus.EventBus;
+import dev.agentdojo.bus.names.EventNames;
 
 import java.util.ArrayList;
 import java.util.Arrays;

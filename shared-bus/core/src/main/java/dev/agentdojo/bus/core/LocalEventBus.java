@@ -7,6 +7,7 @@ import dev.agentdojo.bus.EventBusOptions;
 import dev.agentdojo.bus.Listener;
 import dev.agentdojo.bus.StandaloneEventBus;
 import dev.agentdojo.bus.Subscription;
+import dev.agentdojo.bus.names.EventNames;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -34,7 +35,7 @@ public final class LocalEventBus implements StandaloneEventBus {
     private final boolean ownsVertx;
     private final String source;
     private final ListenerRegistry registry = new ListenerRegistry();
-    private final EventNames.Remembered names = new EventNames.Remembered();
+    private final RememberedNames names = new RememberedNames();
     private final Dispatcher dispatcher;
     private final FailurePolicy failures;
     private final Publication publication;

@@ -1,6 +1,7 @@
 package dev.agentdojo.bus.core;
 
 import dev.agentdojo.bus.Subscription;
+import dev.agentdojo.bus.names.EventNames;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 

@@ -2,10 +2,11 @@ package dev.agentdojo.bus.deployment;
 
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
+import dev.agentdojo.bus.EventBusProvider;
 import dev.agentdojo.bus.EventName;
 import dev.agentdojo.bus.OnEvent;
-import dev.agentdojo.bus.core.EventBusLookup;
-import dev.agentdojo.bus.core.EventNames;
+import dev.agentdojo.bus.core.LocalEventBusProvider;
+import dev.agentdojo.bus.names.EventNames;
 import dev.agentdojo.bus.runtime.ArcEventBusProvider;
 import dev.agentdojo.bus.runtime.BusWiring;
 import dev.agentdojo.bus.runtime.OnEventRecorder;
@@ -224,10 +225,14 @@ class SharedBusProcessor {
                         context.newInstance(m.invoker.getClassName()), m.description)));
     }
 
-    /** {@code EventBus.get()} finds the application's CDI bus through this provider, in a native image too. */
+    /**
+     * {@code EventBus.get()} finds the application's CDI bus through the extension's provider, and
+     * {@code EventBus.create()} makes a standalone bus through the core's, in a native image too.
+     */
     @BuildStep
     ServiceProviderBuildItem lookup() {
-        return new ServiceProviderBuildItem(EventBusLookup.Provider.class.getName(), ArcEventBusProvider.class.getName());
+        return new ServiceProviderBuildItem(EventBusProvider.class.getName(),
+                ArcEventBusProvider.class.getName(), LocalEventBusProvider.class.getName());
     }
 
     private static String describe(MethodInfo method) {

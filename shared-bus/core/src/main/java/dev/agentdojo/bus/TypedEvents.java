@@ -1,7 +1,7 @@
-package dev.agentdojo.bus.core;
+package dev.agentdojo.bus;
 
-import dev.agentdojo.bus.Event;
-import dev.agentdojo.bus.EventName;
+import dev.agentdojo.bus.json.Json;
+import dev.agentdojo.bus.names.EventNames;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -12,9 +12,10 @@ import java.util.Arrays;
 
 /**
  * Typed events: records annotated with {@link EventName}, whose components are the event's args in
- * declaration order. The shape of each record type is read once, by reflection, and cached.
+ * declaration order. The shape of each record type is read once, by reflection, and cached. Behind
+ * {@link Event#as} and {@link EventBus#emit(Record)}.
  */
-public final class TypedEvents {
+final class TypedEvents {
 
     private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
         @Override
@@ -27,7 +28,7 @@ public final class TypedEvents {
     }
 
     /** The name of a typed event. @throws IllegalArgumentException if its type has no valid {@link EventName} */
-    public static String name(Record event) {
+    static String name(Record event) {
         if (event == null) {
             throw new IllegalArgumentException("a typed event must not be null");
         }
@@ -40,7 +41,7 @@ public final class TypedEvents {
     }
 
     /** The args of a typed event: its components, in declaration order. */
-    public static Object[] args(Record event) {
+    static Object[] args(Record event) {
         Shape shape = SHAPES.get(event.getClass());
         Object[] args = new Object[shape.accessors.length];
         for (int i = 0; i < args.length; i++) {
@@ -56,7 +57,7 @@ public final class TypedEvents {
     }
 
     /** {@code event}'s args as a {@code type}; see {@link Event#as}. */
-    public static <T extends Record> T read(Event event, Class<T> type) {
+    static <T extends Record> T read(Event event, Class<T> type) {
         Shape shape = SHAPES.get(type);
         if (shape.name != null && !shape.name.equals(event.name())) {
             throw new IllegalArgumentException("event '" + event.name() + "' cannot be read as " + type.getName()

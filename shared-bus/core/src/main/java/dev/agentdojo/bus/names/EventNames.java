@@ -1,38 +1,19 @@
-package dev.agentdojo.bus.core;
-
-import dev.agentdojo.bus.EventBus;
-
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+package dev.agentdojo.bus.names;
 
 /**
- * The grammar of event names and patterns (see {@link EventBus}): segments of letters, digits,
- * {@code _ - .} joined by {@code :}; in patterns a segment may be {@code *}, and {@code *} alone
- * matches everything. Checks allocate nothing on the happy path; a {@link Remembered} set spares a
- * bus checking the names it emitted before.
+ * The grammar of event names and patterns that {@code EventBus} describes: segments of letters,
+ * digits, {@code _ - .} joined by {@code :}; in patterns a segment may be {@code *}, and {@code *}
+ * alone matches everything. Checks allocate nothing on the happy path. In a package of its own,
+ * which knows nothing of the bus: the API ({@code dev.agentdojo.bus}: its constants, the names of
+ * typed events) and the implementation both read it.
  */
 public final class EventNames {
 
-    /**
-     * The first {@value #MAX} event names one bus found valid: a hash lookup (the string caches its
-     * hash) costs a tenth of the check. Thread-safe.
-     */
-    static final class Remembered {
-        static final int MAX = 4096;
-        private final Set<String> valid = ConcurrentHashMap.newKeySet();
+    /** The pattern that matches every event: {@code EventBus.ALL}. */
+    public static final String ALL = "*";
 
-        /** Returns {@code name} if it is a valid event name (no patterns); else throws. */
-        String requireEventName(String name) {
-            if (name != null && valid.contains(name)) {
-                return name;
-            }
-            check(name, false);
-            if (valid.size() < MAX) {
-                valid.add(name);
-            }
-            return name;
-        }
-    }
+    /** The longest accepted event name: {@code EventBus.MAX_NAME_LENGTH}. */
+    public static final int MAX_LENGTH = 255;
 
     private EventNames() {
     }
@@ -59,7 +40,7 @@ public final class EventNames {
      * both have the same number of segments and each pattern segment is {@code *} or equal.
      */
     public static boolean matches(String pattern, String name) {
-        if (pattern.equals(EventBus.ALL)) {
+        if (pattern.equals(ALL)) {
             return true;
         }
         int p = 0;
@@ -94,9 +75,9 @@ public final class EventNames {
         if (name.isBlank()) {
             throw new IllegalArgumentException(what + " must not be blank");
         }
-        if (name.length() > EventBus.MAX_NAME_LENGTH) {
+        if (name.length() > MAX_LENGTH) {
             throw new IllegalArgumentException(what + " is " + name.length() + " characters long; at most "
-                    + EventBus.MAX_NAME_LENGTH + " are allowed");
+                    + MAX_LENGTH + " are allowed");
         }
         int segmentStart = 0;
         boolean segmentHasStar = false;

@@ -1,4 +1,4 @@
-package dev.agentdojo.bus.core;
+package dev.agentdojo.bus.json;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +10,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 /**
  * The one Jackson mapper the bus uses to read arguments as types ({@code Event.arg(i, Class)}) and,
  * for events that cross services, to write and read them as JSON, so that both ways agree.
- * Thread-safe (an {@link ObjectMapper} is, once configured).
+ * Thread-safe (an {@link ObjectMapper} is, once configured). In a package of its own, which knows
+ * nothing of the bus: the API ({@code Event}, typed events), the implementation and the bridge read it.
  */
 public final class Json {
 
