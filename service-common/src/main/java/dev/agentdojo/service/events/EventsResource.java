@@ -2,6 +2,7 @@ package dev.agentdojo.service.events;
 
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.EventLog;
+import dev.agentdojo.service.rest.ProblemMappers;
 import dev.agentdojo.service.rest.QueryLimit;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.BadRequestException;
@@ -11,10 +12,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,6 +66,12 @@ public class EventsResource {
         TooManyStreamClientsException(int max) {
             super(max + " clients follow the event stream already (service.events.max-stream-clients); try again later");
         }
+    }
+
+    /** 503: one client more than {@code service.events.max-stream-clients} asked for the stream. */
+    @ServerExceptionMapper
+    public Response tooManyStreamClients(TooManyStreamClientsException e, UriInfo uri) {
+        return ProblemMappers.refused(e, uri, "as many clients as this instance takes follow the event stream already; try again shortly", 5);
     }
 
     @GET

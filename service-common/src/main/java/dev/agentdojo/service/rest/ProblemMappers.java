@@ -114,18 +114,16 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response tooManyStreamClients(dev.agentdojo.service.events.EventsResource.TooManyStreamClientsException e, UriInfo uri) {
-        return refused(e, uri, "as many clients as this instance takes follow the event stream already; try again shortly", 5);
-    }
-
-    @ServerExceptionMapper
     public Response databaseBusy(RejectedExecutionException e, UriInfo uri) {
         return refused(e, uri, "the service has more work waiting for its database than it takes, so nothing was done; "
                 + "try again shortly", 1);
     }
 
-    /** 503 with {@code Retry-After}: the request was refused whole, and may be sent again as it was. */
-    private static Response refused(Exception cause, UriInfo uri, String detail, int retryAfterSeconds) {
+    /**
+     * 503 with {@code Retry-After}: the request was refused whole, and may be sent again as it was.
+     * For the mappers of the resources that refuse requests of their own.
+     */
+    public static Response refused(Exception cause, UriInfo uri, String detail, int retryAfterSeconds) {
         LOG.warnf("Refused a request to %s: %s", uri.getPath(), cause.getMessage());
         return Response.fromResponse(Problem.of(503, detail, uri.getPath(), List.of()).toResponse())
                 .header("Retry-After", String.valueOf(retryAfterSeconds)).build();
