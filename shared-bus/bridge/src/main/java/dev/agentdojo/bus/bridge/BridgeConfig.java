@@ -1,6 +1,7 @@
 package dev.agentdojo.bus.bridge;
 
 import dev.agentdojo.bus.EventLog;
+import io.quarkus.runtime.annotations.ConfigDocMapKey;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -17,8 +18,9 @@ import java.util.Map;
 public interface BridgeConfig {
 
     /**
-     * Whether the bridge runs. Read at build time: when false, the bridge bean does not exist and
-     * the application needs no messaging channels.
+     * Whether the bridge exists. Read at build time: when false (the library's default), the bridge
+     * bean does not exist and its two channels are disabled, so that an application with the bus
+     * alone needs no broker and no connector; service-common sets it {@code true} for the services.
      */
     @WithDefault("false")
     boolean enabled();
@@ -35,15 +37,21 @@ public interface BridgeConfig {
      * The names (or patterns) of the events each topic may carry, by topic: what the topic's owner,
      * the one service whose login may write it, emits — e.g.
      * {@code event-bus.bridge.topic-events."agent-dojo.orders"=order:created,payment:process}.
-     * A received record with another name is dead-lettered, and the live log does not show it;
-     * so is every record of a topic not named here. The bridge's topics — the outgoing channel's
-     * and the incoming channel's — must each be named, or the application does not start (a
-     * renamed topic must not turn the check off); {@code *} declares, explicitly, a topic that may
-     * carry anything.
+     * A received record with another name is dead-lettered (whatever source it claims), and the
+     * live log does not show it; so is every record of a topic not named here. The bridge's topics
+     * — the outgoing channel's and the incoming channel's — must each be named, or the application
+     * does not start, and the error names the property to set (a renamed topic must not turn the
+     * check off); {@code *} declares, explicitly, a topic that may carry anything. service-common
+     * sets {@code agent-dojo.orders} = {@code order:created,payment:process} and
+     * {@code agent-dojo.payments} = {@code order:confirmed,payment:failed}.
      */
+    @ConfigDocMapKey("topic")
     Map<String, List<String>> topicEvents();
 
-    /** How many received event ids are remembered to drop redelivered duplicates. */
+    /**
+     * How many ids of received events handled here (their listeners completed) are remembered, to
+     * skip redelivered copies.
+     */
     @WithDefault("10000")
     int dedupeWindow();
 
@@ -83,7 +91,8 @@ public interface BridgeConfig {
 
     /**
      * How many times the in-process part of an event's trip runs on a scratch bus at start-up,
-     * before the service is ready, so that its first events find that code compiled; 0 skips it.
+     * before the service is ready, so that its first events find that code compiled (see
+     * BENCHMARKS.md); 0 skips it.
      */
     @WithDefault("20000")
     int warmUpRounds();
@@ -104,7 +113,10 @@ public interface BridgeConfig {
     @WithDefault("${quarkus.application.name}-${event-bus.host}-${quarkus.http.port:8080}")
     String instanceId();
 
-    /** How many of the latest events on the log the {@code EventLog} keeps in memory (per topic partition on start). */
+    /**
+     * How many of the latest events on the log the {@code EventLog} keeps in memory (read per topic
+     * partition on start): the latest events {@code GET /events} and the page's stream can show.
+     */
     @WithDefault("500")
     int logTailSize();
 

@@ -27,9 +27,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -131,8 +128,8 @@ public class EventBridge implements Bridge {
     EventBridge(LocalEventBus bus, BridgeConfig config,
                 @Channel(OUTGOING) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384) Emitter<String> out,
                 @Channel(INCOMING) Multi<Message<String>> in, Instance<EventOutbox> outboxes, Vertx vertx,
-                Instance<MeterRegistry> registry, EventTraces traces, Failures failures,
-                @ConfigProperty(name = "mp.messaging.outgoing." + OUTGOING + ".topic", defaultValue = OUTGOING) String topic) {
+                Instance<MeterRegistry> registry, EventTraces traces, Failures failures, OutgoingChannelConfig outgoing,
+                IncomingChannelConfig incoming) {
         this.bus = bus;
         this.out = out;
         this.in = in;
@@ -155,8 +152,8 @@ public class EventBridge implements Bridge {
         this.warmUpRounds = config.warmUpRounds();
         this.instanceId = config.instanceId();
         this.traces = traces;
-        this.topic = topic;
-        requireDeclaredTopics(config, ConfigProvider.getConfig());
+        this.topic = outgoing.topic();
+        requireDeclaredTopics(config, TopicOwners.bridgeTopics(outgoing, incoming));
         this.receiver = new BridgeReceiver(bus, config, metrics, traces, failures, () -> stopped);
     }
 
@@ -165,8 +162,8 @@ public class EventBridge implements Bridge {
      * ({@code event-bus.bridge.topic-events."<topic>"}): without one, a topic renamed in the
      * configuration would silently carry nothing, or, were it open, anything.
      */
-    static void requireDeclaredTopics(BridgeConfig config, Config settings) {
-        List<String> missing = new TopicOwners(config.topicEvents()).undeclared(TopicOwners.bridgeTopics(settings));
+    static void requireDeclaredTopics(BridgeConfig config, List<String> bridgeTopics) {
+        List<String> missing = new TopicOwners(config.topicEvents()).undeclared(bridgeTopics);
         if (!missing.isEmpty()) {
             Set<String> properties = new LinkedHashSet<>();
             missing.forEach(topic -> properties.add(TopicOwners.property(topic)));

@@ -1,6 +1,5 @@
 package dev.agentdojo.bus.bridge;
 
-import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.EventLog;
@@ -13,8 +12,6 @@ import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -55,18 +52,24 @@ public class EventLogTail implements EventLog {
     private final Set<String> shown = new HashSet<>();
     private final List<MultiEmitter<? super LoggedEvent>> followers = new CopyOnWriteArrayList<>();
     private final TopicOwners owners;
+    private final KafkaConfig kafkaConfig;
+    private final OutgoingChannelConfig outgoing;
+    private final IncomingChannelConfig incoming;
     private LogTailReader reader; // guarded by this
     private boolean stopped; // guarded by this
 
-    EventLogTail(LocalEventBus bus, BridgeConfig config, Vertx vertx) {
+    EventLogTail(LocalEventBus bus, BridgeConfig config, Vertx vertx, KafkaConfig kafkaConfig, OutgoingChannelConfig outgoing,
+                 IncomingChannelConfig incoming) {
         this.bus = bus;
         this.vertx = vertx;
         this.instance = config.instanceId();
         this.keep = config.logTailSize();
         this.keepBytes = config.logTailBytes().asLongValue();
         this.owners = new TopicOwners(config.topicEvents());
-        this.kafka = ConfigProvider.getConfig().getOptionalValue("mp.messaging.incoming." + Bridge.INCOMING + ".connector", String.class)
-                .orElse("").equals("smallrye-kafka");
+        this.kafkaConfig = kafkaConfig;
+        this.outgoing = outgoing;
+        this.incoming = incoming;
+        this.kafka = incoming.onKafka();
     }
 
     @Override
@@ -118,8 +121,7 @@ public class EventLogTail implements EventLog {
         LogTailReader r;
         synchronized (this) {
             if (reader == null && !stopped) {
-                Config config = ConfigProvider.getConfig();
-                reader = new LogTailReader(vertx, config, instance, keep, owners, this::publish);
+                reader = new LogTailReader(vertx, kafkaConfig, outgoing, incoming, instance, keep, owners, this::publish);
                 reader.start();
             }
             r = reader;

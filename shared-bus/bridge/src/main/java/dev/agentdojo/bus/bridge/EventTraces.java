@@ -16,7 +16,6 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -70,9 +69,8 @@ public class EventTraces {
      * no-op API, which makes none.
      */
     @Inject
-    EventTraces(Instance<OpenTelemetry> openTelemetry,
-                @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean sdkDisabled) {
-        this(effective(openTelemetry.isResolvable() ? openTelemetry.get() : null, sdkDisabled));
+    EventTraces(Instance<OpenTelemetry> openTelemetry, OtelSdkConfig sdk) {
+        this(effective(openTelemetry.isResolvable() ? openTelemetry.get() : null, sdk.disabled()));
     }
 
     /** What spans are made with: the application's OpenTelemetry, or the no-op API when it has none or its SDK is disabled. */

@@ -1,8 +1,7 @@
 package dev.agentdojo.bus.bridge;
 
-import org.eclipse.microprofile.config.Config;
-
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,18 +20,17 @@ public final class KafkaLogin {
     }
 
     /**
-     * The login settings under {@code kafka.} (every channel's defaults), overridden by those under
-     * {@code channelPrefix} (e.g. {@code mp.messaging.incoming.agent-dojo-in.}).
+     * The login settings under {@code kafka.} (every channel's defaults), overridden by those of the
+     * incoming channel ({@code mp.messaging.incoming.agent-dojo-in.}).
      */
-    static Map<String, String> of(Config config, String channelPrefix) {
+    static Map<String, String> of(KafkaConfig kafka, IncomingChannelConfig channel) {
         Map<String, String> login = new HashMap<>();
-        for (String prefix : new String[] {"kafka.", channelPrefix}) {
-            for (String name : config.getPropertyNames()) {
-                if (name.startsWith(prefix) && isLoginSetting(name.substring(prefix.length()))) {
-                    config.getOptionalValue(name, String.class)
-                            .ifPresent(value -> login.put(name.substring(prefix.length()), value));
+        for (Map<String, String> settings : List.of(kafka.all(), channel.all())) {
+            settings.forEach((name, value) -> {
+                if (isLoginSetting(name)) {
+                    login.put(name, value);
                 }
-            }
+            });
         }
         return login;
     }

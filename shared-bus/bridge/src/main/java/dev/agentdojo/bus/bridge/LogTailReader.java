@@ -1,7 +1,6 @@
 package dev.agentdojo.bus.bridge;
 
 import dev.agentdojo.bus.Event;
-import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.LoggedEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -15,7 +14,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -23,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -76,11 +73,12 @@ final class LogTailReader {
     /** The polls in progress (a poll, or a wait before the next try); cancelled when the reader stops. */
     private volatile Cancellable polling;
 
-    LogTailReader(Vertx vertx, Config config, String instance, int keep, TopicOwners owners, BiConsumer<List<Sized>, Boolean> sink) {
+    LogTailReader(Vertx vertx, KafkaConfig kafka, OutgoingChannelConfig outgoing, IncomingChannelConfig incoming, String instance,
+                  int keep, TopicOwners owners, BiConsumer<List<Sized>, Boolean> sink) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
-        this.properties = consumerProperties(config, instance);
-        this.topics = chainTopics(config);
+        this.properties = consumerProperties(kafka, incoming, instance);
+        this.topics = chainTopics(outgoing, incoming);
         this.keep = keep;
         this.owners = owners;
         this.sink = sink;
@@ -283,27 +281,19 @@ final class LogTailReader {
     }
 
     /** The topics of the chain as this service sees it: the one it sends to and those it receives from. */
-    static List<String> chainTopics(Config config) {
-        LinkedHashSet<String> topics = new LinkedHashSet<>();
-        config.getOptionalValue("mp.messaging.outgoing." + Bridge.OUTGOING + ".topic", String.class).ifPresent(topics::add);
-        String incoming = "mp.messaging.incoming." + Bridge.INCOMING + ".";
-        config.getOptionalValues(incoming + "topics", String.class)
-                .or(() -> config.getOptionalValue(incoming + "topic", String.class).map(List::of))
-                .ifPresent(topics::addAll);
-        return topics.isEmpty() ? List.of(Bridge.INCOMING) : List.copyOf(topics);
+    static List<String> chainTopics(OutgoingChannelConfig outgoing, IncomingChannelConfig incoming) {
+        return TopicOwners.bridgeTopics(outgoing, incoming);
     }
 
-    private static Properties consumerProperties(Config config, String instance) {
-        String prefix = "mp.messaging.incoming." + Bridge.INCOMING + ".";
+    private static Properties consumerProperties(KafkaConfig kafka, IncomingChannelConfig incoming, String instance) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getOptionalValue(prefix + "bootstrap.servers", String.class)
-                .or(() -> config.getOptionalValue("kafka.bootstrap.servers", String.class)).orElse("localhost:9092"));
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, incoming.bootstrapServers().or(kafka::bootstrapServers).orElse("localhost:9092"));
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // what the relays commit, never what a fenced one left
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "agent-dojo-log-tail-" + instance);
-        props.putAll(KafkaLogin.of(config, prefix));
+        props.putAll(KafkaLogin.of(kafka, incoming));
         return props;
     }
 

@@ -1,8 +1,6 @@
 package dev.agentdojo.bus.bridge;
 
-import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.names.EventNames;
-import org.eclipse.microprofile.config.Config;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -82,16 +80,10 @@ final class TopicOwners {
      * subscription names no topic that can be checked here; the topics it matches carry nothing
      * unless declared.
      */
-    static List<String> bridgeTopics(Config config) {
+    static List<String> bridgeTopics(OutgoingChannelConfig outgoing, IncomingChannelConfig incoming) {
         Set<String> topics = new LinkedHashSet<>();
-        String outgoing = "mp.messaging.outgoing." + Bridge.OUTGOING + ".";
-        topics.add(config.getOptionalValue(outgoing + "topic", String.class).orElse(Bridge.OUTGOING));
-        String incoming = "mp.messaging.incoming." + Bridge.INCOMING + ".";
-        if (!config.getOptionalValue(incoming + "pattern", Boolean.class).orElse(false)) {
-            topics.addAll(config.getOptionalValues(incoming + "topics", String.class)
-                    .or(() -> config.getOptionalValue(incoming + "topic", String.class).map(List::of))
-                    .orElse(List.of(Bridge.INCOMING)));
-        }
+        topics.add(outgoing.topic());
+        topics.addAll(incoming.namedTopics());
         return List.copyOf(topics);
     }
 }

@@ -1,9 +1,6 @@
 package dev.agentdojo.bus.bridge;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -44,21 +41,21 @@ class TopicOwnersTest {
 
     @Test
     void theBridgesTopicsAreTheOutgoingOneAndTheIncomingOnes_andThoseNotDeclaredAreNamed() {
-        assertThat(TopicOwners.bridgeTopics(config(Map.of(
+        assertThat(bridgeTopics(Map.of(
                 "mp.messaging.outgoing.agent-dojo-out.topic", "agent-dojo.orders",
-                "mp.messaging.incoming.agent-dojo-in.topic", "agent-dojo.payments"))))
+                "mp.messaging.incoming.agent-dojo-in.topic", "agent-dojo.payments")))
                 .containsExactly("agent-dojo.orders", "agent-dojo.payments");
-        assertThat(TopicOwners.bridgeTopics(config(Map.of(
+        assertThat(bridgeTopics(Map.of(
                 "mp.messaging.outgoing.agent-dojo-out.topic", "mine",
                 "mp.messaging.incoming.agent-dojo-in.topic", "ignored",
-                "mp.messaging.incoming.agent-dojo-in.topics", "a,mine,b"))))
+                "mp.messaging.incoming.agent-dojo-in.topics", "a,mine,b")))
                 .containsExactly("mine", "a", "b");
-        assertThat(TopicOwners.bridgeTopics(config(Map.of()))).as("Kafka's default: the channel's name")
+        assertThat(bridgeTopics(Map.of())).as("Kafka's default: the channel's name")
                 .containsExactly("agent-dojo-out", "agent-dojo-in");
-        assertThat(TopicOwners.bridgeTopics(config(Map.of(
+        assertThat(bridgeTopics(Map.of(
                 "mp.messaging.outgoing.agent-dojo-out.topic", "mine",
                 "mp.messaging.incoming.agent-dojo-in.topic", "agent-dojo\\..*",
-                "mp.messaging.incoming.agent-dojo-in.pattern", "true"))))
+                "mp.messaging.incoming.agent-dojo-in.pattern", "true")))
                 .as("a pattern names no topic to check: what it matches carries nothing unless declared").containsExactly("mine");
 
         assertThat(owners.undeclared(List.of("agent-dojo.orders", "renamed", "agent-dojo.payments", "other")))
@@ -67,7 +64,7 @@ class TopicOwnersTest {
 
     @Test
     void theBridgeDoesNotStartWithATopicWhoseEventsAreNotDeclared_andSaysWhichPropertyToSet() {
-        Config renamed = config(Map.of(
+        List<String> renamed = bridgeTopics(Map.of(
                 "mp.messaging.outgoing.agent-dojo-out.topic", "agent-dojo.orders",
                 "mp.messaging.incoming.agent-dojo-in.topic", "agent-dojo.payments-v2"));
 
@@ -81,8 +78,11 @@ class TopicOwnersTest {
                 "agent-dojo.payments-v2", List.of("order:confirmed"))), renamed); // declared: starts
     }
 
-    private static Config config(Map<String, String> values) {
-        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(values, "test", 500)).build();
+    /** The bridge's topics as the channels of {@code values} name them. */
+    private static List<String> bridgeTopics(Map<String, String> values) {
+        var config = KafkaLoginTest.config(values);
+        return TopicOwners.bridgeTopics(config.getConfigMapping(OutgoingChannelConfig.class),
+                config.getConfigMapping(IncomingChannelConfig.class));
     }
 
     /** Settings that declare {@code topicEvents}; nothing else is read. */

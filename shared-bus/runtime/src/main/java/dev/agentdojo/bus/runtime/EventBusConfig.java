@@ -10,10 +10,16 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "event-bus")
 public interface EventBusConfig {
 
-    /** How many of the latest events the history keeps; 0 turns it off. */
+    /**
+     * How many of the latest events {@code getHistory()} keeps (and {@code GET /events} shows, on the
+     * in-memory connector of tests); 0 keeps none; at most 1,000,000.
+     */
     @WithDefault("100")
     int historySize();
 
-    /** This machine's host name (given by {@link HostConfigSource}; set it to name the host otherwise). */
+    /**
+     * This machine's host name, part of the default {@code event-bus.bridge.instance-id}: given by
+     * {@link HostConfigSource} (so no default here); set it to name the host otherwise.
+     */
     String host();
 }

@@ -13,7 +13,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Makes the application's {@link EventBus}: one per application, on Quarkus's own Vert.x, named
@@ -29,10 +28,10 @@ public class EventBusProducer {
     @Produces
     @Singleton
     @Typed({EventBus.class, LocalEventBus.class})
-    LocalEventBus eventBus(Vertx vertx, EventBusConfig config, Instance<MeterRegistry> registry, BusWiring wiring,
-                           @ConfigProperty(name = "quarkus.application.name", defaultValue = "application") String application) {
+    LocalEventBus eventBus(Vertx vertx, EventBusConfig config, QuarkusApplicationConfig application, Instance<MeterRegistry> registry,
+                           BusWiring wiring) {
         BusMetrics metrics = registry.isResolvable() ? new BusMetrics(new MicrometerMeters(registry.get())) : BusMetrics.NONE;
-        LocalEventBus bus = new LocalEventBus(vertx, false, new EventBusOptions(config.historySize(), application), metrics);
+        LocalEventBus bus = new LocalEventBus(vertx, false, new EventBusOptions(config.historySize(), application.name()), metrics);
         wiring.applyTo(bus);
         return bus;
     }
