@@ -14,7 +14,10 @@ public interface OrdersConfig {
     @WithDefault("16")
     int maxChainEvents();
 
-    /** How long an {@code Idempotency-Key} of {@code POST /orders} answers with its first order (at least). */
+    /**
+     * How long an {@code Idempotency-Key} of {@code POST /orders} answers with its first order (at
+     * least; old keys are removed every 10 minutes).
+     */
     @WithDefault("24h")
     Duration idempotencyKeyTtl();
 

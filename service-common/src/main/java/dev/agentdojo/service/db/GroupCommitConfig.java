@@ -7,11 +7,14 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "service.group-commit")
 public interface GroupCommitConfig {
 
-    /** The most writes of one kind in one transaction. */
+    /** The most writes of one kind (new orders, outcomes, payments, gateway calls, outbox events) in one transaction. */
     @WithDefault("200")
     int maxBatch();
 
-    /** The most writes of one kind waiting for the database; one more is refused (503 for a new order). */
+    /**
+     * The most writes of one kind waiting for the database; one more is refused ({@code POST /orders}:
+     * 503 with {@code Retry-After}, nothing stored) or retried later.
+     */
     @WithDefault("10000")
     int maxQueued();
 

@@ -14,7 +14,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -52,13 +51,11 @@ public class EventsResource {
     private final long streamBufferBytes;
     private final AtomicInteger streamClients = new AtomicInteger();
 
-    EventsResource(EventBus bus, EventLog log,
-                   @ConfigProperty(name = "service.events.max-stream-clients", defaultValue = "500") int maxStreamClients,
-                   @ConfigProperty(name = "service.events.stream-buffer-bytes", defaultValue = "65536") long streamBufferBytes) {
+    EventsResource(EventBus bus, EventLog log, EventsConfig config) {
         this.bus = bus;
         this.log = log;
-        this.maxStreamClients = maxStreamClients;
-        this.streamBufferBytes = streamBufferBytes;
+        this.maxStreamClients = config.maxStreamClients();
+        this.streamBufferBytes = config.streamBufferBytes();
     }
 
     /** Refused: as many clients as {@code service.events.max-stream-clients} follow the stream already. */

@@ -1,6 +1,7 @@
 package dev.agentdojo.service.health;
 
 import dev.agentdojo.bus.Bridge;
+import dev.agentdojo.bus.bridge.BridgeConfig;
 import dev.agentdojo.bus.bridge.KafkaLogin;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
@@ -8,6 +9,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -15,7 +17,6 @@ import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.common.Metric;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
@@ -57,8 +58,12 @@ public class ConsumerReadiness implements AsyncHealthCheck {
     private final Duration pollWithin;
     private volatile Admin admin;
 
-    ConsumerReadiness(KafkaClientService kafka, Bridge bridge,
-                      @ConfigProperty(name = "event-bus.bridge.ready-poll-within") Duration pollWithin) {
+    @Inject
+    ConsumerReadiness(KafkaClientService kafka, Bridge bridge, BridgeConfig config) {
+        this(kafka, bridge, config.readyPollWithin());
+    }
+
+    ConsumerReadiness(KafkaClientService kafka, Bridge bridge, Duration pollWithin) {
         this.kafka = kafka;
         this.bridge = bridge;
         this.pollWithin = pollWithin;

@@ -1,7 +1,9 @@
 package dev.agentdojo.service.outbox;
 
 import dev.agentdojo.bus.Bridge;
+import dev.agentdojo.bus.bridge.BridgeConfig;
 import dev.agentdojo.bus.bridge.EventTraces;
+import dev.agentdojo.bus.bridge.OutgoingChannelConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -13,7 +15,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
@@ -76,10 +77,10 @@ public class OutboxRelay {
     private volatile RelaySession session;
     private Thread thread;
 
-    OutboxRelay(Bridge bridge, OutboxConfig config, Config settings, MeterRegistry registry, EventTraces traces,
-                @Identifier("default-kafka-broker") Instance<Map<String, Object>> kafka) {
+    OutboxRelay(Bridge bridge, OutboxConfig config, OutgoingChannelConfig channel, BridgeConfig bridgeConfig, DatasourceConfig datasource,
+                MeterRegistry registry, EventTraces traces, @Identifier("default-kafka-broker") Instance<Map<String, Object>> kafka) {
         this.config = config;
-        this.settings = new RelaySettings(settings, config, LEADER_CHECK_TIMEOUT);
+        this.settings = new RelaySettings(channel, bridgeConfig, datasource, config, LEADER_CHECK_TIMEOUT);
         if (config.lease().compareTo(config.retryWait().multipliedBy(3)) < 0) {
             throw new IllegalArgumentException("service.outbox.lease must be at least three times service.outbox.retry-wait, were "
                     + config.lease() + " and " + config.retryWait());

@@ -1,9 +1,9 @@
 package dev.agentdojo.service.outbox;
 
-import dev.agentdojo.bus.Bridge;
+import dev.agentdojo.bus.bridge.BridgeConfig;
 import dev.agentdojo.bus.bridge.EventBridge;
 import dev.agentdojo.bus.bridge.EventTraces;
-import org.eclipse.microprofile.config.Config;
+import dev.agentdojo.bus.bridge.OutgoingChannelConfig;
 
 import java.net.URI;
 import java.time.Duration;
@@ -25,17 +25,15 @@ final class RelaySettings {
     private final OutboxConfig config;
     private final Duration leaderCheckTimeout;
 
-    RelaySettings(Config settings, OutboxConfig config, Duration leaderCheckTimeout) {
-        this.topic = settings.getOptionalValue("mp.messaging.outgoing." + Bridge.OUTGOING + ".topic", String.class)
-                .orElse("agent-dojo.events");
-        this.onKafka = settings.getOptionalValue("mp.messaging.outgoing." + Bridge.OUTGOING + ".connector", String.class)
-                .map("smallrye-kafka"::equals).orElse(false);
-        this.transactionalId = config.transactionalId().orElseGet(() -> settings.getOptionalValue("quarkus.application.name", String.class)
-                .orElse("application") + "-outbox-relay");
-        this.instance = settings.getOptionalValue("event-bus.bridge.instance-id", String.class).orElse("unnamed");
-        this.jdbcUrl = settings.getValue("quarkus.datasource.jdbc.url", String.class);
-        this.user = settings.getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres");
-        this.password = settings.getOptionalValue("quarkus.datasource.password", String.class).orElse("");
+    RelaySettings(OutgoingChannelConfig channel, BridgeConfig bridge, DatasourceConfig datasource, OutboxConfig config,
+                  Duration leaderCheckTimeout) {
+        this.topic = channel.topic();
+        this.onKafka = channel.onKafka();
+        this.transactionalId = config.transactionalId();
+        this.instance = bridge.instanceId();
+        this.jdbcUrl = datasource.jdbcUrl();
+        this.user = datasource.username();
+        this.password = datasource.password().orElse("");
         this.config = config;
         this.leaderCheckTimeout = leaderCheckTimeout;
     }

@@ -4,13 +4,13 @@ import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.EventOutbox;
 import dev.agentdojo.bus.ListenerFailedException;
+import dev.agentdojo.bus.bridge.BridgeConfig;
 import dev.agentdojo.bus.bridge.EventTraces;
 import dev.agentdojo.service.db.GroupCommit;
 import dev.agentdojo.service.db.GroupCommitConfig;
 import io.agroal.api.AgroalDataSource;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -79,9 +79,8 @@ public class TransactionalOutbox implements EventOutbox {
     private final GroupCommit<Outgoing, Void> alone;
     private final EventTraces traces;
 
-    TransactionalOutbox(AgroalDataSource dataSource, GroupCommitConfig batching, EventBus bus, EventTraces traces,
-                        @ConfigProperty(name = "event-bus.bridge.instance-id") String instance) {
-        this.instance = instance;
+    TransactionalOutbox(AgroalDataSource dataSource, GroupCommitConfig batching, EventBus bus, EventTraces traces, BridgeConfig bridge) {
+        this.instance = bridge.instanceId();
         this.traces = traces;
         bus.on(EventBus.ERROR, this::failedWhileCollecting);
         this.alone = new GroupCommit<>("outbox events", dataSource, Infrastructure.getDefaultWorkerPool(),

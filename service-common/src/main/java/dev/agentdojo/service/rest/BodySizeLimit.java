@@ -8,7 +8,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.List;
 import java.util.Optional;
@@ -28,8 +27,8 @@ public class BodySizeLimit {
     private final Optional<MemorySize> limit;
     private final ObjectMapper json;
 
-    BodySizeLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> limit, ObjectMapper json) {
-        this.limit = limit;
+    BodySizeLimit(HttpLimitsConfig limits, ObjectMapper json) {
+        this.limit = limits.maxBodySize();
         this.json = json;
     }
 

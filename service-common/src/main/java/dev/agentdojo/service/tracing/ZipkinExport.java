@@ -5,10 +5,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.quarkus.arc.lookup.LookupUnlessProperty;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import zipkin2.reporter.urlconnection.URLConnectionSender;
-
-import java.util.Optional;
 
 /**
  * Spans to a Zipkin server's API when {@code tracing.zipkin.endpoint} is set (for instance
@@ -23,7 +20,7 @@ public class ZipkinExport {
     @Produces
     @Singleton
     @LookupUnlessProperty(name = "tracing.zipkin.endpoint", stringValue = "", lookupIfMissing = false)
-    SpanExporter zipkin(@ConfigProperty(name = "tracing.zipkin.endpoint") Optional<String> endpoint) {
-        return ZipkinSpanExporter.builder().setSender(URLConnectionSender.create(endpoint.orElseThrow())).build();
+    SpanExporter zipkin(ZipkinConfig config) {
+        return ZipkinSpanExporter.builder().setSender(URLConnectionSender.create(config.endpoint().orElseThrow())).build();
     }
 }
