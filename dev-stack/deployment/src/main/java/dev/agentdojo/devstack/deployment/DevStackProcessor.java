@@ -3,6 +3,7 @@ package dev.agentdojo.devstack.deployment;
 import io.quarkus.deployment.IsDevelopment;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.builditem.ApplicationInfoBuildItem;
 import io.quarkus.deployment.builditem.DevServicesResultBuildItem;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -37,25 +38,25 @@ import java.util.concurrent.TimeUnit;
  * {@code scripts/kafka.sh stop} and {@code scripts/postgres.sh stop} end them; {@code scripts/dev.sh}
  * does it on Ctrl-C.
  *
- * <p>Settings (in {@code application.properties} or as {@code -D}): {@code agentdojo.dev-stack.enabled}
- * (true), {@code agentdojo.dev-stack.dir} (the repository's {@code target}: the broker in
- * {@code kafka/}, the database in {@code postgres/}), {@code agentdojo.dev-stack.kafka-port} (9092),
- * {@code agentdojo.dev-stack.postgres-port} (5432). The service's principal is its
- * {@code quarkus.application.name}, its database {@code service.database}.
+ * <p>Settings (in {@code application.properties} or as {@code -D}): {@link DevStackConfig}. The
+ * service's principal is its {@code quarkus.application.name}, its database {@code service.database}.
+ * Those two, and the logins it looks for, are read from the configuration as it is at build time:
+ * {@code service.database} is a run-time setting of the services (no build-time root of this
+ * extension can own it), and {@code KAFKA_PASSWORD} and {@code PG_PASSWORD} are the variables the
+ * services' logins are made of, not keys of any mapping.
  */
 public class DevStackProcessor {
 
     private static final Logger LOG = Logger.getLogger(DevStackProcessor.class);
-    private static final String PREFIX = "agentdojo.dev-stack.";
     /** Resolving the broker or PostgreSQL from Maven Central on a first run takes a few minutes. */
     private static final long START_WITHIN_MINUTES = 10;
 
     @BuildStep(onlyIf = IsDevelopment.class)
-    void startLocalStack(BuildProducer<DevServicesResultBuildItem> devServices) {
-        Config config = ConfigProvider.getConfig();
-        if (!config.getOptionalValue(PREFIX + "enabled", Boolean.class).orElse(true)) {
+    void startLocalStack(DevStackConfig stack, ApplicationInfoBuildItem app, BuildProducer<DevServicesResultBuildItem> devServices) {
+        if (!stack.enabled()) {
             return;
         }
+        Config config = ConfigProvider.getConfig();
         boolean needsKafka = !configured(config, "KAFKA_PASSWORD");
         Optional<String> database = config.getOptionalValue("service.database", String.class);
         boolean needsPostgres = database.isPresent() && !configured(config, "PG_PASSWORD");
@@ -69,9 +70,8 @@ public class DevStackProcessor {
                     Path.of("").toAbsolutePath());
             return;
         }
-        Path dir = config.getOptionalValue(PREFIX + "dir", String.class).map(Path::of)
-                .orElse(root.get().resolve("target")).toAbsolutePath();
-        String application = config.getValue("quarkus.application.name", String.class);
+        Path dir = stack.dir().map(Path::of).orElse(root.get().resolve("target")).toAbsolutePath();
+        String application = app.getName();
         try {
             Files.createDirectories(dir);
             // two services started at once must not both start a broker: one at a time here
@@ -80,7 +80,7 @@ public class DevStackProcessor {
                 if (needsKafka) {
                     Path kafkaDir = dir.resolve("kafka");
                     run(root.get(), "kafka.sh", Map.of("KAFKA_DIR", kafkaDir.toString(),
-                            "KAFKA_PORT", config.getOptionalValue(PREFIX + "kafka-port", String.class).orElse("9092")));
+                            "KAFKA_PORT", String.valueOf(stack.kafkaPort())));
                     Map<String, String> login = readEnv(kafkaDir.resolve(application + ".env"));
                     devServices.produce(DevServicesResultBuildItem.discovered()
                             .name("agent-dojo-kafka")
@@ -92,7 +92,7 @@ public class DevStackProcessor {
                 if (needsPostgres) {
                     Path pgDir = dir.resolve("postgres");
                     run(root.get(), "postgres.sh", Map.of("PG_DIR", pgDir.toString(),
-                            "PG_PORT", config.getOptionalValue(PREFIX + "postgres-port", String.class).orElse("5432")));
+                            "PG_PORT", String.valueOf(stack.postgresPort())));
                     Map<String, String> login = readEnv(pgDir.resolve(database.get() + ".env"));
                     devServices.produce(DevServicesResultBuildItem.discovered()
                             .name("agent-dojo-postgres")
