@@ -70,7 +70,7 @@ public class EventTraces {
      */
     @Inject
     EventTraces(Instance<OpenTelemetry> openTelemetry, OtelSdkConfig sdk) {
-        this(effective(openTelemetry.isResolvable() ? openTelemetry.get() : null, sdk.disabled()));
+        this(effective(openTelemetry.isResolvable() ? openTelemetry.get() : null, sdk.disabled().orElse(false)));
     }
 
     /** What spans are made with: the application's OpenTelemetry, or the no-op API when it has none or its SDK is disabled. */

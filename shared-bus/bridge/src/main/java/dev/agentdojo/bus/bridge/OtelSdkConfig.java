@@ -1,7 +1,8 @@
 package dev.agentdojo.bus.bridge;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
+
+import java.util.Optional;
 
 /**
  * Quarkus's {@code quarkus.otel.sdk.*}, as far as the bridge reads it (see {@link EventTraces}):
@@ -12,8 +13,9 @@ public interface OtelSdkConfig {
 
     /**
      * Whether the OpenTelemetry SDK is off: then the bridge makes no span and writes no
-     * {@code traceparent} (a received one is passed on to the events it causes).
+     * {@code traceparent} (a received one is passed on to the events it causes). Unset, it is on,
+     * as in Quarkus. (No default here: a default would be a value of the key, which Quarkus warns
+     * about in an application without its OpenTelemetry extension.)
      */
-    @WithDefault("false")
-    boolean disabled();
+    Optional<Boolean> disabled();
 }
