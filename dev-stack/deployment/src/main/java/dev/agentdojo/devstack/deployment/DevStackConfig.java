@@ -8,8 +8,8 @@ import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
 /**
- * The {@code agentdojo.dev-stack.*} settings of the dev stack ({@link DevStackProcessor}): read at
- * build time, and acted on in dev mode only.
+ * The {@code agentdojo.dev-stack.*} settings of the dev stack ({@link DevStackProcessor}), acted on
+ * in dev mode only (docs/dev-mode.md).
  */
 @ConfigMapping(prefix = "agentdojo.dev-stack")
 @ConfigRoot(phase = ConfigPhase.BUILD_TIME)
