@@ -45,7 +45,9 @@ class DatabaseFailuresTest {
     void whatTheBridgeKnowsItselfPasses_withoutAnyLayer() {
         Failures alone = new Failures(List.of());
         assertThat(alone.kindOf(new CompletionException(new IOException("broken pipe")))).isEqualTo(FailureKind.PASSES);
-        assertThat(alone.kindOf(new SQLException("connection lost", "08006"))).as("SQL is the database layer's to tell")
+        assertThat(alone.kindOf(new java.sql.SQLTransientConnectionException("pool timeout"))).as("JDBC's own type says so")
+                .isEqualTo(FailureKind.PASSES);
+        assertThat(alone.kindOf(new SQLException("connection lost", "08006"))).as("a SQLSTATE is the database layer's to read")
                 .isEqualTo(FailureKind.PERMANENT);
     }
 }

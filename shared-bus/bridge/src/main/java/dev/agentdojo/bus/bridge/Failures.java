@@ -7,6 +7,8 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -16,7 +18,8 @@ import java.util.concurrent.TimeoutException;
  * e.g. the database layer's), never by a message's text. The whole chain of causes is looked at:
  * an unknown outcome anywhere in it makes the failure's outcome unknown; else a link that passes
  * makes it pass. What the bridge itself knows passes: an I/O error, a timeout, work refused because
- * a queue is full, an event the broker or outbox did not take. Anything no one knows is permanent.
+ * a queue is full, an event the broker or outbox did not take, and what JDBC's own types call
+ * transient or recoverable. Anything no one knows is permanent.
  */
 @ApplicationScoped
 public class Failures {
@@ -60,6 +63,7 @@ public class Failures {
             }
         }
         return link instanceof IOException || link instanceof TimeoutException || link instanceof RejectedExecutionException
-                || link instanceof EventNotSentException ? FailureKind.PASSES : null;
+                || link instanceof EventNotSentException || link instanceof SQLTransientException
+                || link instanceof SQLRecoverableException ? FailureKind.PASSES : null;
     }
 }

@@ -60,13 +60,10 @@ class BridgeReceiverTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    /** The database layer as the services have it: a failure to reach it passes (the bridge knows nothing of SQL itself). */
-    private static final FailureClassifier DATABASE = failure -> failure instanceof java.sql.SQLTransientException ? FailureKind.PASSES : null;
-
     private BridgeReceiver receiver(Duration stalledAfter) {
         bus.on(EventBus.ALL, seen::add);
         return new BridgeReceiver(bus, new Settings(stalledAfter), new BridgeMetrics(registry), new EventTraces(OpenTelemetry.noop()),
-                new Failures(List.of(DATABASE)), () -> false);
+                new Failures(List.of()), () -> false);
     }
 
     @Test
