@@ -3,7 +3,7 @@ package dev.agentdojo.orders;
 import dev.agentdojo.postgres.PostgresTestResource;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.Bridge;
-import dev.agentdojo.service.outbox.TransactionalOutbox;
+import dev.agentdojo.outbox.TransactionalOutbox;
 import dev.agentdojo.orders.repository.IdempotencyKeyRepository;
 import dev.agentdojo.orders.repository.OrderRepository;
 import io.agroal.api.AgroalDataSource;

@@ -7,7 +7,7 @@ import dev.agentdojo.orders.repository.OrderRepository;
 import dev.agentdojo.orders.service.Order;
 import dev.agentdojo.orders.service.Orders;
 import dev.agentdojo.orders.config.OrdersConfig;
-import dev.agentdojo.service.db.OutcomeUnknownException;
+import dev.agentdojo.outbox.commit.OutcomeUnknownException;
 import dev.agentdojo.service.rest.Problem;
 import dev.agentdojo.service.rest.ProblemMappers;
 import dev.agentdojo.service.rest.QueryLimit;

@@ -11,7 +11,7 @@ import dev.agentdojo.service.chain.InvalidEventException;
 import dev.agentdojo.service.chain.OrderConfirmed;
 import dev.agentdojo.service.chain.OrderCreated;
 import dev.agentdojo.service.chain.PaymentFailed;
-import dev.agentdojo.service.outbox.TransactionalOutbox;
+import dev.agentdojo.outbox.TransactionalOutbox;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;

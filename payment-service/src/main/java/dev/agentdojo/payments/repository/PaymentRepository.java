@@ -1,8 +1,8 @@
 package dev.agentdojo.payments.repository;
 
-import dev.agentdojo.service.db.GroupCommit;
-import dev.agentdojo.service.db.GroupCommitConfig;
-import dev.agentdojo.service.outbox.TransactionalOutbox;
+import dev.agentdojo.outbox.commit.GroupCommit;
+import dev.agentdojo.outbox.commit.GroupCommitConfig;
+import dev.agentdojo.outbox.TransactionalOutbox;
 import io.agroal.api.AgroalDataSource;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import dev.agentdojo.payments.service.Payment;

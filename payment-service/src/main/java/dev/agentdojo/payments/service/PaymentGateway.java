@@ -1,8 +1,8 @@
 package dev.agentdojo.payments.service;
 
 import dev.agentdojo.payments.config.PaymentConfig;
-import dev.agentdojo.service.db.GroupCommit;
-import dev.agentdojo.service.db.GroupCommitConfig;
+import dev.agentdojo.outbox.commit.GroupCommit;
+import dev.agentdojo.outbox.commit.GroupCommitConfig;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;

@@ -4,7 +4,7 @@ import dev.agentdojo.bus.Event;
 import dev.agentdojo.payments.repository.PaymentRepository;
 import dev.agentdojo.payments.repository.StalledPayment;
 import dev.agentdojo.service.chain.PaymentRequested;
-import dev.agentdojo.service.outbox.TransactionalOutbox;
+import dev.agentdojo.outbox.TransactionalOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;

@@ -8,7 +8,7 @@ import dev.agentdojo.bus.StandaloneEventBus;
 import dev.agentdojo.service.chain.ChainEvents;
 import dev.agentdojo.service.chain.InvalidEventException;
 import dev.agentdojo.service.chain.PaymentRequested;
-import dev.agentdojo.service.outbox.TransactionalOutbox;
+import dev.agentdojo.outbox.TransactionalOutbox;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Validation;

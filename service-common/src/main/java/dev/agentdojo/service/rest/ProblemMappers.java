@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.agentdojo.bus.EventNotSentException;
 import dev.agentdojo.bus.bridge.Failures;
 import dev.agentdojo.bus.ListenerFailedException;
-import dev.agentdojo.service.db.OutcomeUnknownException;
+import dev.agentdojo.outbox.commit.OutcomeUnknownException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;

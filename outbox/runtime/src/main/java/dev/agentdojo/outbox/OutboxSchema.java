@@ -1,0 +1,131 @@
+package dev.agentdojo.outbox;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.ResourceProvider;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.resource.LoadableResource;
+import org.jboss.logging.Logger;
+
+import javax.sql.DataSource;
+import java.io.FileNotFoundException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The outbox's schema, defined here and nowhere else: the table {@code outbox}, the publication
+ * {@code agentdojo_outbox} and the replication slot {@code agentdojo_outbox_<database>}
+ * ({@code db/outbox/*.sql} in this jar). Applied at start-up, after the service's own migrations and
+ * before the relay or any request can use it, by a Flyway of its own with its own history table
+ * ({@value #HISTORY}), so that its versions never mix with the service's.
+ *
+ * <p>The migrations are written to run on any database: a new one, and one whose outbox an earlier
+ * version of the services created with migrations of their own — they find it there and leave it as
+ * it is, rows, publication and slot included.
+ */
+@ApplicationScoped
+public class OutboxSchema {
+
+    private static final Logger LOG = Logger.getLogger(OutboxSchema.class);
+    /** The table in which Flyway keeps which of the outbox's migrations ran. */
+    public static final String HISTORY = "outbox_schema_history";
+    private static final String LOCATION = "db/outbox/";
+    /** The migrations, in order; listed rather than scanned for, so that they are found in any packaging. */
+    private static final List<String> MIGRATIONS = List.of("V1__outbox.sql", "V2__outbox_slot.sql");
+
+    private final AgroalDataSource dataSource;
+
+    OutboxSchema(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    void apply(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent started) {
+        MigrateResult result = migrate(dataSource);
+        if (result.migrationsExecuted > 0) {
+            LOG.infof("Outbox schema now at version %s (%d migration(s) applied)", result.targetSchemaVersion,
+                    result.migrationsExecuted);
+        }
+    }
+
+    /**
+     * Brings {@code database}'s outbox up to date. The service's own tables are there already, so the
+     * first run starts its history at version 0 (Flyway's baseline) and applies every migration.
+     */
+    public static MigrateResult migrate(DataSource database) {
+        return Flyway.configure(OutboxSchema.class.getClassLoader())
+                .dataSource(database)
+                .table(HISTORY)
+                .resourceProvider(new Migrations())
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .baselineDescription("the service tables before the outbox migrations") // no quote: Flyway writes it into its SQL as it is
+                .load()
+                .migrate();
+    }
+
+    /** This jar's migrations, read from the class path by name. */
+    private static final class Migrations implements ResourceProvider {
+
+        @Override
+        public LoadableResource getResource(String name) {
+            return MIGRATIONS.contains(name) ? new Migration(name) : null;
+        }
+
+        @Override
+        public Collection<LoadableResource> getResources(String prefix, String... suffixes) {
+            return MIGRATIONS.stream()
+                    .filter(name -> name.startsWith(prefix) && Arrays.stream(suffixes).anyMatch(name::endsWith))
+                    .<LoadableResource>map(Migration::new)
+                    .toList();
+        }
+    }
+
+    private static final class Migration extends LoadableResource {
+
+        private final String name;
+
+        Migration(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Reader read() {
+            InputStream in = OutboxSchema.class.getClassLoader().getResourceAsStream(LOCATION + name);
+            if (in == null) {
+                throw new UncheckedIOException(new FileNotFoundException("no " + LOCATION + name + " on the class path"));
+            }
+            return new InputStreamReader(in, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String getAbsolutePath() {
+            return LOCATION + name;
+        }
+
+        @Override
+        public String getAbsolutePathOnDisk() {
+            return LOCATION + name;
+        }
+
+        @Override
+        public String getFilename() {
+            return name;
+        }
+
+        @Override
+        public String getRelativePath() {
+            return name;
+        }
+    }
+}

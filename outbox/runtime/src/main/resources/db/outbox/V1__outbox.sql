@@ -1,0 +1,30 @@
+-- The transactional outbox: every event a service sends to other services is inserted here in the
+-- transaction of the state change that caused it, and deleted again in that same transaction. The
+-- relay (Debezium, embedded in the service, or Kafka Connect) reads the inserts from the write-ahead
+-- log through the publication below, so the table itself stays empty. The columns are those of
+-- Debezium's outbox event router; source and instance become record headers, and traceparent (the
+-- W3C trace context of the span the event was emitted in; null when tracing is off) the header of
+-- that name.
+--
+-- Written to run on any database a service has used: one that has none of it yet, and one where an
+-- earlier version's own migrations (the services' V3, V4 and V5/V6) created it, which this carries
+-- over as it is, rows and all.
+create table if not exists outbox (
+    id            varchar(64)  primary key, -- the event's id
+    aggregatetype varchar(64)  not null,    -- 'chain'
+    aggregateid   varchar(64)  not null,    -- the chain's (correlation) id: the record's key
+    type          varchar(255) not null,    -- the event's name
+    payload       text         not null,    -- the event's JSON envelope: the record's value
+    source        varchar(255) not null,    -- the service that emitted it
+    instance      varchar(255) not null     -- the instance that emitted it
+);
+
+alter table outbox add column if not exists traceparent varchar(64);
+
+do $$
+begin
+    if not exists (select 1 from pg_publication where pubname = 'agentdojo_outbox') then
+        create publication agentdojo_outbox for table outbox with (publish = 'insert');
+    end if;
+end
+$$;
