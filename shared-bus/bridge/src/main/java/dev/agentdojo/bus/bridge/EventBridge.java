@@ -4,20 +4,14 @@ import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventNotSentException;
 import dev.agentdojo.bus.EventOutbox;
-import dev.agentdojo.bus.OnEvent;
 import dev.agentdojo.bus.core.LocalEventBus;
-import dev.agentdojo.bus.names.EventNames;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -26,21 +20,16 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -50,7 +39,7 @@ import java.util.concurrent.ExecutionException;
  * {@code agent-dojo.events}), the in-memory connector in tests. Exists when
  * {@code event-bus.bridge.enabled=true} at build time.
  *
- * <h2>Out</h2>
+ * <h2>Out ({@link BridgeSender})</h2>
  * Every event emitted here whose name {@code event-bus.bridge.include} matches and
  * {@code event-bus.bridge.exclude} does not (default: all but {@code error}) crosses as a JSON
  * {@link Envelope}, keyed by its correlation id (so one chain's events stay in order on one
@@ -104,21 +93,12 @@ public class EventBridge implements Bridge {
     public static final String EVENT_ID_HEADER = "agent-dojo-event-id";
 
     private final LocalEventBus bus;
-    private final Emitter<String> out;
     private final Multi<Message<String>> in;
-    private final List<String> include;
-    private final List<String> exclude;
     private final int concurrency;
-    private final int maxRecordSize;
-    private final EventOutbox outbox;
     private final Vertx vertx;
-    private final BridgeMetrics metrics;
     private final int warmUpRounds;
-    private final String instanceId;
+    private final BridgeSender sender;
     private final BridgeReceiver receiver;
-    private final EventTraces traces;
-    /** The topic this service sends to (its own). */
-    private final String topic;
     private volatile Cancellable consuming;
     private volatile boolean ready;
     private volatile boolean stopped;
@@ -131,28 +111,17 @@ public class EventBridge implements Bridge {
                 Instance<MeterRegistry> registry, EventTraces traces, Failures failures, OutgoingChannelConfig outgoing,
                 IncomingChannelConfig incoming) {
         this.bus = bus;
-        this.out = out;
         this.in = in;
-        this.include = List.copyOf(config.include());
-        this.exclude = List.copyOf(config.exclude());
-        include.forEach(EventNames::requireNameOrPattern);
-        exclude.forEach(EventNames::requireNameOrPattern);
+        BridgeMetrics metrics = new BridgeMetrics(registry.isResolvable() ? registry.get() : null);
+        this.sender = new BridgeSender(config, out, outboxes.isResolvable() ? outboxes.get() : null, metrics, traces,
+                outgoing.topic());
         if (config.concurrency() < 1) {
             throw new IllegalArgumentException("event-bus.bridge.concurrency must be at least 1, was "
                     + config.concurrency());
         }
         this.concurrency = config.concurrency();
-        this.maxRecordSize = config.maxRecordSize();
-        if (maxRecordSize < 1024) {
-            throw new IllegalArgumentException("event-bus.bridge.max-record-size must be at least 1024 bytes, was " + maxRecordSize);
-        }
-        this.outbox = outboxes.isResolvable() ? outboxes.get() : null;
         this.vertx = vertx;
-        this.metrics = new BridgeMetrics(registry.isResolvable() ? registry.get() : null);
         this.warmUpRounds = config.warmUpRounds();
-        this.instanceId = config.instanceId();
-        this.traces = traces;
-        this.topic = outgoing.topic();
         requireDeclaredTopics(config, TopicOwners.bridgeTopics(outgoing, incoming));
         this.receiver = new BridgeReceiver(bus, config, metrics, traces, failures, () -> stopped);
     }
@@ -176,15 +145,14 @@ public class EventBridge implements Bridge {
 
     void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent started) {
         BridgeWarmUp.run(vertx, warmUpRounds);
-        bus.bridgePort().addOutboundHook(this::send);
+        bus.bridgePort().addOutboundHook(sender::send);
         consuming = in.onItem().transformToUni(receiver::receive).merge(concurrency)
                 .subscribe().with(
                         ignored -> { },
                         failure -> ended(failure),
                         () -> ended(null));
         ready = true;
-        LOG.infof("Bridge of '%s' started: sends %s except %s %s, receives every other service's events",
-                bus.source(), include, exclude, outbox == null ? "at emit" : "through its transactional outbox");
+        LOG.infof("Bridge of '%s' started: %s, receives every other service's events", bus.source(), sender);
     }
 
     @Override
@@ -226,48 +194,12 @@ public class EventBridge implements Bridge {
 
     /** Whether events named {@code name} cross to other services. Called on every emit: no allocation. */
     public boolean crosses(String name) {
-        return matchesAny(include, name) && !matchesAny(exclude, name);
-    }
-
-    private static boolean matchesAny(List<String> patterns, String name) {
-        for (int i = 0; i < patterns.size(); i++) {
-            if (EventNames.matches(patterns.get(i), name)) {
-                return true;
-            }
-        }
-        return false;
+        return sender.crosses(name);
     }
 
     /** The headers a record of {@code event} carries, whether sent at emit or relayed from an outbox. */
     public Map<String, String> headers(Event event) {
-        Map<String, String> headers = new HashMap<>(6);
-        headers.put(EVENT_ID_HEADER, event.id());
-        headers.put(INSTANCE_HEADER, instanceId);
-        headers.put(SOURCE_HEADER, event.source());
-        String traceparent = traces.traceparent(event);
-        if (traceparent != null) {
-            headers.put(EventTraces.TRACEPARENT, traceparent);
-        }
-        return headers;
-    }
-
-    private CompletionStage<?> send(Event event) {
-        if (!crosses(event.name())) {
-            return null;
-        }
-        String json = Envelope.encode(event); // before anything else: args that cannot be JSON fail here
-        if (json.length() > maxRecordSize / 3) { // a UTF-8 char takes at most 3 bytes: count only what may be too large
-            int bytes = json.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > maxRecordSize) {
-                throw new IllegalArgumentException("event '" + event.name() + "' must cross to other services, but it is "
-                        + bytes + " bytes as JSON, more than event-bus.bridge.max-record-size (" + maxRecordSize + ")");
-            }
-        }
-        if (outbox != null) {
-            return outbox.add(event, json);
-        }
-        return publish(event.correlationId(), json, headers(event))
-                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(new EventNotSentException(event, unwrap(failure))));
+        return sender.headers(event);
     }
 
     static Throwable unwrap(Throwable failure) {
@@ -280,37 +212,6 @@ public class EventBridge implements Bridge {
 
     @Override
     public CompletionStage<Void> publish(String key, String envelope, Map<String, String> headers) {
-        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
-        if (headers.containsKey(EventTraces.TRACEPARENT)) { // the send continues the event's trace; the record names the send
-            headers = new HashMap<>(headers);
-            Span sending = traces.startPublish(topic, headers);
-            acknowledged.whenComplete((ok, failure) -> {
-                if (failure != null) {
-                    sending.setStatus(StatusCode.ERROR, failure.toString());
-                }
-                sending.end();
-            });
-        }
-        RecordHeaders kafkaHeaders = new RecordHeaders();
-        headers.forEach((name, value) -> kafkaHeaders.add(name, value.getBytes(StandardCharsets.UTF_8)));
-        Message<String> message = Message.of(envelope, Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withKey(key)
-                        .withHeaders(kafkaHeaders)
-                        .build()))
-                .withAck(() -> {
-                    acknowledged.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(failure -> {
-                    acknowledged.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                });
-        try {
-            out.send(message);
-            metrics.count("published");
-        } catch (RuntimeException e) {
-            acknowledged.completeExceptionally(e);
-        }
-        return acknowledged;
+        return sender.publish(key, envelope, headers);
     }
 }
