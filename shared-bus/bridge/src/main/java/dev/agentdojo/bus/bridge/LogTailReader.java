@@ -1,38 +1,26 @@
 package dev.agentdojo.bus.bridge;
 
-import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.LoggedEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Reads the chain's topics for the {@link EventLogTail} with a Kafka consumer of no group, logged
- * in as the service: every partition, from its latest {@code keep} records. Vert.x owns it: each
- * poll runs on a worker of Quarkus's Vert.x ({@code executeBlocking}, ordered), one after the other,
- * so the reader has no thread of its own.
+ * Reads the chain's topics for the {@link EventLogTail} with a {@link LogTailConsumer}: every
+ * partition, from its latest {@code keep} records. Vert.x owns it: each poll runs on a worker of
+ * Quarkus's Vert.x ({@code executeBlocking}, ordered), one after the other, so the reader has no
+ * thread of its own.
  *
  * <p>What was on the topics when it started is history: read whole, sorted by time and handed on
  * before {@link #awaitFirstRead} returns, marked as such. When the broker is away (at the start or
@@ -43,7 +31,6 @@ import java.util.function.BiConsumer;
 final class LogTailReader {
 
     private static final Logger LOG = Logger.getLogger(EventLogTail.class);
-    private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration RETRY_FIRST_WAIT = Duration.ofMillis(250);
     private static final Duration RETRY_MAX_WAIT = Duration.ofSeconds(5);
 
@@ -51,23 +38,14 @@ final class LogTailReader {
     record Sized(LoggedEvent logged, int bytes) {
     }
 
-    private final Vertx vertx;
     private final Context context;
-    private final Properties properties;
-    private final List<String> topics;
-    private final int keep;
-    private final TopicOwners owners;
+    private final LogTailConsumer consumer;
     /** Takes each batch read, in time order, and whether it is history (read before the first reader was answered). */
     private final BiConsumer<List<Sized>, Boolean> sink;
     private final CountDownLatch firstRead = new CountDownLatch(1);
     private final CountDownLatch ended = new CountDownLatch(1);
-    /** Where each partition was read up to: resumed from after a reconnect. Touched by one poll at a time. */
-    private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
-    private KafkaConsumer<String, String> consumer; // one poll at a time touches it
-    private Map<TopicPartition, Long> historyEnds = Map.of();
     private List<Sized> catchingUp = new ArrayList<>();
     private String lastProblem;
-    private volatile KafkaConsumer<String, String> current;
     private volatile boolean following;
     private volatile boolean stopped;
     /** The polls in progress (a poll, or a wait before the next try); cancelled when the reader stops. */
@@ -75,12 +53,8 @@ final class LogTailReader {
 
     LogTailReader(Vertx vertx, KafkaConfig kafka, OutgoingChannelConfig outgoing, IncomingChannelConfig incoming, String instance,
                   int keep, TopicOwners owners, BiConsumer<List<Sized>, Boolean> sink) {
-        this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
-        this.properties = consumerProperties(kafka, incoming, instance);
-        this.topics = chainTopics(outgoing, incoming);
-        this.keep = keep;
-        this.owners = owners;
+        this.consumer = new LogTailConsumer(kafka, incoming, instance, chainTopics(outgoing, incoming), keep, owners);
         this.sink = sink;
     }
 
@@ -104,10 +78,7 @@ final class LogTailReader {
     /** Stops: wakes the poll in flight, ends the polls, and waits a little for the consumer to be closed. */
     void stop() {
         stopped = true;
-        KafkaConsumer<String, String> c = current;
-        if (c != null) {
-            c.wakeup();
-        }
+        consumer.wakeup();
         Cancellable running = polling;
         if (running != null) {
             running.cancel(); // a wait before the next try ends here
@@ -162,32 +133,15 @@ final class LogTailReader {
             return false;
         }
         try {
-            if (consumer == null) {
-                consumer = new KafkaConsumer<>(properties);
-                current = consumer;
-                historyEnds = assign();
-            } else if (consumer.assignment().isEmpty()) {
-                historyEnds = assign();
-            }
-            if (consumer.assignment().isEmpty()) {
+            if (!consumer.assigned()) {
+                if (consumer.caughtUp()) {
+                    firstRead.countDown(); // no topic yet, nothing to read: what comes later is live
+                }
                 following = false;
                 return false;
             }
-            List<Sized> batch = new ArrayList<>();
-            for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                try {
-                    Event event = Envelope.decode(record.value());
-                    if (owners.allows(record.topic(), event.name())) { // else dead-lettered by the bridge: not an event to show
-                        batch.add(new Sized(new LoggedEvent(event, instanceOf(record)), record.serializedValueSize()));
-                    }
-                } catch (IllegalArgumentException notAnEvent) {
-                    // dead-lettered by the bridge, which logs it; not an event to show
-                }
-            }
+            List<Sized> batch = consumer.poll();
             following = true;
-            for (TopicPartition p : consumer.assignment()) {
-                resumeAt.put(p, consumer.position(p));
-            }
             handOn(batch);
             return true;
         } catch (WakeupException stopping) {
@@ -212,7 +166,7 @@ final class LogTailReader {
             return;
         }
         catchingUp.addAll(batch);
-        if (readUpTo(historyEnds)) {
+        if (consumer.caughtUp()) {
             catchingUp.sort(byTime);
             sink.accept(catchingUp, true);
             catchingUp = new ArrayList<>();
@@ -220,58 +174,8 @@ final class LogTailReader {
         }
     }
 
-    /**
-     * Assigns every partition of the topics, each from where it was read up to, else from its latest
-     * {@code keep} records; none while no topic exists or the broker is away. Answers where each
-     * partition ended when assigned.
-     */
-    private Map<TopicPartition, Long> assign() {
-        List<TopicPartition> assigned = new ArrayList<>();
-        for (String topic : topics) {
-            List<PartitionInfo> partitions;
-            try {
-                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-            } catch (org.apache.kafka.common.errors.TimeoutException brokerAway) {
-                return Map.of();
-            }
-            if (partitions != null) {
-                partitions.forEach(p -> assigned.add(new TopicPartition(topic, p.partition())));
-            }
-        }
-        if (assigned.isEmpty()) {
-            firstRead.countDown(); // nothing to read yet: what comes later is live
-            return Map.of();
-        }
-        consumer.assign(assigned);
-        Map<TopicPartition, Long> begin = consumer.beginningOffsets(assigned);
-        Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
-        for (TopicPartition p : assigned) {
-            Long resume = resumeAt.get(p);
-            consumer.seek(p, resume != null ? Math.max(begin.get(p), resume) : Math.max(begin.get(p), end.get(p) - keep));
-        }
-        return end;
-    }
-
-    private boolean readUpTo(Map<TopicPartition, Long> ends) {
-        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-            if (consumer.position(end.getKey()) < end.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private Void close(boolean last) {
-        KafkaConsumer<String, String> c = consumer;
-        consumer = null;
-        current = null;
-        if (c != null) {
-            try {
-                c.close(Duration.ofSeconds(2));
-            } catch (RuntimeException e) {
-                LOG.debugf("The tail's consumer did not close cleanly: %s", e);
-            }
-        }
+        consumer.close();
         if (last) {
             following = false;
             firstRead.countDown();
@@ -283,22 +187,5 @@ final class LogTailReader {
     /** The topics of the chain as this service sees it: the one it sends to and those it receives from. */
     static List<String> chainTopics(OutgoingChannelConfig outgoing, IncomingChannelConfig incoming) {
         return TopicOwners.bridgeTopics(outgoing, incoming);
-    }
-
-    private static Properties consumerProperties(KafkaConfig kafka, IncomingChannelConfig incoming, String instance) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, incoming.bootstrapServers().or(kafka::bootstrapServers).orElse("localhost:9092"));
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // what the relays commit, never what a fenced one left
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "agent-dojo-log-tail-" + instance);
-        props.putAll(KafkaLogin.of(kafka, incoming));
-        return props;
-    }
-
-    private static String instanceOf(ConsumerRecord<String, String> record) {
-        Header header = record.headers().lastHeader(EventBridge.INSTANCE_HEADER);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }
