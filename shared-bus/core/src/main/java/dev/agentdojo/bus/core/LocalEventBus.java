@@ -17,13 +17,13 @@ import org.jboss.logging.Logger;
 
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The in-process {@link EventBus}: who listens ({@link ListenerRegistry}), how they are called
- * ({@link Dispatcher}), what becomes of failures ({@link FailurePolicy}) and where else an event
- * goes ({@link Publication}: the bridge, the history, Vert.x). One per service; the CDI producer
+ * ({@link Dispatcher}), what becomes of failures ({@link FailurePolicy}), where else an event
+ * goes ({@link Publication}: the bridge, the history, Vert.x), and the way of an emit through them
+ * ({@link Emission}). One per service; the CDI producer
  * makes the application's, {@link EventBus#create} a standalone one. See {@link EventBus} for the
  * contract.
  */
@@ -36,11 +36,9 @@ public final class LocalEventBus implements StandaloneEventBus {
     private final String source;
     private final ListenerRegistry registry = new ListenerRegistry();
     private final RememberedNames names = new RememberedNames();
-    private final Dispatcher dispatcher;
-    private final FailurePolicy failures;
     private final Publication publication;
-    private final BusMetrics metrics;
     private final EventMaker events;
+    private final Emission emission;
     private final BridgePort bridgePort;
     private volatile boolean closed;
 
@@ -57,11 +55,11 @@ public final class LocalEventBus implements StandaloneEventBus {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.source = options.source();
-        this.metrics = metrics;
         this.events = new EventMaker(source);
-        this.dispatcher = new Dispatcher(vertx, metrics);
-        this.failures = new FailurePolicy(this, registry, metrics);
+        Dispatcher dispatcher = new Dispatcher(vertx, metrics);
+        FailurePolicy failures = new FailurePolicy(this, registry, metrics);
         this.publication = new Publication(vertx, options.historySize());
+        this.emission = new Emission(this, names, events, registry, dispatcher, failures, publication, metrics);
         this.bridgePort = new BridgePort(this, registry, dispatcher, failures, publication, metrics);
     }
 
@@ -155,20 +153,7 @@ public final class LocalEventBus implements StandaloneEventBus {
 
     @Override
     public Uni<Void> emit(String name, Object... args) {
-        Causation.Slot slot = Causation.slot();
-        Event event = newEvent(name, args, slot);
-        BusMetrics.PerName meters = metrics.of(name);
-        CompletionStage<?> sent = publication.emitted(event, meters);
-        Uni<Void> handled = failures.settle(event, dispatcher.dispatch(event, registry.snapshot(name), meters, slot));
-        return sent == null ? handled : handled.chain(() -> awaitWithoutCancelling(sent));
-    }
-
-    /**
-     * Waits for the send without owning it: Mutiny cancels a completion stage whose Uni is
-     * cancelled, and an emitter that stops waiting (an HTTP client hanging up) must not stop the event.
-     */
-    private static Uni<Void> awaitWithoutCancelling(CompletionStage<?> sent) {
-        return Uni.createFrom().completionStage(sent.thenApply(ignored -> (Void) null));
+        return emission.emit(name, args);
     }
 
     @Override
@@ -181,20 +166,7 @@ public final class LocalEventBus implements StandaloneEventBus {
 
     @Override
     public boolean emitSync(String name, Object... args) {
-        Causation.Slot slot = Causation.slot();
-        Event event = newEvent(name, args, slot);
-        BusMetrics.PerName meters = metrics.of(name);
-        CompletionStage<?> sent = publication.emitted(event, meters);
-        if (sent != null) {
-            sent.whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    LOG.warnf(failure, "Event '%s' (%s) was not handed on to other services", event.name(), event.id());
-                }
-            });
-        }
-        Dispatcher.Outcome outcome = dispatcher.dispatch(event, registry.snapshot(name), meters, slot);
-        failures.settleNow(event, outcome);
-        return outcome.ran();
+        return emission.emitSync(name, args);
     }
 
     /** The side of this bus that faces other services: for the bridge. */
@@ -214,12 +186,6 @@ public final class LocalEventBus implements StandaloneEventBus {
             throw new IllegalArgumentException("handler for '" + name + "' must not be null");
         }
         return publication.vertxConsumer(name, handler);
-    }
-
-    private Event newEvent(String name, Object[] args, Causation.Slot slot) {
-        names.requireEventName(name);
-        ensureOpen();
-        return events.make(name, args, Causation.current(slot));
     }
 
     void ensureOpen() {
