@@ -1,13 +1,13 @@
 package dev.agentdojo.payments.repository;
 
+import dev.agentdojo.payments.model.GatewayResult;
+import dev.agentdojo.payments.model.Payment;
+import dev.agentdojo.payments.model.PaymentStatus;
 import dev.agentdojo.outbox.commit.GroupCommit;
 import dev.agentdojo.outbox.commit.GroupCommitConfig;
 import dev.agentdojo.outbox.TransactionalOutbox;
 import io.agroal.api.AgroalDataSource;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import dev.agentdojo.payments.service.Payment;
-import dev.agentdojo.payments.service.PaymentGateway;
-import dev.agentdojo.payments.service.PaymentStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -49,7 +49,7 @@ public class PaymentRepository {
     }
 
     /** A payment's outcome and the events that announce it (to the outbox, in the same transaction). */
-    public record Outcome(String orderId, PaymentGateway.Result result, List<TransactionalOutbox.Outgoing> events) {
+    public record Outcome(String orderId, GatewayResult result, List<TransactionalOutbox.Outgoing> events) {
     }
 
     private static final String BEGIN = """
@@ -198,7 +198,7 @@ public class PaymentRepository {
         int[] moved;
         try (PreparedStatement update = connection.prepareStatement(COMPLETE)) {
             for (Outcome outcome : batch) {
-                PaymentGateway.Result result = outcome.result();
+                GatewayResult result = outcome.result();
                 update.setString(1, result.paymentId());
                 update.setString(2, result.status().name());
                 if (result.reason() == null) {

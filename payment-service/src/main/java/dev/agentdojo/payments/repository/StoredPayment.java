@@ -1,7 +1,7 @@
 package dev.agentdojo.payments.repository;
 
-import dev.agentdojo.payments.service.PaymentStatus;
-import dev.agentdojo.payments.service.Payment;
+import dev.agentdojo.payments.model.Payment;
+import dev.agentdojo.payments.model.PaymentStatus;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import org.hibernate.annotations.JdbcTypeCode;

@@ -1,6 +1,6 @@
 package dev.agentdojo.payments.rest;
 
-import dev.agentdojo.payments.service.Payment;
+import dev.agentdojo.payments.model.Payment;
 import dev.agentdojo.payments.repository.PaymentRepository;
 import dev.agentdojo.service.rest.Problem;
 import dev.agentdojo.service.rest.QueryLimit;

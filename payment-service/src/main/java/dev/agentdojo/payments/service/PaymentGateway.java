@@ -1,6 +1,8 @@
 package dev.agentdojo.payments.service;
 
 import dev.agentdojo.payments.config.PaymentConfig;
+import dev.agentdojo.payments.model.GatewayResult;
+import dev.agentdojo.payments.model.PaymentStatus;
 import dev.agentdojo.outbox.commit.GroupCommit;
 import dev.agentdojo.outbox.commit.GroupCommitConfig;
 import io.agroal.api.AgroalDataSource;
@@ -39,16 +41,6 @@ public class PaymentGateway {
     record Call(String idempotencyKey, BigDecimal amount, String currency) {
     }
 
-    /**
-     * The provider's answer.
-     *
-     * @param paymentId the provider's id of the charge
-     * @param reason    why it was declined; null when approved
-     * @param replayed  true when the key was used before, and this is that call's result
-     */
-    public record Result(String paymentId, PaymentStatus status, String reason, Instant chargedAt, boolean replayed) {
-    }
-
     private static final String CHARGE = """
             insert into gateway_charges (idempotency_key, payment_id, amount, currency, status, reason, charged_at)
             values (?, ?, ?, ?, ?, ?, ?)
@@ -58,7 +50,7 @@ public class PaymentGateway {
 
     private final BigDecimal limit;
     private final MeterRegistry registry;
-    private final GroupCommit<Call, Result> calls;
+    private final GroupCommit<Call, GatewayResult> calls;
 
     PaymentGateway(PaymentConfig config, AgroalDataSource dataSource, GroupCommitConfig batching, MeterRegistry registry) {
         this.limit = config.limit();
@@ -68,18 +60,18 @@ public class PaymentGateway {
     }
 
     /** Charges {@code amount} under {@code idempotencyKey}, or answers the first charge made under it. */
-    public Uni<Result> charge(String idempotencyKey, BigDecimal amount, String currency) {
+    public Uni<GatewayResult> charge(String idempotencyKey, BigDecimal amount, String currency) {
         return Uni.createFrom().completionStage(() -> calls.submit(new Call(idempotencyKey, amount, currency)))
                 .invoke(result -> registry.counter("agentdojo.gateway.calls", "result",
                         result.replayed() ? "replayed" : result.status() == PaymentStatus.APPROVED ? "charged" : "declined").increment());
     }
 
-    private List<Result> charge(Connection connection, List<Call> batch) throws SQLException {
-        List<Result> decided = new ArrayList<>(batch.size());
+    private List<GatewayResult> charge(Connection connection, List<Call> batch) throws SQLException {
+        List<GatewayResult> decided = new ArrayList<>(batch.size());
         int[] inserted;
         try (PreparedStatement insert = connection.prepareStatement(CHARGE)) {
             for (Call call : batch) {
-                Result result = decide(call);
+                GatewayResult result = decide(call);
                 decided.add(result);
                 insert.setString(1, call.idempotencyKey());
                 insert.setString(2, result.paymentId());
@@ -96,31 +88,31 @@ public class PaymentGateway {
             }
             inserted = insert.executeBatch();
         }
-        List<Result> results = new ArrayList<>(batch.size());
+        List<GatewayResult> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             results.add(inserted[i] == 1 ? decided.get(i) : first(connection, batch.get(i).idempotencyKey()));
         }
         return results;
     }
 
-    private Result decide(Call call) {
+    private GatewayResult decide(Call call) {
         Instant now = Instant.now();
         String id = UUID.randomUUID().toString();
         if (call.amount().compareTo(limit) > 0) {
-            return new Result(id, PaymentStatus.DECLINED, "amount " + call.amount().toPlainString() + " " + call.currency()
+            return new GatewayResult(id, PaymentStatus.DECLINED, "amount " + call.amount().toPlainString() + " " + call.currency()
                     + " exceeds the limit of " + limit.toPlainString(), now, false);
         }
-        return new Result(id, PaymentStatus.APPROVED, null, now, false);
+        return new GatewayResult(id, PaymentStatus.APPROVED, null, now, false);
     }
 
-    private static Result first(Connection connection, String key) throws SQLException {
+    private static GatewayResult first(Connection connection, String key) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(FIRST)) {
             select.setString(1, key);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
                     throw new IllegalStateException("idempotency key " + key + " was used, but its charge is not recorded");
                 }
-                return new Result(row.getString(1), PaymentStatus.valueOf(row.getString(2)), row.getString(3),
+                return new GatewayResult(row.getString(1), PaymentStatus.valueOf(row.getString(2)), row.getString(3),
                         row.getObject(4, OffsetDateTime.class).toInstant(), true);
             }
         }

@@ -4,6 +4,9 @@ import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.OnEvent;
 import dev.agentdojo.bus.bridge.EventTraces;
+import dev.agentdojo.payments.model.GatewayResult;
+import dev.agentdojo.payments.model.Payment;
+import dev.agentdojo.payments.model.PaymentStatus;
 import dev.agentdojo.payments.repository.StalledPayment;
 import dev.agentdojo.service.chain.ChainEvents;
 import dev.agentdojo.service.chain.OrderConfirmed;
@@ -164,7 +167,7 @@ public class PaymentWorkflow {
                 .chain(result -> announce(requested, request, result));
     }
 
-    private Uni<Void> announce(Event requested, PaymentRequested request, PaymentGateway.Result result) {
+    private Uni<Void> announce(Event requested, PaymentRequested request, GatewayResult result) {
         String orderId = request.orderId();
         Record outcome = result.status() == PaymentStatus.APPROVED
                 ? new OrderConfirmed(orderId, result.paymentId(), request.amount(), request.currency())

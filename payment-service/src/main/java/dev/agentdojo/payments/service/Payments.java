@@ -1,6 +1,8 @@
 package dev.agentdojo.payments.service;
 
 import dev.agentdojo.bus.Event;
+import dev.agentdojo.payments.model.GatewayResult;
+import dev.agentdojo.payments.model.Payment;
 import dev.agentdojo.payments.repository.PaymentRepository;
 import dev.agentdojo.payments.repository.StalledPayment;
 import dev.agentdojo.service.chain.PaymentRequested;
@@ -69,7 +71,7 @@ public class Payments {
      * Records the gateway's answer for a {@code CHARGING} payment, with the events that announce
      * it, in one transaction; answers false (and commits nothing) when it was completed before.
      */
-    public Uni<Boolean> complete(String orderId, PaymentGateway.Result result, List<TransactionalOutbox.Outgoing> events) {
+    public Uni<Boolean> complete(String orderId, GatewayResult result, List<TransactionalOutbox.Outgoing> events) {
         return Uni.createFrom().completionStage(() -> payments.complete(new PaymentRepository.Outcome(orderId, result, events)))
                 .invoke(completed -> {
                     if (completed) {

@@ -1,6 +1,9 @@
 package dev.agentdojo.payments.service;
 
 import dev.agentdojo.bus.bridge.EventTraces;
+import dev.agentdojo.payments.model.GatewayResult;
+import dev.agentdojo.payments.model.Payment;
+import dev.agentdojo.payments.model.PaymentStatus;
 import io.opentelemetry.api.OpenTelemetry;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
@@ -75,7 +78,7 @@ class PaymentWorkflowTest {
     void aNewPaymentIsChargedWithTheOrderAsItsKey_andItsOutcomeAnnouncedAsCausedByTheRequest() {
         charging();
         when(gateway.charge(eq(ORDER), any(), any())).thenReturn(Uni.createFrom().item(
-                new PaymentGateway.Result("pay-1", PaymentStatus.APPROVED, null, Instant.now(), false)));
+                new GatewayResult("pay-1", PaymentStatus.APPROVED, null, Instant.now(), false)));
         Event request = request("12.50", "EUR");
 
         workflow.process(request).await().atMost(WAIT);
@@ -90,7 +93,7 @@ class PaymentWorkflowTest {
     void aDeclinedChargeIsAnnouncedAsAFailedPayment() {
         charging();
         when(gateway.charge(eq(ORDER), any(), any())).thenReturn(Uni.createFrom().item(
-                new PaymentGateway.Result("pay-2", PaymentStatus.DECLINED, "over the limit", Instant.now(), false)));
+                new GatewayResult("pay-2", PaymentStatus.DECLINED, "over the limit", Instant.now(), false)));
 
         workflow.process(request("12.50", "EUR")).await().atMost(WAIT);
 
@@ -126,7 +129,7 @@ class PaymentWorkflowTest {
     @Test
     void aPaymentLeftChargingIsResumedWithWhatWasRecorded_andAnsweredAsItsRequest() {
         when(gateway.charge(eq(ORDER), any(), any())).thenReturn(Uni.createFrom().item(
-                new PaymentGateway.Result("pay-3", PaymentStatus.APPROVED, null, Instant.now(), true)));
+                new GatewayResult("pay-3", PaymentStatus.APPROVED, null, Instant.now(), true)));
 
         workflow.resume(new dev.agentdojo.payments.repository.StalledPayment(ORDER, new BigDecimal("7.25"), "CHF",
                 Instant.now().minusSeconds(120), "request-1", "chain-1")).await().atMost(WAIT);
@@ -141,7 +144,7 @@ class PaymentWorkflowTest {
     @Test
     void aPaymentLeftChargingWithoutItsRequestIsFinishedFromItsRow_andAnnouncedToNoOne() {
         when(gateway.charge(eq(ORDER), any(), any())).thenReturn(Uni.createFrom().item(
-                new PaymentGateway.Result("pay-4", PaymentStatus.APPROVED, null, Instant.now(), false)));
+                new GatewayResult("pay-4", PaymentStatus.APPROVED, null, Instant.now(), false)));
 
         workflow.resume(new dev.agentdojo.payments.repository.StalledPayment(ORDER, new BigDecimal("3.10"), "EUR",
                 Instant.now().minusSeconds(120), null, null)).await().atMost(WAIT);

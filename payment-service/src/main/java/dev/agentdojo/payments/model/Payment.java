@@ -1,4 +1,4 @@
-package dev.agentdojo.payments.service;
+package dev.agentdojo.payments.model;
 
 import java.math.BigDecimal;
 import java.time.Instant;

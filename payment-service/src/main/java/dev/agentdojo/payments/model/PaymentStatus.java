@@ -1,4 +1,4 @@
-package dev.agentdojo.payments.service;
+package dev.agentdojo.payments.model;
 
 /** Where a payment stands: {@code CHARGING} from when it is recorded until the gateway answered, then its outcome. */
 public enum PaymentStatus {
