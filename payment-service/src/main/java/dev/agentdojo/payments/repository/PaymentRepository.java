@@ -9,7 +9,6 @@ import dev.agentdojo.outbox.TransactionalOutbox;
 import io.agroal.api.AgroalDataSource;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -26,13 +25,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Every statement on table {@code payments} (its shape: {@code db/migration}, {@link StoredPayment}):
- * the reads through Hibernate ORM (blocking: call them on worker threads), and the writes every
- * payment makes — recording it as {@code CHARGING} before the gateway is called, and its outcome
- * with the event that announces it after — in plain JDBC, each kind through a {@link GroupCommit}:
- * under load, one transaction carries the writes of many orders. The database keeps an order to one
- * payment (the order id is the key), and a payment to one outcome (it moves out of {@code CHARGING}
- * once), whatever the batches hold.
+ * Every statement on table {@code payments} (its shape: {@code db/migration}), in plain JDBC on the
+ * service's pool: the reads each on a connection of its own, in auto-commit (blocking: call them on
+ * worker threads), and the writes every payment makes — recording it as {@code CHARGING} before the
+ * gateway is called, and its outcome with the event that announces it after — each kind through a
+ * {@link GroupCommit}: under load, one transaction carries the writes of many orders. The database
+ * keeps an order to one payment (the order id is the key), and a payment to one outcome (it moves
+ * out of {@code CHARGING} once), whatever the batches hold.
  */
 @ApplicationScoped
 public class PaymentRepository {
@@ -71,6 +70,9 @@ public class PaymentRepository {
             where order_id = ? and status <> 'CHARGING' and request_id is null""";
     private static final String FIND = """
             select id, order_id, amount, currency, status, reason, charged_at from payments where order_id = ?""";
+    private static final String NEWEST = """
+            select id, order_id, amount, currency, status, reason, charged_at from payments
+            order by charged_at desc limit ?""";
     private static final String COMPLETE = """
             update payments set id = ?, status = ?, reason = ?, charged_at = ?
             where order_id = ? and status = 'CHARGING'""";
@@ -125,9 +127,14 @@ public class PaymentRepository {
         }
     }
 
-    @Transactional
+    /** The order's payment, if it has one. Blocking. */
     public Optional<Payment> forOrder(String orderId) {
-        return StoredPayment.<StoredPayment>findByIdOptional(orderId).map(StoredPayment::toPayment);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement find = connection.prepareStatement(FIND)) {
+            return Optional.ofNullable(find(find, orderId));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the payment of order " + orderId + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -157,11 +164,21 @@ public class PaymentRepository {
         }
     }
 
-    /** The newest payments first, at most {@code limit}. */
-    @Transactional
+    /** The newest payments first, at most {@code limit}. Blocking. */
     public List<Payment> newest(int limit) {
-        return StoredPayment.<StoredPayment>find("order by chargedAt desc").page(0, limit).stream()
-                .map(StoredPayment::toPayment).toList();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(NEWEST)) {
+            select.setInt(1, limit);
+            List<Payment> newest = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    newest.add(payment(row));
+                }
+            }
+            return newest;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the newest payments: " + e.getMessage(), e);
+        }
     }
 
     private static List<Payment> begin(Connection connection, List<Charge> batch) throws SQLException {
@@ -180,18 +197,28 @@ public class PaymentRepository {
         List<Payment> payments = new ArrayList<>(batch.size());
         try (PreparedStatement find = connection.prepareStatement(FIND)) {
             for (Charge charge : batch) {
-                find.setString(1, charge.orderId());
-                try (ResultSet row = find.executeQuery()) {
-                    if (!row.next()) {
-                        throw new IllegalStateException("order " + charge.orderId() + " has no payment, although one was just recorded");
-                    }
-                    payments.add(new Payment(row.getString(1), row.getString(2), row.getBigDecimal(3), row.getString(4),
-                            PaymentStatus.valueOf(row.getString(5)), row.getString(6),
-                            row.getObject(7, OffsetDateTime.class).toInstant()));
+                Payment payment = find(find, charge.orderId());
+                if (payment == null) {
+                    throw new IllegalStateException("order " + charge.orderId() + " has no payment, although one was just recorded");
                 }
+                payments.add(payment);
             }
         }
         return payments;
+    }
+
+    /** The order's payment, or null when it has none: {@code find} is a prepared {@link #FIND}. */
+    private static Payment find(PreparedStatement find, String orderId) throws SQLException {
+        find.setString(1, orderId);
+        try (ResultSet row = find.executeQuery()) {
+            return row.next() ? payment(row) : null;
+        }
+    }
+
+    /** The payment in the current row of a {@link #FIND} or {@link #NEWEST}. */
+    private static Payment payment(ResultSet row) throws SQLException {
+        return new Payment(row.getString(1), row.getString(2), row.getBigDecimal(3), row.getString(4),
+                PaymentStatus.valueOf(row.getString(5)), row.getString(6), row.getObject(7, OffsetDateTime.class).toInstant());
     }
 
     private List<Boolean> complete(Connection connection, List<Outcome> batch) throws SQLException {
