@@ -45,8 +45,8 @@ class DevModeReloadTest {
     @RegisterExtension
     static final QuarkusDevModeTest DEV = new QuarkusDevModeTest()
             .withApplicationRoot(jar -> addMigrations(jar
-                    .addPackages(true, "dev.agentdojo.orders.config", "dev.agentdojo.orders.rest", "dev.agentdojo.orders.repository",
-                            "dev.agentdojo.orders.service")
+                    .addPackages(true, "dev.agentdojo.orders.config", "dev.agentdojo.orders.model", "dev.agentdojo.orders.rest",
+                            "dev.agentdojo.orders.repository", "dev.agentdojo.orders.service")
                     .addClass(DevModeProbe.class)
                     .addAsResource(new StringAsset(applicationProperties()), "application.properties")))
             .setLogRecordPredicate(record -> true);

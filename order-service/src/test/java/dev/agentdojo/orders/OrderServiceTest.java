@@ -318,7 +318,7 @@ class OrderServiceTest {
         received.send(envelope("payment:failed", "[\"" + id + "\",\"forged\\nINFO fake line\",30,\"EUR\"]", "c-" + id, process));
 
         await().atMost(WAIT).until(() -> rejected("foreign") - foreign == 3 && rejected("invalid") - invalid == 2);
-        assertThat(orders.find(id).orElseThrow().status()).isEqualTo(dev.agentdojo.orders.service.OrderStatus.PENDING);
+        assertThat(orders.find(id).orElseThrow().status()).isEqualTo(dev.agentdojo.orders.model.OrderStatus.PENDING);
 
         received.send(envelope("order:confirmed", "[\"" + id + "\",\"pay-real\",30,\"EUR\"]", "c-" + id, process));
         await().atMost(WAIT).until(() -> orders.find(id).orElseThrow().status().isFinal());

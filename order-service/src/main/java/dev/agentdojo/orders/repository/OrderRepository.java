@@ -1,7 +1,7 @@
 package dev.agentdojo.orders.repository;
 
-import dev.agentdojo.orders.service.Order;
-import dev.agentdojo.orders.service.OrderStatus;
+import dev.agentdojo.orders.model.Order;
+import dev.agentdojo.orders.model.OrderStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;

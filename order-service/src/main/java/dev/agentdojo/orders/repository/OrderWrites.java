@@ -1,10 +1,10 @@
 package dev.agentdojo.orders.repository;
 
+import dev.agentdojo.orders.model.Order;
+import dev.agentdojo.orders.model.OrderStatus;
 import dev.agentdojo.orders.repository.IdempotencyKeyRepository.Claim;
 import dev.agentdojo.orders.repository.IdempotencyKeyRepository.FirstUse;
 import dev.agentdojo.orders.repository.OrderEventRepository.ChainEvent;
-import dev.agentdojo.orders.service.Order;
-import dev.agentdojo.orders.service.OrderStatus;
 import dev.agentdojo.outbox.commit.GroupCommit;
 import dev.agentdojo.outbox.commit.GroupCommitConfig;
 import dev.agentdojo.outbox.TransactionalOutbox;

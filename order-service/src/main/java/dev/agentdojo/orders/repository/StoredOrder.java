@@ -1,7 +1,7 @@
 package dev.agentdojo.orders.repository;
 
-import dev.agentdojo.orders.service.OrderStatus;
-import dev.agentdojo.orders.service.Order;
+import dev.agentdojo.orders.model.OrderStatus;
+import dev.agentdojo.orders.model.Order;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import org.hibernate.annotations.JdbcTypeCode;

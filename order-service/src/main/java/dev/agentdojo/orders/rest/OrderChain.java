@@ -1,6 +1,6 @@
 package dev.agentdojo.orders.rest;
 
-import dev.agentdojo.orders.service.OrderStatus;
+import dev.agentdojo.orders.model.OrderStatus;
 
 import java.util.List;
 

@@ -2,11 +2,11 @@ package dev.agentdojo.orders.rest;
 
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
+import dev.agentdojo.orders.config.OrdersConfig;
+import dev.agentdojo.orders.model.Order;
 import dev.agentdojo.orders.repository.OrderEventRepository;
 import dev.agentdojo.orders.repository.OrderRepository;
-import dev.agentdojo.orders.service.Order;
 import dev.agentdojo.orders.service.Orders;
-import dev.agentdojo.orders.config.OrdersConfig;
 import dev.agentdojo.outbox.commit.OutcomeUnknownException;
 import dev.agentdojo.service.rest.Problem;
 import dev.agentdojo.service.rest.ProblemMappers;

@@ -1,6 +1,7 @@
 package dev.agentdojo.orders.service;
 
 import dev.agentdojo.orders.config.OrdersConfig;
+import dev.agentdojo.orders.model.OrderStatus;
 import dev.agentdojo.orders.repository.IdempotencyKeyRepository;
 import dev.agentdojo.orders.repository.OrderRepository;
 import dev.agentdojo.service.lifecycle.Stopping;

@@ -3,6 +3,8 @@ package dev.agentdojo.orders.service;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBus;
 import dev.agentdojo.bus.StandaloneEventBus;
+import dev.agentdojo.orders.model.Order;
+import dev.agentdojo.orders.model.OrderStatus;
 import dev.agentdojo.orders.repository.IdempotencyKeyRepository;
 import dev.agentdojo.orders.repository.OrderEventRepository;
 import dev.agentdojo.orders.repository.OrderRepository;

@@ -1,4 +1,4 @@
-package dev.agentdojo.orders.service;
+package dev.agentdojo.orders.model;
 
 /** Where an order stands: {@code PENDING} until its payment's outcome arrives, then final. */
 public enum OrderStatus {

@@ -1,4 +1,4 @@
-package dev.agentdojo.orders.service;
+package dev.agentdojo.orders.model;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -14,13 +14,5 @@ public record Order(String id, String customer, BigDecimal amount, String curren
 
     public static Order pending(String id, String customer, BigDecimal amount, String currency, Instant at) {
         return new Order(id, customer, amount, currency, OrderStatus.PENDING, null, null, at, at);
-    }
-
-    Order confirmed(String payment, Instant at) {
-        return new Order(id, customer, amount, currency, OrderStatus.CONFIRMED, payment, null, createdAt, at);
-    }
-
-    Order failed(String why, Instant at) {
-        return new Order(id, customer, amount, currency, OrderStatus.PAYMENT_FAILED, null, why, createdAt, at);
     }
 }
