@@ -1,9 +1,7 @@
 package dev.agentdojo.orders.repository;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,6 +22,7 @@ public class IdempotencyKeyRepository {
             insert into idempotency_keys (key, fingerprint, order_id, created_at) values (?, ?, ?, ?)
             on conflict (key) do nothing""";
     private static final String FIND = "select order_id, fingerprint from idempotency_keys where key = ?";
+    private static final String FORGET = "delete from idempotency_keys where created_at < ?";
 
     /** A key's first use: the order it placed and the fingerprint of that request. */
     public record FirstUse(String orderId, String fingerprint) {
@@ -34,11 +33,9 @@ public class IdempotencyKeyRepository {
     }
 
     private final AgroalDataSource dataSource;
-    private final EntityManager entityManager;
 
-    IdempotencyKeyRepository(AgroalDataSource dataSource, EntityManager entityManager) {
+    IdempotencyKeyRepository(AgroalDataSource dataSource) {
         this.dataSource = dataSource;
-        this.entityManager = entityManager;
     }
 
     /** The first use of {@code key}, if it was used (blocking: call it on a worker). */
@@ -50,12 +47,15 @@ public class IdempotencyKeyRepository {
         }
     }
 
-    /** Forgets the keys used before {@code before}, in a transaction of its own. */
+    /** Forgets the keys used before {@code before}, in one statement of its own (auto-commit). Blocking. */
     public void forgetOlderThan(Instant before) {
-        QuarkusTransaction.requiringNew().run(() -> entityManager
-                .createNativeQuery("delete from idempotency_keys where created_at < ?1")
-                .setParameter(1, before)
-                .executeUpdate());
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement(FORGET)) {
+            delete.setObject(1, OrderRepository.utc(before));
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not forget old idempotency keys: " + e.getMessage(), e);
+        }
     }
 
     /** Claims the keys in one batch on {@code connection}; for each, its first use when it was claimed before, else null. */

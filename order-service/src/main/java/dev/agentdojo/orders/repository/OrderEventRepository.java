@@ -6,20 +6,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.bridge.EventTraces;
 import dev.agentdojo.orders.config.OrdersConfig;
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Every statement on table {@code order_events} (its shape: {@link StoredEvent}), the events of
+ * Every statement on table {@code order_events} (its shape: {@code db/migration}), the events of
  * each order's chain with their args as JSON: stored once per event id, only for an order that
- * exists, at most {@code orders.max-chain-events} per order.
+ * exists, at most {@code orders.max-chain-events} per order. Plain JDBC on the service's pool: the
+ * reads each on a connection of its own, in auto-commit (blocking: call them on worker threads),
+ * the batched insert on the connection {@link OrderWrites} commits.
  */
 @ApplicationScoped
 public class OrderEventRepository {
@@ -31,16 +36,25 @@ public class OrderEventRepository {
             where exists (select 1 from orders where id = ?)
               and (select count(*) from order_events where order_id = ?) < ?
             on conflict (id) do nothing""";
+    private static final String ORDER_EXISTS = "select 1 from orders where id = ?";
+    private static final String CHAIN = """
+            select id, name, args, emitted_at, source, correlation_id, causation_id from order_events
+            where order_id = ? order by emitted_at, id""";
+    private static final String TRACE = """
+            select trace_id from order_events
+            where order_id = ? and trace_id is not null order by emitted_at, id limit 1""";
 
     /** An event for the chain of order {@code orderId}, its args already JSON, and its trace (null when tracing is off). */
     public record ChainEvent(String orderId, Event event, String argsJson, String traceId) {
     }
 
+    private final AgroalDataSource dataSource;
     private final ObjectMapper json;
     private final int maxChainEvents;
     private final EventTraces traces;
 
-    OrderEventRepository(ObjectMapper json, OrdersConfig config, EventTraces traces) {
+    OrderEventRepository(AgroalDataSource dataSource, ObjectMapper json, OrdersConfig config, EventTraces traces) {
+        this.dataSource = dataSource;
         this.json = json;
         this.maxChainEvents = config.maxChainEvents();
         this.traces = traces;
@@ -58,21 +72,44 @@ public class OrderEventRepository {
         }
     }
 
-    /** The events of the order's chain, in the order they were emitted; empty when the order does not exist. */
-    @Transactional
+    /**
+     * The events of the order's chain, in the order they were emitted (then by id); empty when the
+     * order does not exist. Blocking.
+     */
     public Optional<List<Event>> chain(String orderId) {
-        if (StoredOrder.findById(orderId) == null) {
-            return Optional.empty();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement exists = connection.prepareStatement(ORDER_EXISTS);
+             PreparedStatement select = connection.prepareStatement(CHAIN)) {
+            exists.setString(1, orderId);
+            try (ResultSet row = exists.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+            }
+            select.setString(1, orderId);
+            List<Event> chain = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    chain.add(event(orderId, row));
+                }
+            }
+            return Optional.of(chain);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the chain of order " + orderId + ": " + e.getMessage(), e);
         }
-        return Optional.of(StoredEvent.<StoredEvent>find("orderId = ?1 order by emittedAt, id", orderId).stream()
-                .map(this::toEvent).toList());
     }
 
-    /** The trace of the order's chain: that of its first event that has one. */
-    @Transactional
+    /** The trace of the order's chain: that of its first event that has one. Blocking. */
     public Optional<String> traceOf(String orderId) {
-        return StoredEvent.<StoredEvent>find("orderId = ?1 and traceId is not null order by emittedAt, id", orderId)
-                .firstResultOptional().map(row -> row.traceId);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(TRACE)) {
+            select.setString(1, orderId);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the trace of order " + orderId + ": " + e.getMessage(), e);
+        }
     }
 
     /** Inserts chain events, in one batch on {@code connection}. */
@@ -105,12 +142,14 @@ public class OrderEventRepository {
         }
     }
 
-    private Event toEvent(StoredEvent row) {
+    /** The event in the current row of a {@link #CHAIN}. */
+    private Event event(String orderId, ResultSet row) throws SQLException {
+        String id = row.getString(1);
         try {
-            return new Event(row.id, row.name, json.readValue(row.args, ARGS), row.emittedAt, row.source,
-                    row.correlationId, row.causationId);
+            return new Event(id, row.getString(2), json.readValue(row.getString(3), ARGS),
+                    row.getObject(4, OffsetDateTime.class).toInstant(), row.getString(5), row.getString(6), row.getString(7));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("event " + row.id + " of order " + row.orderId + " has args that are not JSON", e);
+            throw new IllegalStateException("event " + id + " of order " + orderId + " has args that are not JSON", e);
         }
     }
 }

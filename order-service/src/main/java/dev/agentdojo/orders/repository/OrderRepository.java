@@ -2,9 +2,8 @@ package dev.agentdojo.orders.repository;
 
 import dev.agentdojo.orders.model.Order;
 import dev.agentdojo.orders.model.OrderStatus;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,16 +13,17 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every statement on table {@code orders} (its shape: {@code db/migration}, {@link StoredOrder}):
- * the reads through Hibernate ORM (blocking: call them on worker threads), the batched writes in
- * plain JDBC on the connection {@link OrderWrites} commits. An outcome moves an order only while it
- * is {@code PENDING}, so a redelivered or late outcome changes nothing.
+ * Every statement on table {@code orders} (its shape: {@code db/migration}), in plain JDBC on the
+ * service's pool: the reads each on a connection of its own, in auto-commit (blocking: call them on
+ * worker threads), the batched writes on the connection {@link OrderWrites} commits. An outcome
+ * moves an order only while it is {@code PENDING}, so a redelivered or late outcome changes nothing.
  */
 @ApplicationScoped
 public class OrderRepository {
@@ -37,30 +37,79 @@ public class OrderRepository {
             where id = ? and status = 'PENDING' and amount = ? and currency = ?
               and exists (select 1 from order_events e where e.order_id = orders.id and e.name = 'payment:process' and e.id = ?)""";
     private static final String STATUS = "select status from orders where id = ?";
+    private static final String FIND = """
+            select id, customer, amount, currency, status, payment_id, reason, created_at, updated_at
+            from orders where id = ?""";
+    private static final String NEWEST = """
+            select id, customer, amount, currency, status, payment_id, reason, created_at, updated_at
+            from orders order by created_at desc limit ?""";
+    private static final String SETTLED_BY = "select settled_by from orders where id = ?";
+    private static final String COUNT_BY_STATUS = "select status, count(*) from orders group by status";
 
-    @Transactional
+    private final AgroalDataSource dataSource;
+
+    OrderRepository(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The order, if there is one. Blocking. */
     public Optional<Order> find(String id) {
-        return StoredOrder.<StoredOrder>findByIdOptional(id).map(StoredOrder::toOrder);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(FIND)) {
+            select.setString(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(order(row)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read order " + id + ": " + e.getMessage(), e);
+        }
     }
 
-    /** The newest orders first, at most {@code limit}. */
-    @Transactional
+    /** The newest orders first, at most {@code limit}. Blocking. */
     public List<Order> newest(int limit) {
-        return StoredOrder.<StoredOrder>find("order by createdAt desc").page(0, limit).stream().map(StoredOrder::toOrder).toList();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(NEWEST)) {
+            select.setInt(1, limit);
+            List<Order> newest = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    newest.add(order(row));
+                }
+            }
+            return newest;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the newest orders: " + e.getMessage(), e);
+        }
     }
 
-    /** The id of the outcome event that made the order final; empty while it is pending or when there is no such order. */
-    @Transactional
+    /**
+     * The id of the outcome event that made the order final; empty while it is pending or when there
+     * is no such order. Blocking.
+     */
     public Optional<String> settledBy(String id) {
-        return StoredOrder.<StoredOrder>findByIdOptional(id).map(o -> o.settledBy);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(SETTLED_BY)) {
+            select.setString(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read order " + id + ": " + e.getMessage(), e);
+        }
     }
 
-    /** How many orders have each status, in a transaction of its own. */
+    /** How many orders have each status, in one statement (a status no order has is absent). Blocking. */
     public Map<OrderStatus, Long> countByStatus() {
         Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
-        QuarkusTransaction.requiringNew().run(() -> StoredOrder.getEntityManager()
-                .createQuery("select o.status, count(o) from StoredOrder o group by o.status", Object[].class)
-                .getResultList().forEach(row -> counts.put((OrderStatus) row[0], (Long) row[1])));
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(COUNT_BY_STATUS);
+             ResultSet row = select.executeQuery()) {
+            while (row.next()) {
+                counts.put(OrderStatus.valueOf(row.getString(1)), row.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not count the orders by status: " + e.getMessage(), e);
+        }
         return counts;
     }
 
@@ -119,6 +168,13 @@ public class OrderRepository {
                 return row.next() ? OrderStatus.valueOf(row.getString(1)) : null;
             }
         }
+    }
+
+    /** The order in the current row of a {@link #FIND} or {@link #NEWEST}. */
+    private static Order order(ResultSet row) throws SQLException {
+        return new Order(row.getString(1), row.getString(2), row.getBigDecimal(3), row.getString(4),
+                OrderStatus.valueOf(row.getString(5)), row.getString(6), row.getString(7),
+                row.getObject(8, OffsetDateTime.class).toInstant(), row.getObject(9, OffsetDateTime.class).toInstant());
     }
 
     static OffsetDateTime utc(Instant instant) {
