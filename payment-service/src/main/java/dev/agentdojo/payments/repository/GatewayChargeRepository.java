@@ -2,8 +2,8 @@ package dev.agentdojo.payments.repository;
 
 import dev.agentdojo.payments.model.GatewayResult;
 import dev.agentdojo.payments.model.PaymentStatus;
-import dev.agentdojo.service.db.GroupCommit;
-import dev.agentdojo.service.db.GroupCommitConfig;
+import dev.agentdojo.outbox.commit.GroupCommit;
+import dev.agentdojo.outbox.commit.GroupCommitConfig;
 import io.agroal.api.AgroalDataSource;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
