@@ -12,7 +12,7 @@ import java.util.Properties;
 /** How the {@link OutboxRelay} connects: its leader's lock connection and its Debezium engine, from the service's configuration. */
 final class RelaySettings {
 
-    /** The publication the service's migration creates: the outbox's inserts, nothing else. */
+    /** The publication the outbox's migration creates: the outbox's inserts, nothing else. */
     static final String PUBLICATION = "agentdojo_outbox";
 
     final String jdbcUrl;
@@ -38,7 +38,7 @@ final class RelaySettings {
         this.leaderCheckTimeout = leaderCheckTimeout;
     }
 
-    /** The replication slot a service's migration creates for database {@code database}. */
+    /** The replication slot the outbox's migration creates in database {@code database}. */
     static String slotName(String database) {
         return "agentdojo_outbox_" + database;
     }
@@ -80,18 +80,36 @@ final class RelaySettings {
         return p;
     }
 
-    /** The Debezium engine's settings: the PostgreSQL connector on the outbox's slot and publication, the outbox router. */
+    /** The Debezium engine's settings: the outbox's connector ({@link #connector}) and what only an embedded engine needs. */
     Properties engine() {
         URI url = URI.create(jdbcUrl.substring("jdbc:".length()));
         String database = url.getPath().substring(1);
-        Properties p = new Properties();
+        Properties p = connector(url.getHost(), url.getPort() < 0 ? 5432 : url.getPort(), database, user, password, topic,
+                config.pollInterval());
         p.setProperty("name", "outbox-relay-" + database);
-        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         // The slot keeps the position (PostgreSQL holds the log from it); the engine's own offsets need not outlive it.
         p.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
         p.setProperty("offset.flush.interval.ms", "1000");
-        p.setProperty("database.hostname", url.getHost());
-        p.setProperty("database.port", String.valueOf(url.getPort() < 0 ? 5432 : url.getPort()));
+        // Between outbox events the slot still moves on with the log (else it holds back what the rest of the database writes).
+        p.setProperty("heartbeat.interval.ms", "10000");
+        // The advisory lock makes one instance the relay; should a sibling still hold the slot for a moment, the
+        // engine gives up soon, and run() tries again every retry-wait.
+        p.setProperty("slot.max.retries", "1");
+        p.setProperty("slot.retry.delay.ms", String.valueOf(config.retryWait().toMillis()));
+        p.setProperty("errors.max.retries", "0");
+        return p;
+    }
+
+    /**
+     * The outbox's connector, wherever it runs (embedded here, or in Kafka Connect: {@link KafkaConnectConnector}):
+     * Debezium's PostgreSQL connector on the outbox's slot and publication, and its outbox event router.
+     */
+    static Properties connector(String host, int port, String database, String user, String password, String topic,
+                                Duration pollInterval) {
+        Properties p = new Properties();
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("database.hostname", host);
+        p.setProperty("database.port", String.valueOf(port));
         p.setProperty("database.dbname", database);
         p.setProperty("database.user", user);
         p.setProperty("database.password", password);
@@ -102,14 +120,7 @@ final class RelaySettings {
         p.setProperty("publication.autocreate.mode", "disabled");
         p.setProperty("table.include.list", "public.outbox");
         p.setProperty("snapshot.mode", "no_data");
-        p.setProperty("poll.interval.ms", String.valueOf(Math.max(1, config.pollInterval().toMillis())));
-        // Between outbox events the slot still moves on with the log (else it holds back what the rest of the database writes).
-        p.setProperty("heartbeat.interval.ms", "10000");
-        // The advisory lock makes one instance the relay; should a sibling still hold the slot for a moment, the
-        // engine gives up soon, and run() tries again every retry-wait.
-        p.setProperty("slot.max.retries", "1");
-        p.setProperty("slot.retry.delay.ms", String.valueOf(config.retryWait().toMillis()));
-        p.setProperty("errors.max.retries", "0");
+        p.setProperty("poll.interval.ms", String.valueOf(Math.max(1, pollInterval.toMillis())));
         p.setProperty("transforms", "outbox");
         p.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
         p.setProperty("transforms.outbox.route.topic.replacement", topic);
