@@ -3,14 +3,9 @@ package dev.agentdojo.payments.repository;
 import dev.agentdojo.payments.model.GatewayResult;
 import dev.agentdojo.payments.model.Payment;
 import dev.agentdojo.payments.model.PaymentStatus;
-import dev.agentdojo.outbox.commit.GroupCommit;
-import dev.agentdojo.outbox.commit.GroupCommitConfig;
-import dev.agentdojo.outbox.TransactionalOutbox;
 import io.agroal.api.AgroalDataSource;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,34 +17,16 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 
 /**
  * Every statement on table {@code payments} (its shape: {@code db/migration}), in plain JDBC on the
  * service's pool: the reads each on a connection of its own, in auto-commit (blocking: call them on
- * worker threads), and the writes every payment makes — recording it as {@code CHARGING} before the
- * gateway is called, and its outcome with the event that announces it after — each kind through a
- * {@link GroupCommit}: under load, one transaction carries the writes of many orders. The database
+ * worker threads), the batched writes on the connection {@link PaymentWrites} commits. The database
  * keeps an order to one payment (the order id is the key), and a payment to one outcome (it moves
  * out of {@code CHARGING} once), whatever the batches hold.
  */
 @ApplicationScoped
 public class PaymentRepository {
-
-    /** A payment to record before its charge, and the request (event id, chain) that asks for it. */
-    public record Charge(String orderId, BigDecimal amount, String currency, Instant at, String requestId, String correlationId) {
-    }
-
-    /**
-     * A payment already final whose outcome was announced to no one (finished without its
-     * request), the request that asks for it now, and the events that answer it.
-     */
-    public record Answer(String orderId, String requestId, String correlationId, List<TransactionalOutbox.Outgoing> events) {
-    }
-
-    /** A payment's outcome and the events that announce it (to the outbox, in the same transaction). */
-    public record Outcome(String orderId, GatewayResult result, List<TransactionalOutbox.Outgoing> events) {
-    }
 
     private static final String BEGIN = """
             insert into payments (order_id, amount, currency, status, charged_at, request_id, correlation_id)
@@ -77,41 +54,10 @@ public class PaymentRepository {
             update payments set id = ?, status = ?, reason = ?, charged_at = ?
             where order_id = ? and status = 'CHARGING'""";
 
-    private final TransactionalOutbox outbox;
     private final AgroalDataSource dataSource;
-    private final GroupCommit<Charge, Payment> charges;
-    private final GroupCommit<Outcome, Boolean> outcomes;
-    private final GroupCommit<Answer, Boolean> answers;
 
-    PaymentRepository(AgroalDataSource dataSource, TransactionalOutbox outbox, GroupCommitConfig batching) {
-        this.outbox = outbox;
+    PaymentRepository(AgroalDataSource dataSource) {
         this.dataSource = dataSource;
-        var workers = Infrastructure.getDefaultWorkerPool();
-        this.charges = new GroupCommit<>("charges", dataSource, workers, batching, PaymentRepository::begin);
-        this.outcomes = new GroupCommit<>("outcomes", dataSource, workers, batching, this::complete);
-        this.answers = new GroupCommit<>("answers", dataSource, workers, batching, this::answer);
-    }
-
-    /**
-     * Records the order's payment as {@code CHARGING}, unless it has one; completes with the order's
-     * payment as it now stands ({@code CHARGING}: the gateway is to be called; otherwise: charged before).
-     */
-    public CompletionStage<Payment> begin(Charge charge) {
-        return charges.submit(charge);
-    }
-
-    /** Completes a {@code CHARGING} payment with its outcome and commits its events; false when it was not charging any more. */
-    public CompletionStage<Boolean> complete(Outcome outcome) {
-        return outcomes.submit(outcome);
-    }
-
-    /**
-     * Records the request that asks for a payment already final whose outcome was announced to no
-     * one, and commits the events that answer it; false (and nothing committed) when the payment
-     * has its request recorded (answered before, here or by another instance) or is not final.
-     */
-    public CompletionStage<Boolean> answer(Answer answer) {
-        return answers.submit(answer);
     }
 
     /** Whether the order's payment is final and has no request recorded: its outcome was announced to no one. Blocking. */
@@ -181,9 +127,13 @@ public class PaymentRepository {
         }
     }
 
-    private static List<Payment> begin(Connection connection, List<Charge> batch) throws SQLException {
+    /**
+     * Records each charge's payment as {@code CHARGING} unless its order has one, in one batch on
+     * {@code connection}; for each, the order's payment as it now stands.
+     */
+    List<Payment> begin(Connection connection, List<PaymentWrites.Charge> batch) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(BEGIN)) {
-            for (Charge charge : batch) {
+            for (PaymentWrites.Charge charge : batch) {
                 insert.setString(1, charge.orderId());
                 insert.setBigDecimal(2, charge.amount());
                 insert.setString(3, charge.currency());
@@ -196,7 +146,7 @@ public class PaymentRepository {
         }
         List<Payment> payments = new ArrayList<>(batch.size());
         try (PreparedStatement find = connection.prepareStatement(FIND)) {
-            for (Charge charge : batch) {
+            for (PaymentWrites.Charge charge : batch) {
                 Payment payment = find(find, charge.orderId());
                 if (payment == null) {
                     throw new IllegalStateException("order " + charge.orderId() + " has no payment, although one was just recorded");
@@ -221,10 +171,14 @@ public class PaymentRepository {
                 PaymentStatus.valueOf(row.getString(5)), row.getString(6), row.getObject(7, OffsetDateTime.class).toInstant());
     }
 
-    private List<Boolean> complete(Connection connection, List<Outcome> batch) throws SQLException {
-        int[] moved;
+    /**
+     * Completes the {@code CHARGING} payments with their outcomes, in one batch; for each, whether it
+     * moved the payment (false: it was not charging any more).
+     */
+    boolean[] complete(Connection connection, List<PaymentWrites.Outcome> batch) throws SQLException {
+        int[] counts;
         try (PreparedStatement update = connection.prepareStatement(COMPLETE)) {
-            for (Outcome outcome : batch) {
+            for (PaymentWrites.Outcome outcome : batch) {
                 GatewayResult result = outcome.result();
                 update.setString(1, result.paymentId());
                 update.setString(2, result.status().name());
@@ -237,38 +191,36 @@ public class PaymentRepository {
                 update.setString(5, outcome.orderId());
                 update.addBatch();
             }
-            moved = update.executeBatch();
+            counts = update.executeBatch();
         }
-        return writeEventsOfMoved(connection, moved, batch.stream().map(Outcome::events).toList());
+        return moved(counts);
     }
 
-    private List<Boolean> answer(Connection connection, List<Answer> batch) throws SQLException {
-        int[] moved;
+    /**
+     * Records the request of each final payment that has none, in one batch; for each, whether it
+     * recorded it (false: the payment has its request already, or is not final).
+     */
+    boolean[] answer(Connection connection, List<PaymentWrites.Answer> batch) throws SQLException {
+        int[] counts;
         try (PreparedStatement update = connection.prepareStatement(ANSWER)) {
-            for (Answer answer : batch) {
+            for (PaymentWrites.Answer answer : batch) {
                 update.setString(1, answer.requestId());
                 update.setString(2, answer.correlationId());
                 update.setString(3, answer.orderId());
                 update.addBatch();
             }
-            moved = update.executeBatch();
+            counts = update.executeBatch();
         }
-        return writeEventsOfMoved(connection, moved, batch.stream().map(Answer::events).toList());
+        return moved(counts);
     }
 
-    /** Writes to the outbox the events of each row an update moved ({@code moved[i] == 1}); answers which moved. */
-    private List<Boolean> writeEventsOfMoved(Connection connection, int[] moved, List<List<TransactionalOutbox.Outgoing>> eventsOf)
-            throws SQLException {
-        List<Boolean> results = new ArrayList<>(moved.length);
-        List<TransactionalOutbox.Outgoing> events = new ArrayList<>(moved.length);
-        for (int i = 0; i < moved.length; i++) {
-            results.add(moved[i] == 1);
-            if (moved[i] == 1) {
-                events.addAll(eventsOf.get(i));
-            }
+    /** For each statement of a batched update, whether it moved its payment: each names one order, so one row at most. */
+    private static boolean[] moved(int[] counts) {
+        boolean[] moved = new boolean[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            moved[i] = counts[i] == 1;
         }
-        outbox.write(connection, events);
-        return results;
+        return moved;
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -4,6 +4,7 @@ import dev.agentdojo.bus.Event;
 import dev.agentdojo.payments.model.GatewayResult;
 import dev.agentdojo.payments.model.Payment;
 import dev.agentdojo.payments.repository.PaymentRepository;
+import dev.agentdojo.payments.repository.PaymentWrites;
 import dev.agentdojo.payments.repository.StalledPayment;
 import dev.agentdojo.service.chain.PaymentRequested;
 import dev.agentdojo.outbox.TransactionalOutbox;
@@ -19,17 +20,20 @@ import java.util.List;
 /**
  * Records each order's payment, one per order however often and wherever {@code payment:process}
  * arrives (a redelivery, another instance after a crash): a second {@link #begin} records nothing,
- * a second {@link #complete} changes nothing and commits no event ({@link PaymentRepository} keeps
- * both in the database). Both are asynchronous, batched with other orders'. The counter
+ * a second {@link #complete} changes nothing and commits no event (the statements of
+ * {@link PaymentRepository} keep both in the database). Both are asynchronous, committed by
+ * {@link PaymentWrites} in batches with other orders'. The counter
  * {@code agentdojo.payments{outcome}} counts the outcomes this process recorded.
  */
 @ApplicationScoped
 public class Payments {
 
+    private final PaymentWrites writes;
     private final PaymentRepository payments;
     private final MeterRegistry registry;
 
-    Payments(PaymentRepository payments, MeterRegistry registry) {
+    Payments(PaymentWrites writes, PaymentRepository payments, MeterRegistry registry) {
+        this.writes = writes;
         this.payments = payments;
         this.registry = registry;
     }
@@ -40,7 +44,7 @@ public class Payments {
      * gateway must be called, final when the order was charged before.
      */
     public Uni<Payment> begin(Event requested, PaymentRequested request) {
-        return Uni.createFrom().completionStage(() -> payments.begin(new PaymentRepository.Charge(request.orderId(), request.amount(),
+        return Uni.createFrom().completionStage(() -> writes.begin(new PaymentWrites.Charge(request.orderId(), request.amount(),
                 request.currency(), Instant.now(), requested.id(), requested.correlationId())));
     }
 
@@ -63,7 +67,7 @@ public class Payments {
      * it was answered before.
      */
     public Uni<Boolean> answer(String orderId, Event requested, List<TransactionalOutbox.Outgoing> events) {
-        return Uni.createFrom().completionStage(() -> payments.answer(new PaymentRepository.Answer(orderId, requested.id(),
+        return Uni.createFrom().completionStage(() -> writes.answer(new PaymentWrites.Answer(orderId, requested.id(),
                 requested.correlationId(), events)));
     }
 
@@ -72,7 +76,7 @@ public class Payments {
      * it, in one transaction; answers false (and commits nothing) when it was completed before.
      */
     public Uni<Boolean> complete(String orderId, GatewayResult result, List<TransactionalOutbox.Outgoing> events) {
-        return Uni.createFrom().completionStage(() -> payments.complete(new PaymentRepository.Outcome(orderId, result, events)))
+        return Uni.createFrom().completionStage(() -> writes.complete(new PaymentWrites.Outcome(orderId, result, events)))
                 .invoke(completed -> {
                     if (completed) {
                         registry.counter("agentdojo.payments", "outcome", result.status().name()).increment();
