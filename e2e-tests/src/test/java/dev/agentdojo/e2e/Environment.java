@@ -30,14 +30,15 @@ final class Environment {
         common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(), "PG_PORT", String.valueOf(postgres.port()));
         orders = new ServiceProcess("order-service", jar("order-service.jar"), LocalKafka.freePort(), common, login(kafka, postgres, "order-service"), work);
         payments = new ServiceProcess("payment-service", jar("payment-service.jar"), LocalKafka.freePort(), common, login(kafka, postgres, "payment-service"), work);
-        payments.start();
-        orders.start();
+        // before the services start: a service that fails to start must not leave the broker and the server running
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             orders.stop();
             payments.stop();
             kafka.stop();
             postgres.stop();
         }));
+        payments.start();
+        orders.start();
     }
 
     /** One more instance of a service, on a port of its own, with nothing else set: not started. */
