@@ -55,6 +55,8 @@ public class OutboxSchema {
         if (result.migrationsExecuted > 0) {
             LOG.infof("Outbox schema now at version %s (%d migration(s) applied)", result.targetSchemaVersion,
                     result.migrationsExecuted);
+        } else {
+            LOG.infof("Outbox schema at version %s, up to date", result.initialSchemaVersion);
         }
     }
 

@@ -51,6 +51,7 @@ class OutboxSchemaTest {
         assertThat(first.migrationsExecuted).isEqualTo(2);
         assertThat(first.targetSchemaVersion).isEqualTo("2");
         assertThat(second.migrationsExecuted).isZero();
+        assertThat(second.initialSchemaVersion).isEqualTo("2");
         assertThat(columns(database)).containsExactly("id", "aggregatetype", "aggregateid", "type", "payload", "source", "instance",
                 "traceparent");
         assertThat(strings(database, "select tablename from pg_publication_tables where pubname = 'agentdojo_outbox'"))
