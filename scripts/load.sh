@@ -15,6 +15,12 @@
 #   COLD=1 RATE=20 SECONDS_=15 scripts/load.sh
 #                                     # the first RATE*SECONDS_ orders right after the services are ready,
 #                                     # then, after a minute of the same load, the same run warm
+#   STARTUP=1 scripts/load.sh         # a start-up timeline instead of a load: the ms from each service's java launch
+#                                     # to each milestone its log tells (Quarkus started, database migrated, the outbox's
+#                                     # schema, consumer assigned, relay leading or standing by, warm-up done) and to
+#                                     # readiness UP (polled every 50 ms), beside minimal-service (the smallest Quarkus
+#                                     # service) in the same run: each alone, both at once, each after a kill -9 with
+#                                     # its sibling running; REPEAT=3 rounds, then the medians
 #   TRACES=1 scripts/load.sh          # tracing on in both services, every order traced into a local Zipkin
 #   TRACES=1 TRACES_SAMPLED=0.1 scripts/load.sh   # one order in ten traced
 #   PROFILE=1 scripts/load.sh         # also a profile of the measured run: each service's CPU by thread
@@ -69,7 +75,9 @@ on_exit quietly kafka stop
 on_exit stop_services
 
 if [[ "${BUILD:-1}" == 1 ]]; then
-  ./mvnw -q -B package -DskipTests ${BUILD_ARGS:-} -pl kafka-broker,postgres-server,order-service,payment-service,benchmarks -am
+  modules=kafka-broker,postgres-server,order-service,payment-service,benchmarks
+  [[ "${STARTUP:-0}" == 1 ]] && modules+=,minimal-service
+  ./mvnw -q -B package -DskipTests ${BUILD_ARGS:-} -pl "$modules" -am
 fi
 kafka start
 PG_STATEMENTS="${PROFILE:-0}" postgres start
@@ -87,17 +95,20 @@ if [[ "${TRACES:-0}" == 1 ]]; then
 fi
 echo "Java: $("${JAVA:-java}" -version 2>&1 | head -1)"
 echo "Settings: RATE=$rate SECONDS_=$duration IN_FLIGHT=$in_flight CONNECTIONS=$connections TRACES=${TRACES:-0} COLD=$cold INSTANCES=$instances WRK=${WRK:-0}; services: ${opts[*]}"
-start_service() { # name port log; uses the service's AppCDS archive when the build made one
-  local app="$root/$1/target/quarkus-app" cds=()
+start_service() { # name port log; uses the service's AppCDS archive when the build made one; log.launched: when
+  # its java was launched (ms since the epoch, taken just before the exec)
+  local app="$root/$1/target/quarkus-app" cds=() logins=()
   [[ -f "$app/app-cds.jsa" ]] && cds=(-XX:SharedArchiveFile=app-cds.jsa)
   local db="${1%-service}s"  # order-service: orders
+  [[ "$1" == minimal-service ]] || logins=("$work/kafka/$1.env" "$work/postgres/$db.env") # the yardstick logs in nowhere
   if [[ -n "${AOT_CACHE:-}" ]]; then # JDK 25's AOT cache (JEP 483/515): made by the first run, used by the next
     mkdir -p "$AOT_CACHE"
     if [[ -f "$AOT_CACHE/$1.aot" ]]; then cds=(-XX:AOTCache="$AOT_CACHE/$1.aot"); else cds=(-XX:AOTCacheOutput="$AOT_CACHE/$1.aot"); fi
   fi
   # its log may show its login, and a Flight Recorder recording holds its environment (PROFILE=1): the
   # log and every file the service writes are readable by their owner alone from their creation
-  (umask 077 && exec > "$work/$3.log" 2>&1 && cd "$app" && set -a && . "$work/kafka/$1.env" && . "$work/postgres/$db.env" && set +a && exec "${JAVA:-java}" "${opts[@]}" "${cds[@]}" -Dquarkus.http.port="$2" -Dquarkus.management.port="$(($2 + 1000))" -jar quarkus-run.jar) &
+  (umask 077 && exec > "$work/$3.log" 2>&1 && cd "$app" && set -a && for env in ${logins[@]+"${logins[@]}"}; do . "$env"; done && set +a \
+    && launched="${EPOCHREALTIME//[!0-9]/}" && echo $((launched / 1000)) > "$work/$3.launched" && exec "${JAVA:-java}" "${opts[@]}" "${cds[@]}" -Dquarkus.http.port="$2" -Dquarkus.management.port="$(($2 + 1000))" -jar quarkus-run.jar) &
   pids+=($!)
   names+=("$1")
 }
@@ -164,6 +175,90 @@ ready_after() { # port start (ns): prints the ms from start until the service on
   WAIT_POLL=0.1 wait_until 180 "the service on :$1 to be ready" ready "$1" || true
   echo $(( ($(date +%s%N) - $2) / 1000000 ))
 }
+if [[ "${STARTUP:-0}" == 1 ]]; then
+  # The start-up timeline. Each start is one row: the ms from its java launch to each milestone its log tells (the log's
+  # HH:mm:ss.SSS is this machine's clock and time zone, as date's) and to readiness UP as a poll every 50 ms sees it.
+  declare -A port=([minimal-service]=18070 [order-service]=18080 [payment-service]=18081) pid_of=()
+  repeat="${REPEAT:-3}"
+  forget() { local i; for i in "${!pids[@]}"; do [[ "${pids[$i]}" != "$1" ]] || unset 'pids[i]' 'names[i]'; done; }
+  halt() { local s; for s in "$@"; do kill "${pid_of[$s]}"; wait "${pid_of[$s]}" 2>/dev/null || true; forget "${pid_of[$s]}"; done; }
+  crash() { kill -9 "${pid_of[$1]}"; wait "${pid_of[$1]}" 2>/dev/null || true; forget "${pid_of[$1]}"; }
+  await_ready() { # round scenario service...: polls each one's readiness every 50 ms until all are UP; notes when each was
+    local pending=("${@:3}") still s now deadline=$((SECONDS + 180))
+    while ((${#pending[@]})); do
+      still=()
+      for s in "${pending[@]}"; do
+        if ready "${port[$s]}"; then now="${EPOCHREALTIME//[!0-9]/}"; echo $((now / 1000)) > "$work/startup-$1-$2-$s.ready"
+        else still+=("$s"); fi
+      done
+      pending=(${still[@]+"${still[@]}"})
+      ((SECONDS < deadline)) || die "Not ready after 180 s: ${pending[*]} (the logs are in $work)"
+      ((${#pending[@]} == 0)) || sleep 0.05
+    done
+  }
+  milestones() { # round scenario service: "scenario service started migrated outbox assigned relay warmed ready relay-state",
+    # in ms from the launch, "-" for what the log does not tell; migrated is the service's own schema (Flyway's first)
+    local name="$work/startup-$1-$2-$3" t0
+    t0="$(cat "$name.launched")"
+    awk -v t0="$t0" -v tod="$(date -d "@$((t0 / 1000))" +%H:%M:%S)" -v ready="$(cat "$name.ready")" -v scenario="$2" -v service="$3" '
+      function ms(hms,  f) { split(hms, f, /[:.]/); return ((f[1] * 60 + f[2]) * 60 + f[3]) * 1000 + f[4] }
+      function at(key, hms,  t) { if (key in seen) return; t = midnight + ms(hms); if (t < t0 - 3600000) t += 86400000; seen[key] = t - t0 }
+      BEGIN { midnight = t0 - t0 % 1000 - ms(tod ".0") }
+      / \[i\.quarkus\] .* started in / { at("started", $1) }
+      / \[o\.f\.c\.i\.c\.DbMigrate\] (Successfully applied|Schema .* is up to date)/ { at("migrated", $1) }
+      / \[d\.a\.o\.OutboxSchema\] Outbox schema / { at("outbox", $1) }
+      / Event consumer assigned: / { at("assigned", $1) }
+      / Outbox relay running: / { if (!("relay" in seen)) state = "leads"; at("relay", $1) }
+      / Outbox relay (not running here|off)/ { if (!("relay" in seen)) state = "stands-by"; at("relay", $1) }
+      / Warmed up the event path / { at("warmed", $1) }
+      END { printf "%s %s", scenario, service; n = split("started migrated outbox assigned relay warmed", keys, " ")
+            for (i = 1; i <= n; i++) printf " %s", (keys[i] in seen ? seen[keys[i]] : "-")
+            printf " %d %s\n", ready - t0, (state == "" ? "-" : state) }' "$name.log"
+  }
+  columns="%-10s %-15s %8s %8s %8s %8s %8s %8s %8s %10s  %s\n"
+  rows() { # minimal-ready: formats lines "scenario service started … ready [relay-state]", with ready's ratio to minimal-ready
+    awk -v fmt="$columns" -v m="$1" '{ printf fmt, $1, $2, $3, $4, $5, $6, $7, $8, $9, (m > 0 ? sprintf("%.1fx", $9 / m) : "-"), $10 }'
+  }
+  medians() { # timeline.txt's rows: per scenario and service, in the order first met, the median of each figure
+    awk 'function median(k, c,  i, j, m, a, t) {
+           m = 0; for (i = 1; i <= n[k]; i++) if (v[k, c, i] != "-") a[++m] = v[k, c, i] + 0
+           if (m == 0) return "-"
+           for (i = 2; i <= m; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+           return m % 2 ? a[(m + 1) / 2] : int((a[m / 2] + a[m / 2 + 1]) / 2) }
+      { k = $2 " " $3; if (!(k in n)) order[++keys] = k; n[k]++; for (c = 4; c <= 10; c++) v[k, c, n[k]] = $c }
+      END { for (i = 1; i <= keys; i++) { printf "%s", order[i]; for (c = 4; c <= 10; c++) printf " %s", median(order[i], c); printf "\n" } }' \
+      "$work/timeline.txt"
+  }
+  measure() { # round scenario service...: launches each at once, waits until all are ready, then prints a row for each
+    local s
+    for s in "${@:3}"; do start_service "$s" "${port[$s]}" "startup-$1-$2-$s"; pid_of[$s]="${pids[-1]}"; done
+    await_ready "$@"
+    for s in "${@:3}"; do milestones "$1" "$2" "$s" | sed "s/^/$1 /" >> "$work/timeline.txt"; done
+    for s in "${@:3}"; do
+      milestones "$1" "$2" "$s" | rows "$(awk -v r="$1" '$1 == r && $3 == "minimal-service" { print $10 }' "$work/timeline.txt")"
+    done
+    sleep 2 # what a start leaves running (the JIT compilers) is not counted in the next one
+  }
+  echo "Start-up timeline, REPEAT=$repeat rounds: ms from each java launch to each milestone (migrated: the service's own"
+  echo "schema; outbox: the outbox's; relay: leading or standing by; ready: readiness UP, polled every 50 ms); ready/min:"
+  echo "its ready over minimal-service's, in the same round (in the medians: over its median)"
+  : > "$work/timeline.txt"
+  for r in $(seq 1 "$repeat"); do
+    echo "== round $r of $repeat"
+    printf "$columns" scenario service started migrated outbox assigned relay warmed ready ready/min relay
+    measure "$r" alone minimal-service; halt minimal-service
+    measure "$r" alone order-service; halt order-service      # its sibling not running
+    measure "$r" alone payment-service; halt payment-service
+    measure "$r" both payment-service order-service
+    crash order-service; measure "$r" after-kill order-service      # kill -9, its sibling running
+    crash payment-service; measure "$r" after-kill payment-service
+    halt order-service payment-service
+  done
+  echo "== medians of $repeat rounds"
+  printf "$columns" scenario service started migrated outbox assigned relay warmed ready ready/min ""
+  medians | rows "$(medians | awk '$1 == "alone" && $2 == "minimal-service" { print $9 }')"
+  exit 0
+fi
 started_at=$(date +%s%N)
 urls=()
 for k in $(seq 0 $((instances - 1))); do
