@@ -18,7 +18,19 @@ create table gateway_charges (
     charged_at      timestamptz   not null
 );
 
--- The outbox itself (its table, publication and replication slot) was created here and in V4 until
--- the outbox became an extension of its own: it is defined once now, by the extension's migrations
--- (db/outbox, with their own history table), and quarkus.flyway.repair-at-start lets a database that
--- ran the longer versions of these files carry on.
+-- The transactional outbox: every event this service sends to other services is inserted here in
+-- the transaction of the state change that caused it, and deleted again in that same transaction.
+-- The relay (Debezium, embedded in the service, or Kafka Connect) reads the inserts from the
+-- write-ahead log through the publication below, so the table itself stays empty. The columns are
+-- those of Debezium's outbox event router; source and instance become record headers.
+create table outbox (
+    id            varchar(64)  primary key, -- the event's id
+    aggregatetype varchar(64)  not null,    -- 'chain'
+    aggregateid   varchar(64)  not null,    -- the chain's (correlation) id: the record's key
+    type          varchar(255) not null,    -- the event's name
+    payload       text         not null,    -- the event's JSON envelope: the record's value
+    source        varchar(255) not null,    -- the service that emitted it
+    instance      varchar(255) not null     -- the instance that emitted it
+);
+
+create publication agentdojo_outbox for table outbox with (publish = 'insert');

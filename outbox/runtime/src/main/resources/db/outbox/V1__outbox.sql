@@ -6,9 +6,9 @@
 -- W3C trace context of the span the event was emitted in; null when tracing is off) the header of
 -- that name.
 --
--- Written to run on any database a service has used: one that has none of it yet, and one where an
--- earlier version's own migrations (the services' V3, V4 and V5/V6) created it, which this carries
--- over as it is, rows and all.
+-- Written to run on any database: one that has none of it yet, and one where the services' own
+-- migrations made it before the outbox was an extension (their V3, V4 and V5/V6, which stay as
+-- Flyway applied them), which this carries over as it is, rows and all.
 create table if not exists outbox (
     id            varchar(64)  primary key, -- the event's id
     aggregatetype varchar(64)  not null,    -- 'chain'

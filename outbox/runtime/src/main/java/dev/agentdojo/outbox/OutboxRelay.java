@@ -98,7 +98,7 @@ public class OutboxRelay {
                 : () -> new BridgeOutput(bridge);
     }
 
-    /** The replication slot a service's migration creates for database {@code database}. */
+    /** The replication slot the outbox's migration creates for database {@code database}. */
     public static String slotName(String database) {
         return RelaySettings.slotName(database);
     }

@@ -18,10 +18,15 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The outbox's schema, defined here and nowhere else: the table {@code outbox}, the publication
@@ -42,7 +47,7 @@ public class OutboxSchema {
     public static final String HISTORY = "outbox_schema_history";
     private static final String LOCATION = "db/outbox/";
     /** The migrations, in order; listed rather than scanned for, so that they are found in any packaging. */
-    private static final List<String> MIGRATIONS = List.of("V1__outbox.sql", "V2__outbox_slot.sql");
+    static final List<String> MIGRATIONS = List.of("V1__outbox.sql", "V2__outbox_slot.sql");
 
     private final AgroalDataSource dataSource;
 
@@ -61,19 +66,40 @@ public class OutboxSchema {
     }
 
     /**
-     * Brings {@code database}'s outbox up to date. The service's own tables are there already, so the
-     * first run starts its history at version 0 (Flyway's baseline) and applies every migration.
+     * Brings {@code database}'s outbox up to date. When the schema has tables already (the service's
+     * own, migrated first), the first run starts its history at version 0 (Flyway's baseline) and
+     * applies every migration; on an empty schema it applies them without a baseline.
+     *
+     * <p>An outbox that was there before this history (made by a service's own migrations, as the two
+     * services' V3 to V6 did before the outbox was an extension) is adopted as it is: its replication
+     * slot is not made anew. Had it lost its slot, a new one would start at the end of the log and
+     * skip every event committed since the old one's position; the relay says the slot is missing
+     * instead ({@link RelaySlot}), and nothing is skipped.
      */
     public static MigrateResult migrate(DataSource database) {
+        boolean adopting = adopting(database);
         return Flyway.configure(OutboxSchema.class.getClassLoader())
                 .dataSource(database)
                 .table(HISTORY)
                 .resourceProvider(new Migrations())
+                .placeholders(Map.of("make_slot", String.valueOf(!adopting)))
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .baselineDescription("the service tables before the outbox migrations") // no quote: Flyway writes it into its SQL as it is
                 .load()
                 .migrate();
+    }
+
+    /** Whether the outbox exists and this history does not: an outbox made before the extension ran. */
+    private static boolean adopting(DataSource database) {
+        try (Connection connection = database.getConnection();
+             PreparedStatement exists = connection.prepareStatement(
+                     "select to_regclass('outbox') is not null and to_regclass('" + HISTORY + "') is null");
+             ResultSet row = exists.executeQuery()) {
+            return row.next() && row.getBoolean(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not look for the outbox's table: " + e.getMessage(), e);
+        }
     }
 
     /** This jar's migrations, read from the class path by name. */

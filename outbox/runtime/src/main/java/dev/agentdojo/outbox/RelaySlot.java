@@ -12,7 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The relay's replication slot and publication, as seen from its lease's session: the relay starts
- * only on the slot the service's migration made, never on one Debezium would make anew at the log's
+ * only on the slot the outbox's migration made, never on one Debezium would make anew at the log's
  * end (it would skip every event committed since the old one's position), and never while the outbox
  * is out of its publication (its events would not be decoded). Used by the relay's threads while this
  * instance leads; {@link #problem} may be asked from any.

@@ -32,7 +32,7 @@ class OutboxSchemaTest {
     @BeforeAll
     static void startServer() throws IOException {
         Path target = Files.createDirectories(Path.of("target"));
-        postgres = LocalPostgres.start(Files.createTempDirectory(target, "outbox-schema-postgres-"), LocalPostgres.freePort(), "fresh", "former");
+        postgres = LocalPostgres.start(Files.createTempDirectory(target, "outbox-schema-postgres-"), LocalPostgres.freePort(), "fresh", "former", "slotless");
     }
 
     @AfterAll
@@ -87,6 +87,29 @@ class OutboxSchemaTest {
         assertThat(strings(database, "select tablename from pg_publication_tables where pubname = 'agentdojo_outbox'"))
                 .containsExactly("outbox");
         assertThat(columns(database)).endsWith("traceparent").doesNotHaveDuplicates();
+    }
+
+    @Test
+    void anOutboxMadeBeforeWhoseSlotIsGoneGetsNoNewSlot_theRelaySaysItIsMissing() throws SQLException {
+        PGSimpleDataSource database = login("slotless");
+        execute(database, """
+                create table outbox (id varchar(64) primary key, aggregatetype varchar(64) not null, aggregateid varchar(64) not null,
+                    type varchar(255) not null, payload text not null, source varchar(255) not null, instance varchar(255) not null,
+                    traceparent varchar(64));
+                create publication agentdojo_outbox for table outbox with (publish = 'insert')""");
+
+        OutboxSchema.migrate(database);
+
+        assertThat(strings(database, "select slot_name from pg_replication_slots where database = 'slotless'"))
+                .as("a slot made now would start at the end of the log, past what was committed since the old one's position")
+                .isEmpty();
+    }
+
+    @Test
+    void everyMigrationInTheFolderIsListed() throws IOException {
+        try (var files = Files.list(Path.of("src/main/resources/db/outbox"))) {
+            assertThat(files.map(file -> file.getFileName().toString()).sorted().toList()).isEqualTo(OutboxSchema.MIGRATIONS);
+        }
     }
 
     private static PGSimpleDataSource login(String name) {
