@@ -145,13 +145,13 @@ class DeploymentFilesIT {
         assertThat(connect.path(name).path("environment").path("SERVICE_OUTBOX_RELAY").asText()).isEqualTo("false");
         assertThat(connect.path("kafka-connect-setup").path("volumes").get(0).asText()).startsWith("./scripts/connect:");
         JsonNode connector = YAML.readTree(ROOT.resolve("scripts/connect/" + database + "-outbox.json").toFile());
-        // what the service's migrations create, and what its embedded relay reads (OutboxRelay)
+        // what the outbox's migrations create (the outbox extension's db/outbox), and what its embedded relay reads (OutboxRelay)
         assertThat(connector.path("database.dbname").asText()).isEqualTo(properties(name).getProperty("service.database"));
         assertThat(connector.path("slot.name").asText()).isEqualTo("agentdojo_outbox_" + database);
-        assertThat(Files.readString(ROOT.resolve(name).resolve("src/main/resources/db/migration/V4__outbox_slot.sql")))
+        assertThat(Files.readString(ROOT.resolve("outbox/runtime/src/main/resources/db/outbox/V2__outbox_slot.sql")))
                 .contains("'agentdojo_outbox_' || current_database()");
         assertThat(connector.path("publication.name").asText()).isEqualTo("agentdojo_outbox");
-        assertThat(Files.readString(ROOT.resolve(name).resolve("src/main/resources/db/migration/V3__outbox.sql")))
+        assertThat(Files.readString(ROOT.resolve("outbox/runtime/src/main/resources/db/outbox/V1__outbox.sql")))
                 .contains("create publication agentdojo_outbox for table outbox with (publish = 'insert')");
         assertThat(connector.path("table.include.list").asText()).isEqualTo("public.outbox");
         assertThat(connector.path("transforms.outbox.route.topic.replacement").asText())
