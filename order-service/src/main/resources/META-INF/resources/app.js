@@ -40,10 +40,11 @@
       entry = { row };
       orders.set(order.id, entry);
     }
-    // a status never goes back: the 202 answer or a list fetched earlier may arrive after the outcome event
+    // an order never goes back: the 202 answer or a list fetched earlier may arrive after the outcome
+    // event, and then what the outcome said (its status, payment id or reason) wins over the stale copy
     const known = entry.order && entry.order.status;
-    const status = known && known !== 'PENDING' && order.status === 'PENDING' ? known : order.status;
-    entry.order = Object.assign(entry.order || {}, order, { status });
+    const stale = known && known !== 'PENDING' && order.status === 'PENDING';
+    entry.order = stale ? Object.assign({}, order, entry.order) : Object.assign(entry.order || {}, order);
     const o = entry.order;
     // the payment's id once approved, the reason once declined
     const payment = o.status === 'CONFIRMED' ? cell(shortId(o.paymentId), 'mono payment')
