@@ -6,6 +6,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -22,8 +23,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A database the former order-service made, before the outbox was an extension (its own
- * migrations, kept as they were in {@code former/order-service}, created the outbox, its publication
- * and its slot), with an event committed and not yet relayed, is carried over by this version
+ * migrations, V1 to V5, created the outbox, its publication and its slot), with an event committed and not yet relayed, is carried over by this version
  * without loss: the service starts on it, the outbox extension's migrations find the outbox there and
  * keep it, slot and all, and the event committed before the upgrade reaches the topic. The shared
  * order-service is stopped meanwhile: the upgraded one joins its consumer group and uses its
@@ -39,8 +39,11 @@ class OutboxUpgradeIT extends EndToEndTest {
                 Environment.login(env.kafka, former, "order-service"), env.work);
         try {
             String url = former.jdbcUrl("orders");
+            // the service's own migrations up to V5, the last before the outbox was an extension
+            Path migrations = Path.of(System.getProperty("e2e.root", "..")).toAbsolutePath().normalize()
+                    .resolve("order-service/src/main/resources/db/migration");
             Flyway.configure().dataSource(url, "orders", former.password("orders"))
-                    .locations("classpath:former/order-service").load().migrate();
+                    .locations("filesystem:" + migrations).target("5").load().migrate();
             String event = "upgrade-" + System.nanoTime();
             try (Connection c = DriverManager.getConnection(url, "orders", former.password("orders"))) {
                 c.setAutoCommit(false);
