@@ -3,13 +3,18 @@ package dev.agentdojo.service.health;
 import dev.agentdojo.bus.Bridge;
 import dev.agentdojo.bus.bridge.BridgeConfig;
 import dev.agentdojo.bus.bridge.KafkaLogin;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -19,12 +24,14 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.common.Metric;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code /q/health/ready} is DOWN while the consumer behind the bridge does not take events, or
@@ -37,9 +44,11 @@ import java.util.Objects;
  *   <li>it is <b>fenced</b>: the broker lists another member under its group and
  *       {@code group.instance.id} (a second instance started with the same id), or does not list it;</li>
  *   <li>it has <b>no partition assigned</b> (joining its group);</li>
- *   <li>it has <b>not polled</b> the broker within {@code event-bus.bridge.ready-poll-within}, or its
- *       polling thread does not answer.</li>
+ *   <li>it has <b>not polled</b> the broker within {@code event-bus.bridge.ready-poll-within}.</li>
  * </ul>
+ * What the consumer holds comes from its last rebalance ({@link ConsumerAssignment}), never from its
+ * polling thread, which would answer only between two polls: a check answers at once. The login the
+ * membership question needs is opened as the application starts, off its way to ready.
  * It comes UP again by itself when the consumer does. When the broker cannot be asked who the members
  * are (it is away), that question counts as answered: the outage shows in the requests, and every
  * instance leaving the load balancer at once would not help. A service whose incoming channel is not
@@ -49,24 +58,49 @@ import java.util.Objects;
 @ApplicationScoped
 public class ConsumerReadiness implements AsyncHealthCheck {
 
+    private static final Logger LOG = Logger.getLogger(ConsumerReadiness.class);
     private static final String NAME = "event consumer member, assigned and polling";
-    /** How long the consumer's polling thread and the broker may take to answer a check. */
+    /** How long the broker may take to answer a check. */
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(3);
 
     private final KafkaClientService kafka;
     private final Bridge bridge;
+    private final ConsumerAssignment assignment;
     private final Duration pollWithin;
     private volatile Admin admin;
 
     @Inject
-    ConsumerReadiness(KafkaClientService kafka, Bridge bridge, BridgeConfig config) {
-        this(kafka, bridge, config.readyPollWithin());
+    ConsumerReadiness(KafkaClientService kafka, Bridge bridge, @Identifier(ConsumerAssignment.NAME) ConsumerAssignment assignment,
+                      BridgeConfig config) {
+        this(kafka, bridge, assignment, config.readyPollWithin());
     }
 
-    ConsumerReadiness(KafkaClientService kafka, Bridge bridge, Duration pollWithin) {
+    ConsumerReadiness(KafkaClientService kafka, Bridge bridge, ConsumerAssignment assignment, Duration pollWithin) {
         this.kafka = kafka;
         this.bridge = bridge;
+        this.assignment = assignment;
         this.pollWithin = pollWithin;
+    }
+
+    /**
+     * Once the channels are wired, opens the broker login the membership question needs, and asks
+     * it once, on a thread of its own: the first readiness check then finds it connected.
+     */
+    void prepare(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 100) StartupEvent started) {
+        if (!kafka.getConsumerChannels().contains(Bridge.INCOMING)) {
+            return;
+        }
+        KafkaConsumer<Object, Object> consumer = kafka.getConsumer(Bridge.INCOMING);
+        Thread opening = new Thread(() -> {
+            try {
+                String group = Objects.toString(consumer.configuration().get("group.id"));
+                admin(consumer).describeConsumerGroups(List.of(group)).all().get(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception | LinkageError e) { // a broker away now is a readiness check's business later
+                LOG.debugf("Readiness could not ask the broker about the group yet: %s", e);
+            }
+        }, "readiness-admin-open");
+        opening.setDaemon(true);
+        opening.start();
     }
 
     @Override
@@ -83,13 +117,12 @@ public class ConsumerReadiness implements AsyncHealthCheck {
         if (sincePoll > pollWithin.toSeconds()) {
             return Uni.createFrom().item(down("has not polled the broker for " + (long) sincePoll + " s"));
         }
-        return consumer.getAssignments().ifNoItem().after(ANSWER_WITHIN).fail()
-                .chain(assigned -> assigned.isEmpty()
-                        ? Uni.createFrom().item(down("has no partition assigned (joining its group)"))
-                        : consumer.consumerGroupMetadata().ifNoItem().after(ANSWER_WITHIN).fail()
-                                .chain(self -> membership(consumer, self))
-                                .map(fenced -> fenced == null ? up(assigned.size()) : down(fenced)))
-                .onFailure().recoverWithItem(failure -> down("did not answer: " + failure));
+        ConsumerAssignment.Held held = assignment.held();
+        if (held.partitions() == 0) {
+            return Uni.createFrom().item(down("has no partition assigned (joining its group)"));
+        }
+        return membership(consumer, held.member())
+                .map(fenced -> fenced == null ? up(held.partitions()) : down(fenced));
     }
 
     /** Null when the broker lists this consumer as the member it is (or cannot say); else why not. */

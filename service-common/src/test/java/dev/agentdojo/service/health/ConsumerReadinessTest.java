@@ -24,7 +24,7 @@ class ConsumerReadinessTest {
 
     @Test
     void aRecordTheConsumerCannotMovePastMakesReadinessDownSayingWhichAndWhy() {
-        HealthCheckResponse response = new ConsumerReadiness(new NoKafka(), new BridgeThat(STALLED), Duration.ofSeconds(15))
+        HealthCheckResponse response = new ConsumerReadiness(new NoKafka(), new BridgeThat(STALLED), new ConsumerAssignment(() -> { }), Duration.ofSeconds(15))
                 .call().await().atMost(Duration.ofSeconds(5));
 
         assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
@@ -33,7 +33,7 @@ class ConsumerReadinessTest {
 
     @Test
     void nothingStalledAndNoKafkaConsumerIsUp() {
-        HealthCheckResponse response = new ConsumerReadiness(new NoKafka(), new BridgeThat(null), Duration.ofSeconds(15))
+        HealthCheckResponse response = new ConsumerReadiness(new NoKafka(), new BridgeThat(null), new ConsumerAssignment(() -> { }), Duration.ofSeconds(15))
                 .call().await().atMost(Duration.ofSeconds(5));
 
         assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
