@@ -90,9 +90,10 @@ public interface BridgeConfig {
     Duration stalledAfter();
 
     /**
-     * How many times the in-process part of an event's trip runs on a scratch bus at start-up,
-     * before the service is ready, so that its first events find that code compiled (see
-     * BENCHMARKS.md); 0 skips it.
+     * How many times the in-process part of an event's trip runs on a scratch bus once the
+     * service can take events (its consumer first assigned), on a thread of its own that readiness
+     * does not wait for, so that the first events find that code compiled (see BENCHMARKS.md); 0
+     * skips it.
      */
     @WithDefault("20000")
     int warmUpRounds();

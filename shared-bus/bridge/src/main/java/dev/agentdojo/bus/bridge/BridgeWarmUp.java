@@ -3,26 +3,50 @@ package dev.agentdojo.bus.bridge;
 import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.EventBusOptions;
 import dev.agentdojo.bus.core.LocalEventBus;
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the in-process part of an event's trip — dispatch to sync, async and wildcard listeners,
  * causation, the envelope written to JSON and read back with typed args — a number of times on a
- * scratch bus before the service reports ready, so that the first real events find that code
- * compiled rather than interpreted. It touches neither the application's bus (no listener, history,
- * metric or audit line sees it) nor the broker. The Kafka clients and the application's own
- * listeners stay cold until real events reach them.
+ * scratch bus, so that the first real events find that code compiled rather than interpreted. It
+ * runs once, on a thread of its own ({@code event-path-warm-up}), from the moment the service can
+ * take events: when its consumer is first assigned partitions (or, with no Kafka consumer, when the
+ * bridge starts). Readiness does not wait for it, and it does not take CPU from the start-up before
+ * that (on two cores, running beside it made the start-up a second slower; BENCHMARKS.md). It
+ * touches neither the application's bus (no listener, history, metric or audit line sees it) nor
+ * the broker. The Kafka clients and the application's own listeners stay cold until real events
+ * reach them.
  */
-final class BridgeWarmUp {
+@ApplicationScoped
+@IfBuildProperty(name = "event-bus.bridge.enabled", stringValue = "true")
+public class BridgeWarmUp {
 
     private static final Logger LOG = Logger.getLogger(BridgeWarmUp.class);
 
-    private BridgeWarmUp() {
+    private final Vertx vertx;
+    private final int rounds;
+    private final AtomicBoolean begun = new AtomicBoolean();
+
+    BridgeWarmUp(Vertx vertx, BridgeConfig config) {
+        this.vertx = vertx;
+        this.rounds = config.warmUpRounds();
+    }
+
+    /** Starts the warm-up on its own thread, the first time it is called; later calls do nothing. */
+    public void begin() {
+        if (rounds > 0 && begun.compareAndSet(false, true)) {
+            Thread warming = new Thread(() -> run(vertx, rounds), "event-path-warm-up");
+            warming.setDaemon(true);
+            warming.start();
+        }
     }
 
     /** Runs {@code rounds} rounds; returns how many events the scratch bus dispatched (two a round). */

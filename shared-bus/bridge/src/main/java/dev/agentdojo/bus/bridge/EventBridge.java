@@ -12,7 +12,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.Cancellable;
-import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -95,10 +94,10 @@ public class EventBridge implements Bridge {
     private final LocalEventBus bus;
     private final Multi<Message<String>> in;
     private final int concurrency;
-    private final Vertx vertx;
-    private final int warmUpRounds;
     private final BridgeSender sender;
     private final BridgeReceiver receiver;
+    private final BridgeWarmUp warmUp;
+    private final boolean consumesKafka;
     private volatile Cancellable consuming;
     private volatile boolean ready;
     private volatile boolean stopped;
@@ -107,9 +106,9 @@ public class EventBridge implements Bridge {
     @Inject
     EventBridge(LocalEventBus bus, BridgeConfig config,
                 @Channel(OUTGOING) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384) Emitter<String> out,
-                @Channel(INCOMING) Multi<Message<String>> in, Instance<EventOutbox> outboxes, Vertx vertx,
+                @Channel(INCOMING) Multi<Message<String>> in, Instance<EventOutbox> outboxes,
                 Instance<MeterRegistry> registry, EventTraces traces, Failures failures, OutgoingChannelConfig outgoing,
-                IncomingChannelConfig incoming) {
+                IncomingChannelConfig incoming, BridgeWarmUp warmUp) {
         this.bus = bus;
         this.in = in;
         BridgeMetrics metrics = new BridgeMetrics(registry.isResolvable() ? registry.get() : null);
@@ -120,10 +119,10 @@ public class EventBridge implements Bridge {
                     + config.concurrency());
         }
         this.concurrency = config.concurrency();
-        this.vertx = vertx;
-        this.warmUpRounds = config.warmUpRounds();
         requireDeclaredTopics(config, TopicOwners.bridgeTopics(outgoing, incoming));
         this.receiver = new BridgeReceiver(bus, config, metrics, traces, failures, () -> stopped);
+        this.warmUp = warmUp;
+        this.consumesKafka = incoming.onKafka();
     }
 
     /**
@@ -144,7 +143,6 @@ public class EventBridge implements Bridge {
     }
 
     void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent started) {
-        BridgeWarmUp.run(vertx, warmUpRounds);
         bus.bridgePort().addOutboundHook(sender::send);
         consuming = in.onItem().transformToUni(receiver::receive).merge(concurrency)
                 .subscribe().with(
@@ -153,6 +151,9 @@ public class EventBridge implements Bridge {
                         () -> ended(null));
         ready = true;
         LOG.infof("Bridge of '%s' started: %s, receives every other service's events", bus.source(), sender);
+        if (!consumesKafka) {
+            warmUp.begin(); // no consumer to be assigned: the service takes events from now on
+        }
     }
 
     @Override
