@@ -35,13 +35,21 @@
 #   JAVA=.../bin/java AOT_CACHE=target/aot BUILD_ARGS=-Dquarkus.package.jar.type=aot-jar scripts/load.sh
 #                                     # JDK 25+: the first run trains an AOT cache per service (written when it
 #                                     # stops); later runs start from it, with BUILD=0 (a new build is a new jar)
-#   BUILD=0 scripts/load.sh           # run what the last build made
+#   FLOOR=1 scripts/load.sh           # then the floor in the same run (benchmarks' Floor): per order what the chain
+#                                     # must do and nothing more - the same rows written and committed in plain JDBC, the
+#                                     # same records produced (one Kafka transaction per relayed batch, acks=all, idempotent)
+#                                     # and consumed (read_committed, the services' groups), with the services' logins - as
+#                                     # two processes, one per service, on the same broker and PostgreSQL once the services
+#                                     # stopped (their tables emptied, the relays' slots dropped), with the same warm-up,
+#                                     # rate, in-flight bound and measured seconds; prints the floor's report and CPU per
+#                                     # order as the stack's, then both side by side per part and the ratio stack / floor
 #   SERVICE_OPTS="-XX:..." scripts/load.sh   # more JVM options for both services
 #   BUILD_ARGS="-D..." scripts/load.sh       # more Maven options for the build it makes first
 #
 # After a measured run (wrk, or the default one), it prints the CPU time each part of the stack used
 # during it (from /proc/<pid>/stat), per accepted order: on a shared machine a steadier figure than
-# the throughput itself.
+# the throughput itself. The load generator is not counted (the floor's reader of the topics neither,
+# which stands for the harness's); the broker and PostgreSQL serving it are, on both sides.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=scripts/lib.sh
@@ -94,7 +102,7 @@ if [[ "${TRACES:-0}" == 1 ]]; then
          -Dquarkus.otel.traces.sampler.arg="${TRACES_SAMPLED:-1.0}")
 fi
 echo "Java: $("${JAVA:-java}" -version 2>&1 | head -1)"
-echo "Settings: RATE=$rate SECONDS_=$duration IN_FLIGHT=$in_flight CONNECTIONS=$connections TRACES=${TRACES:-0} COLD=$cold INSTANCES=$instances WRK=${WRK:-0}; services: ${opts[*]}"
+echo "Settings: RATE=$rate SECONDS_=$duration WARMUP=$warmup IN_FLIGHT=$in_flight CONNECTIONS=$connections TRACES=${TRACES:-0} COLD=$cold INSTANCES=$instances WRK=${WRK:-0} FLOOR=${FLOOR:-0}; services: ${opts[*]}"
 start_service() { # name port log; uses the service's AppCDS archive when the build made one; log.launched: when
   # its java was launched (ms since the epoch, taken just before the exec)
   local app="$root/$1/target/quarkus-app" cds=() logins=()
@@ -169,6 +177,33 @@ profile_report() { # accepted-orders
   done
   echo "PostgreSQL's time by statement:"
   java -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.StatementShares "$work/postgres" 15432 report "$1" | tee "$work/statements.md"
+}
+floor_run() { # stack-accepted: the floor after the stack, on the same broker and database, and both side by side
+  local floor=("${JAVA:-java}" -Xmx384m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp benchmarks/target/benchmarks.jar
+    dev.agentdojo.benchmarks.Floor) floor_accepted
+  local at=(--kafka-dir "$work/kafka" --pg-dir "$work/postgres" --pg-port 15432)
+  echo "== the floor: the same rows and records per order in plain JDBC and kafka-clients, after $warmup s of warm-up"
+  stop_services
+  pids=() names=()
+  "${floor[@]}" reset "${at[@]}"
+  # the harness's reader of the topics: the broker serves it as it served OrderLoad's; not counted, as the load generator is not
+  "${floor[@]}" observer "${at[@]}" > "$work/floor-observer.log" 2>&1 &
+  on_exit stop_processes 10 TERM "$!"
+  "${floor[@]}" payment "${at[@]}" > "$work/floor-payment.log" 2>&1 &
+  pids+=($!) names+=(floor-payment)
+  "${floor[@]}" order "${at[@]}" --rate "$rate" --warmup "$warmup" --seconds "$duration" --in-flight "$in_flight" \
+    --signals "$work/floor" > "$work/floor-order.log" 2>&1 &
+  pids+=($!) names+=(floor-order)
+  WAIT_POLL=0.05 wait_until $((warmup + 300)) "the floor's warm-up" test -f "$work/floor.warm" || die "The floor did not warm up (logs: $work/floor-*.log)"
+  cpu_ticks > "$work/floor-cpu-before.txt"
+  touch "$work/floor.go"
+  WAIT_POLL=0.05 wait_until $((duration + 300)) "the floor's measured run" test -f "$work/floor.done" || die "The floor did not finish (logs: $work/floor-*.log)"
+  cpu_ticks > "$work/floor-cpu-after.txt"
+  sed -n '/^orders sent/,$p' "$work/floor-order.log"
+  floor_accepted="$(grep -oE '^accepted \(committed\) +[0-9]+' "$work/floor-order.log" | grep -oE '[0-9]+$')"
+  cpu_report "$work/floor-cpu-before.txt" "$work/floor-cpu-after.txt" "$floor_accepted"
+  java -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.SideBySide "$(getconf CLK_TCK)" "$work/cpu-before.txt" \
+    "$work/cpu-after.txt" "$1" "$work/floor-cpu-before.txt" "$work/floor-cpu-after.txt" "$floor_accepted" | tee "$work/side-by-side.md"
 }
 ready() { curl -sf -o /dev/null "http://127.0.0.1:$(($1 + 1000))/q/health/ready"; } # port: /q/health/ready on port + 1000 answers 200
 ready_after() { # port start (ns): prints the ms from start until the service on port is ready
@@ -313,4 +348,5 @@ else
   accepted="$(grep -oE '^accepted \(202\) +[0-9]+' "$work/measured.txt" | grep -oE '[0-9]+$')"
   cpu_report "$work/cpu-before.txt" "$work/cpu-after.txt" "$accepted"
   profile_report "$accepted"
+  if [[ "${FLOOR:-0}" == 1 ]]; then floor_run "$accepted"; fi
 fi
