@@ -157,15 +157,19 @@ profile_start() {
   [[ "${PROFILE:-0}" == 1 ]] || return 0
   java -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.StatementShares "$work/postgres" 15432 reset
 }
-profile_report() { # accepted-orders
-  local i hz; hz="$(getconf CLK_TCK)"
-  thread_ticks > "$work/threads-after.txt"
+thread_report() { # before-file after-file accepted-orders: each process's CPU by thread group, PostgreSQL's by process kind
+  local hz; hz="$(getconf CLK_TCK)"
   # (a thread that ended during the run, e.g. an idle group-commit writer or compiler thread, is not counted)
-  echo "The services' CPU by thread group (the JIT compilers and GC included), PostgreSQL's by process, per accepted order ($1 orders):"
-  awk -v hz="$hz" -v n="$1" 'FNR == NR { before[$1 " " $2] += $3; next } { after[$1 " " $2] += $3 }
+  awk -v hz="$hz" -v n="$3" 'FNR == NR { before[$1 " " $2] += $3; next } { after[$1 " " $2] += $3 }
     END { for (k in after) { ms = (after[k] - before[k]) * 1000 / hz; split(k, p, " "); if (ms > 0) all[p[1]] += ms; part[k] = ms }
           for (k in part) if (part[k] > 0) { split(k, p, " "); printf "  %-16s %-28s %7.3f ms/order %5.1f %%\n", p[1], p[2], part[k] / n, 100 * part[k] / all[p[1]] } }' \
-    "$work/threads-before.txt" "$work/threads-after.txt" | sort -k1,1 -k3,3nr | awk '$3 >= 0.005'
+    "$1" "$2" | sort -k1,1 -k3,3nr | awk '$3 >= 0.005'
+}
+profile_report() { # accepted-orders
+  local i
+  thread_ticks > "$work/threads-after.txt"
+  echo "The services' CPU by thread group (the JIT compilers and GC included), PostgreSQL's by process, per accepted order ($1 orders):"
+  thread_report "$work/threads-before.txt" "$work/threads-after.txt" "$1"
   for i in "${!pids[@]}"; do
     echo "  ${names[$i]} memory: $(awk '/VmHWM|VmRSS/ { printf "%s %d MB  ", $1, $2 / 1024 }' "/proc/${pids[$i]}/status")"
   done
@@ -196,12 +200,16 @@ floor_run() { # stack-accepted: the floor after the stack, on the same broker an
   pids+=($!) names+=(floor-order)
   WAIT_POLL=0.05 wait_until $((warmup + 300)) "the floor's warm-up" test -f "$work/floor.warm" || die "The floor did not warm up (logs: $work/floor-*.log)"
   cpu_ticks > "$work/floor-cpu-before.txt"
+  thread_ticks > "$work/floor-threads-before.txt"
   touch "$work/floor.go"
   WAIT_POLL=0.05 wait_until $((duration + 300)) "the floor's measured run" test -f "$work/floor.done" || die "The floor did not finish (logs: $work/floor-*.log)"
   cpu_ticks > "$work/floor-cpu-after.txt"
+  thread_ticks > "$work/floor-threads-after.txt"
   sed -n '/^orders sent/,$p' "$work/floor-order.log"
   floor_accepted="$(grep -oE '^accepted \(committed\) +[0-9]+' "$work/floor-order.log" | grep -oE '[0-9]+$')"
   cpu_report "$work/floor-cpu-before.txt" "$work/floor-cpu-after.txt" "$floor_accepted"
+  echo "The floor's CPU by thread group, PostgreSQL's by process, per accepted order ($floor_accepted orders):"
+  thread_report "$work/floor-threads-before.txt" "$work/floor-threads-after.txt" "$floor_accepted"
   java -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.SideBySide "$(getconf CLK_TCK)" "$work/cpu-before.txt" \
     "$work/cpu-after.txt" "$1" "$work/floor-cpu-before.txt" "$work/floor-cpu-after.txt" "$floor_accepted" | tee "$work/side-by-side.md"
 }

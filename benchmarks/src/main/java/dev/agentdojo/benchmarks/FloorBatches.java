@@ -50,7 +50,7 @@ final class FloorBatches<T> {
                 e.printStackTrace();
                 System.exit(1);
             }
-        }, "floor-commit-" + name);
+        }, "commit-" + name); // thread names: 15 characters show in /proc
         thread.setDaemon(true);
         thread.start();
     }

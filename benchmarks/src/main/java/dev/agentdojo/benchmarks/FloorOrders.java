@@ -66,8 +66,8 @@ final class FloorOrders {
 
     FloorOrders(Properties login, Connection placingConnection, Connection settlingConnection) {
         this.topic = new FloorTopic(login, Floor.ORDERS_TOPIC, "order-service-outbox-relay", SOURCE);
-        this.placing = new FloorBatches<>("new-orders", placingConnection, FloorOrders::place, this::placed);
-        this.settling = new FloorBatches<>("outcomes", settlingConnection, FloorOrders::settle, this::settled);
+        this.placing = new FloorBatches<>("orders", placingConnection, FloorOrders::place, this::placed);
+        this.settling = new FloorBatches<>("settles", settlingConnection, FloorOrders::settle, this::settled);
         this.consumer = new FloorConsumer(login, "order-service", Floor.PAYMENTS_TOPIC, this::outcome);
     }
 

@@ -76,7 +76,7 @@ final class FloorPayments {
     FloorPayments(Properties login, Connection charging, Connection gatewayRecords, Connection completing) {
         this.topic = new FloorTopic(login, Floor.PAYMENTS_TOPIC, "payment-service-outbox-relay", SOURCE);
         this.outcomes = new FloorBatches<>("outcomes", completing, FloorPayments::complete, this::completed);
-        this.gateway = new FloorBatches<>("gateway-calls", gatewayRecords, FloorPayments::charge, batch -> batch.forEach(outcomes::submit));
+        this.gateway = new FloorBatches<>("gateway", gatewayRecords, FloorPayments::charge, batch -> batch.forEach(outcomes::submit));
         this.charges = new FloorBatches<>("charges", charging, this::begin, batch -> batch.forEach(this::decide));
         this.consumer = new FloorConsumer(login, "payment-service", Floor.ORDERS_TOPIC, this::received);
     }
