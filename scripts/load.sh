@@ -40,9 +40,11 @@
 #                                     # same records produced (one Kafka transaction per relayed batch, acks=all, idempotent)
 #                                     # and consumed (read_committed, the services' groups), with the services' logins - as
 #                                     # two processes, one per service, on the same broker and PostgreSQL once the services
-#                                     # stopped (their tables emptied, the relays' slots dropped), with the same warm-up,
-#                                     # rate, in-flight bound and measured seconds; prints the floor's report and CPU per
-#                                     # order as the stack's, then both side by side per part and the ratio stack / floor
+#                                     # stopped (their tables emptied, the relays' slots dropped), with the same warm-up
+#                                     # (WARMUP, WARMUP_RATE), rate, in-flight bound and measured seconds; prints the floor's
+#                                     # report, its CPU per order (by process and by thread group) as the stack's, then both
+#                                     # side by side per part and the ratio stack / floor
+#   BUILD=0 scripts/load.sh           # run what the last build made
 #   SERVICE_OPTS="-XX:..." scripts/load.sh   # more JVM options for both services
 #   BUILD_ARGS="-D..." scripts/load.sh       # more Maven options for the build it makes first
 #
@@ -195,7 +197,7 @@ floor_run() { # stack-accepted: the floor after the stack, on the same broker an
   on_exit stop_processes 10 TERM "$!"
   "${floor[@]}" payment "${at[@]}" > "$work/floor-payment.log" 2>&1 &
   pids+=($!) names+=(floor-payment)
-  "${floor[@]}" order "${at[@]}" --rate "$rate" --warmup "$warmup" --seconds "$duration" --in-flight "$in_flight" \
+  "${floor[@]}" order "${at[@]}" --rate "$rate" --warmup "$warmup" --warmup-rate "${WARMUP_RATE:-$rate}" --seconds "$duration" --in-flight "$in_flight" \
     --signals "$work/floor" > "$work/floor-order.log" 2>&1 &
   pids+=($!) names+=(floor-order)
   WAIT_POLL=0.05 wait_until $((warmup + 300)) "the floor's warm-up" test -f "$work/floor.warm" || die "The floor did not warm up (logs: $work/floor-*.log)"

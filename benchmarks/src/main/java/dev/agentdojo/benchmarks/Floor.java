@@ -42,7 +42,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.Floor payment --kafka-dir target/load/kafka --pg-dir target/load/postgres --pg-port 15432
  * java -cp benchmarks/target/benchmarks.jar dev.agentdojo.benchmarks.Floor order   --kafka-dir … --pg-dir … --pg-port 15432 \
- *      --rate 2000 --warmup 120 --seconds 30 --in-flight 512 --signals target/load/floor
+ *      --rate 2000 --warmup 120 [--warmup-rate 2000] --seconds 30 --in-flight 512 --signals target/load/floor
  * </pre>
  *
  * <p>{@code order} runs the warm-up, writes {@code SIGNALS.warm}, waits for {@code SIGNALS.go}
@@ -72,6 +72,7 @@ public final class Floor {
         switch (args[0]) {
             case "order" -> new FloorOrders(login(kafka, "order-service"), database(pgDir, pgPort, "orders"),
                     database(pgDir, pgPort, "orders")).run(Integer.parseInt(options.getOrDefault("rate", "2000")),
+                    Integer.parseInt(options.getOrDefault("warmup-rate", options.getOrDefault("rate", "2000"))),
                     Integer.parseInt(options.getOrDefault("warmup", "120")), Integer.parseInt(options.getOrDefault("seconds", "30")),
                     Integer.parseInt(options.getOrDefault("in-flight", "512")), Path.of(options.getOrDefault("signals", "target/load/floor")));
             case "payment" -> new FloorPayments(login(kafka, "payment-service"), database(pgDir, pgPort, "payments"),

@@ -39,6 +39,8 @@ final class FloorConsumer {
     static final int CONCURRENCY = 256;
     static final long COMMIT_EVERY_MS = 5_000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration PAUSED_POLL = Duration.ofMillis(5);
 
     private final FloorOffsets offsets = new FloorOffsets();
     private final CountDownLatch assigned = new CountDownLatch(1);
@@ -72,7 +74,8 @@ final class FloorConsumer {
                 long lastCommit = System.currentTimeMillis();
                 boolean paused = false;
                 while (true) {
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    // paused, it polls often, so that it resumes as soon as the work in flight allows
+                    for (ConsumerRecord<String, String> record : consumer.poll(paused ? PAUSED_POLL : POLL)) {
                         offsets.received(new TopicPartition(record.topic(), record.partition()), record.offset());
                         handler.handle(record, read(record.value()));
                     }

@@ -72,11 +72,11 @@ final class FloorOrders {
     }
 
     /** The warm-up, then (once {@code SIGNALS.go} exists) the measured run and its report; then waits to be stopped. */
-    void run(int rate, int warmup, int seconds, int maxInFlight, Path signals) throws Exception {
+    void run(int rate, int warmupRate, int warmup, int seconds, int maxInFlight, Path signals) throws Exception {
         consumer.start();
-        System.out.printf("floor order side: %d orders/s, %d s of warm-up, then %d s measured, at most %d in flight%n",
-                rate, warmup, seconds, maxInFlight);
-        load("warm-up", rate, warmup, maxInFlight);
+        System.out.printf("floor order side: %d s of warm-up at %d orders/s, then %d s measured at %d/s, at most %d in flight%n",
+                warmup, warmupRate, seconds, rate, maxInFlight);
+        load("warm-up", warmupRate, warmup, maxInFlight);
         Files.writeString(Path.of(signals + ".warm"), "");
         while (!Files.exists(Path.of(signals + ".go"))) {
             TimeUnit.MILLISECONDS.sleep(10);
