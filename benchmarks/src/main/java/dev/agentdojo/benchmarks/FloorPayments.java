@@ -51,6 +51,7 @@ final class FloorPayments {
         final String currency;
         final Instant at = Instant.now();
         String paymentId;
+        /** APPROVED or DECLINED once decided; SEEN when the payment was recorded before (a redelivery: nothing more to do). */
         String status;
         String reason;
         FloorTopic.Outgoing outcome;
