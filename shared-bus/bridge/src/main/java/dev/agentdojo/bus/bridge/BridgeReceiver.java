@@ -4,14 +4,11 @@ import dev.agentdojo.bus.Event;
 import dev.agentdojo.bus.ListenerFailedException;
 import dev.agentdojo.bus.core.LocalEventBus;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -24,8 +21,9 @@ import java.util.function.BooleanSupplier;
  * does not, is dead-lettered. Then a record this service sent, or a copy of an event already
  * handled, is acknowledged untouched, and a copy of one being handled is settled as that one is
  * ({@link HandledEvents}). Every record in flight is tracked until it is settled
- * ({@link UnsettledRecords}), so that one the consumer cannot move past is seen. See
- * {@link EventBridge}, "In".
+ * ({@link UnsettledRecords}), so that one the consumer cannot move past is seen. A dead letter
+ * handed to the listeners again ({@link #handleAgain}) goes through the same checks and handling as
+ * a record from the topic. See {@link EventBridge}, "In".
  */
 final class BridgeReceiver {
 
@@ -42,11 +40,18 @@ final class BridgeReceiver {
     private final Duration retryMaxWait;
     private final UnsettledRecords unsettled;
     private final DeadLetters deadLetters;
+    private final DeadLetterStore store;
     /** Whether a listener's failure passes: handled again later, else dead-lettered. */
     private final Failures failures;
 
     BridgeReceiver(LocalEventBus bus, BridgeConfig config, BridgeMetrics metrics, EventTraces traces, Failures failures,
                    BooleanSupplier stopped) {
+        this(bus, config, metrics, traces, failures, stopped, DeadLetterStore.NONE);
+    }
+
+    BridgeReceiver(LocalEventBus bus, BridgeConfig config, BridgeMetrics metrics, EventTraces traces, Failures failures,
+                   BooleanSupplier stopped, DeadLetterStore store) {
+        this.store = store;
         this.failures = failures;
         this.bus = bus;
         this.traces = traces;
@@ -78,27 +83,41 @@ final class BridgeReceiver {
 
     /** Settles {@code message}; the {@code Uni} never fails (a failure would end the bridge's stream). */
     Uni<Void> receive(Message<String> message) {
-        UnsettledRecords.Unsettled record = unsettled.taken(where(message));
+        return receive(new KafkaRecord(message, store));
+    }
+
+    /**
+     * Hands a dead letter to the listeners again, as if it were read from {@code topic} now:
+     * answers what became of it; null when the application stopped before it was settled.
+     */
+    Uni<HandledAgain> handleAgain(String topic, String envelope, String letter) {
+        RetriedLetter retried = new RetriedLetter(topic, envelope, letter);
+        return receive(retried).map(settled -> retried.outcome());
+    }
+
+    private Uni<Void> receive(Received message) {
+        UnsettledRecords.Unsettled record = unsettled.taken(message.where());
         return Uni.createFrom().deferred(() -> settle(message, record))
                 .onTermination().invoke(record::settled);
     }
 
-    private Uni<Void> settle(Message<String> message, UnsettledRecords.Unsettled record) {
+    private Uni<Void> settle(Received message, UnsettledRecords.Unsettled record) {
         Event event;
         try {
-            event = Envelope.decode(message.getPayload());
+            event = Envelope.decode(message.payload());
         } catch (IllegalArgumentException e) {
             return deadLetters.setAside(message, record, "invalid", "a record that is not an event envelope", e);
         }
         record.carries("event " + event.id() + " ('" + event.name() + "')");
-        String topic = topic(message);
+        String topic = message.topic();
         // before any skip: a record whose header or envelope claims this service as its source is checked as any other
         if (!owners.allows(topic, event.name())) {
             return deadLetters.setAside(message, record, "not-owners", "event " + event.id() + " ('" + event.name() + "')",
                     new IllegalArgumentException("topic " + topic + " carries only " + owners.allowedOn(topic)
                             + ": its owner does not send '" + event.name() + "'"));
         }
-        if (sentHere(message) || event.source().equals(bus.source())) {
+        if (message.sentBy(source) || event.source().equals(bus.source())) {
+            message.skipped("own");
             return acknowledge(message); // its listeners ran where it was emitted
         }
         if (handled.wasHandled(event.id())) {
@@ -112,7 +131,7 @@ final class BridgeReceiver {
         }
         metrics.count("consumed");
         // before the listeners run: what they emit belongs to this span's trace
-        EventTraces.Handling span = traces.startHandling(topic, event, traceHeaders(message));
+        EventTraces.Handling span = traces.startHandling(topic, event, message.traceHeaders());
         return handle(message, record, event)
                 .onTermination().invoke((done, failure, cancelled) -> {
                     handled.finished(event.id(), done == Boolean.TRUE);
@@ -121,9 +140,10 @@ final class BridgeReceiver {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> skipDuplicate(Message<String> message, Event event) {
+    private Uni<Void> skipDuplicate(Received message, Event event) {
         LOG.debugf("Skipped duplicate of event %s ('%s')", event.id(), event.name());
         metrics.skipped("duplicate");
+        message.skipped("duplicate");
         return acknowledge(message);
     }
 
@@ -141,7 +161,7 @@ final class BridgeReceiver {
      * {@code event-bus.bridge.retry-first-wait} up to {@code retry-max-wait}, with jitter) for as
      * long as the application runs; dead-letters the rest. Answers whether the listeners completed.
      */
-    private Uni<Boolean> handle(Message<String> message, UnsettledRecords.Unsettled record, Event event) {
+    private Uni<Boolean> handle(Received message, UnsettledRecords.Unsettled record, Event event) {
         AtomicInteger tries = new AtomicInteger();
         return Uni.createFrom().deferred(() -> stopped.getAsBoolean() && tries.get() > 0
                         ? Uni.createFrom().<Void>failure(new IllegalStateException("the application stops"))
@@ -182,42 +202,7 @@ final class BridgeReceiver {
                 ? EventBridge.unwrap(failure.getCause()) : EventBridge.unwrap(failure);
     }
 
-    /** The topic a record was read from; null off Kafka (the in-memory connector of tests). */
-    @SuppressWarnings("unchecked")
-    private static String topic(Message<String> message) {
-        return message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(m -> ((IncomingKafkaRecordMetadata<String, String>) m).getTopic())
-                .orElse(null);
-    }
-
-    @SuppressWarnings("unchecked")
-    static String where(Message<String> message) {
-        return message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(m -> ((IncomingKafkaRecordMetadata<String, String>) m).getTopic() + "-"
-                        + ((IncomingKafkaRecordMetadata<String, String>) m).getPartition() + "@"
-                        + ((IncomingKafkaRecordMetadata<String, String>) m).getOffset())
-                .orElse("?");
-    }
-
-    /** The record's W3C trace context, if it has one; empty off Kafka. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> traceHeaders(Message<String> message) {
-        return message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(metadata -> ((IncomingKafkaRecordMetadata<String, String>) metadata).getHeaders().lastHeader(EventTraces.TRACEPARENT))
-                .map(header -> Map.of(EventTraces.TRACEPARENT, new String(header.value(), StandardCharsets.UTF_8)))
-                .orElse(Map.of());
-    }
-
-    /** Whether a Kafka record's source header names this application (a record without one is read in full). */
-    @SuppressWarnings("unchecked")
-    private boolean sentHere(Message<String> message) {
-        return message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(metadata -> ((IncomingKafkaRecordMetadata<String, String>) metadata).getHeaders().lastHeader(EventBridge.SOURCE_HEADER))
-                .map(header -> Arrays.equals(header.value(), source))
-                .orElse(false);
-    }
-
-    private static Uni<Void> acknowledge(Message<String> message) {
-        return Uni.createFrom().completionStage(message::ack);
+    private static Uni<Void> acknowledge(Received message) {
+        return Uni.createFrom().completionStage(message::acknowledge);
     }
 }

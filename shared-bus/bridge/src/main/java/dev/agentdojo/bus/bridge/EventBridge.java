@@ -11,6 +11,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -63,7 +64,9 @@ import java.util.concurrent.ExecutionException;
  * <em>dead-lettered</em>: logged once (without its content), counted
  * ({@code agentdojo_bridge_dead_lettered_total{reason}}) and handed to the channel's failure
  * strategy ({@code dead-letter-queue} on Kafka: the record goes to the topic
- * {@code agent-dojo.events.dlq} with the reason in its headers), and the partition moves on.
+ * {@code agent-dojo.events.dlq} with the reason in its headers), and the partition moves on. An
+ * application with a {@link DeadLetterStore} bean has each dead letter recorded there first, and
+ * may hand one to its listeners again with {@link #handleAgain}.
  * A record must carry a name its topic's owner sends ({@code event-bus.bridge.topic-events},
  * {@link TopicOwners}), whatever source it claims, or it is dead-lettered (reason {@code not-owners});
  * only then are events from this service itself (any of its instances) skipped — their listeners
@@ -108,7 +111,7 @@ public class EventBridge implements Bridge {
                 @Channel(OUTGOING) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16_384) Emitter<String> out,
                 @Channel(INCOMING) Multi<Message<String>> in, Instance<EventOutbox> outboxes,
                 Instance<MeterRegistry> registry, EventTraces traces, Failures failures, OutgoingChannelConfig outgoing,
-                IncomingChannelConfig incoming, BridgeWarmUp warmUp) {
+                IncomingChannelConfig incoming, Instance<DeadLetterStore> stores, BridgeWarmUp warmUp) {
         this.bus = bus;
         this.in = in;
         BridgeMetrics metrics = new BridgeMetrics(registry.isResolvable() ? registry.get() : null);
@@ -120,7 +123,8 @@ public class EventBridge implements Bridge {
         }
         this.concurrency = config.concurrency();
         requireDeclaredTopics(config, TopicOwners.bridgeTopics(outgoing, incoming));
-        this.receiver = new BridgeReceiver(bus, config, metrics, traces, failures, () -> stopped);
+        this.receiver = new BridgeReceiver(bus, config, metrics, traces, failures, () -> stopped,
+                stores.isResolvable() ? stores.get() : DeadLetterStore.NONE);
         this.warmUp = warmUp;
         this.consumesKafka = incoming.onKafka();
     }
@@ -209,6 +213,20 @@ public class EventBridge implements Bridge {
             t = t.getCause();
         }
         return t;
+    }
+
+    /**
+     * Hands a dead letter — the record's value {@code envelope}, read from {@code topic} — to this
+     * service's listeners again, through the same handling as a record received now: read as an
+     * envelope, checked against its topic's owner, skipped if it is this service's own or was handled
+     * here already, delivered, tried again after failures that pass, and set aside again (not written
+     * to the dead-letter topic a second time) after one that does not. Completes once it is settled,
+     * with what became of it; with null when the application stopped first. Never fails.
+     *
+     * @param letter the letter's id, for log lines and readiness
+     */
+    public Uni<HandledAgain> handleAgain(String topic, String envelope, String letter) {
+        return receiver.handleAgain(topic, envelope, letter);
     }
 
     @Override
