@@ -112,6 +112,16 @@ public class OrderEventRepository {
         }
     }
 
+    /** Inserts one chain event on a connection of its own, in auto-commit (as {@link #insert} would). Blocking. */
+    public void add(ChainEvent event) {
+        try (Connection connection = dataSource.getConnection()) {
+            insert(connection, List.of(event));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not add event " + event.event().id() + " to the chain of order "
+                    + event.orderId() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Inserts chain events, in one batch on {@code connection}. */
     void insert(Connection connection, List<ChainEvent> events) throws SQLException {
         if (events.isEmpty()) {
