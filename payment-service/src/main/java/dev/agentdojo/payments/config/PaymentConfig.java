@@ -25,4 +25,13 @@ public interface PaymentConfig {
     @WithDefault("30s")
     Duration resumeChargingEvery();
 
+    /**
+     * Makes the stand-in gateway fail every charge with an error that does not pass, as a bug or a
+     * revoked provider key would: each payment request is dead-lettered, its payment left
+     * {@code CHARGING}. For trying out what follows such a failure (a dead letter, retried once the
+     * cause is fixed); never true in production.
+     */
+    @WithDefault("false")
+    boolean gatewayFails();
+
 }
