@@ -4,7 +4,8 @@ import io.smallrye.config.ConfigMapping;
 
 /**
  * The {@code service.*} settings of a service itself; those of its parts are in mappings of their
- * own ({@code service.events.*}, {@code service.group-commit.*}, {@code service.outbox.*}).
+ * own ({@code service.events.*}, {@code service.dead-letters.*}, {@code service.group-commit.*},
+ * {@code service.outbox.*}).
  */
 @ConfigMapping(prefix = "service")
 public interface ServiceConfig {

@@ -35,7 +35,7 @@ public class DeadLetterGauge {
     }
 
     void start(@Observes StartupEvent started) {
-        vertx.setPeriodic(0, EVERY_MS, tick -> vertx.executeBlocking(() -> {
+        vertx.setPeriodic(1, EVERY_MS, tick -> vertx.executeBlocking(() -> {
             refresh();
             return null;
         }, false));

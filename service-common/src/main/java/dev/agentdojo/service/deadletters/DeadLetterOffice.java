@@ -116,7 +116,7 @@ public class DeadLetterOffice {
         } else if (handled.outcome() == HandledAgain.Outcome.DEAD_LETTERED) {
             Throwable failure = handled.failure();
             String reason = DeadLetterRecorder.reasonOf(handled.reason(), failure);
-            letters.reopen(id, operator, reason, failure.getClass().getName(), String.valueOf(failure.getMessage()));
+            letters.reopen(id, operator, reason, failure.getClass().getName(), DeadLetterRecorder.storable(String.valueOf(failure.getMessage())));
             outcome = "refused again (" + reason + "): " + failure;
         } else {
             outcome = handled.outcome() == HandledAgain.Outcome.HANDLED ? "handled: its listeners completed"

@@ -72,7 +72,13 @@ public class DeadLetterRecorder implements DeadLetterStore {
         return new DeadLetterRepository.NewLetter(UUID.randomUUID().toString(), event == null ? null : event.id(),
                 event == null ? null : event.name(), orderOf(event), event == null ? null : event.correlationId(),
                 letter.topic(), letter.partition(), letter.offset(), Instant.now(), reason, failure.getClass().getName(),
-                DeadLetterRepository.bounded(String.valueOf(failure.getMessage())), letter.envelope() == null ? "" : letter.envelope());
+                storable(DeadLetterRepository.bounded(String.valueOf(failure.getMessage()))),
+                storable(letter.envelope() == null ? "" : letter.envelope()));
+    }
+
+    /** {@code text} as PostgreSQL can keep it: its text holds no NUL, shown as U+FFFD instead. */
+    static String storable(String text) {
+        return text.replace('\u0000', '\uFFFD');
     }
 
     /** The chain's own reason when the chain refused the event, else the bridge's. */

@@ -65,7 +65,7 @@ public class DeadLetterSchema {
                 .resourceProvider(new Migrations())
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
-                .baselineDescription("the service tables before the dead letters' migrations")
+                .baselineDescription("the service tables before the dead-letter migrations") // no quote: Flyway writes it into its SQL as it is
                 .load()
                 .migrate();
     }

@@ -1,10 +1,11 @@
 package dev.agentdojo.service.deadletters;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
-
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The operator's credential for the dead letters ({@code service.dead-letters.token}): a request
@@ -36,6 +37,7 @@ public class OperatorToken {
 
     private final byte[] token;
 
+    @Inject
     OperatorToken(DeadLettersConfig config) {
         this(config.token());
     }
