@@ -2,7 +2,7 @@
 // as HTML, so a customer named <script> is shown, not run.
 (() => {
   'use strict';
-  const CHAIN_EVENTS = new Set(['order:created', 'payment:process', 'order:confirmed', 'payment:failed']);
+  const CHAIN_EVENTS = new Set(['order:created', 'payment:process', 'order:confirmed', 'payment:failed', 'event:dead-lettered']);
   const MAX_LOG_ROWS = 500;
   const OUTCOMES = new Set(['order:confirmed', 'payment:failed']);
   const LATEST_ON_OPEN = 50; // the page opens with the latest events of the log, then follows it
@@ -152,6 +152,7 @@
   function onEvent(event) {
     if (!firstTime(event.id)) return;
     if (!paused) logEvent(event);
+    window.dispatchEvent(new CustomEvent('chain-event', { detail: event })); // the dead letters' panel listens
     const id = event.args && event.args[0];
     if (event.name === 'order:created') {
       showOrder({ id, customer: event.args[1], amount: event.args[2], currency: event.args[3], status: 'PENDING' });
@@ -260,6 +261,9 @@
     const filter = $('#filter').value.trim();
     document.querySelectorAll('#log tbody tr').forEach((row) => { row.hidden = filter !== '' && !row.dataset.search.includes(filter); });
   });
+
+  // the dead letters' panel (dead-letters.js) shows an order's chain when its row is clicked
+  window.addEventListener('show-chain', (e) => selectOrder(e.detail));
 
   connect();
 })();
