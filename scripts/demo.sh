@@ -78,11 +78,12 @@ start_service() { # name port log; each service logs in as itself (the broker an
   # alone from their creation (umask 077); a log left by an older run is made anew
   rm -f "$logs/$3.log"
   (umask 077; exec > "$logs/$3.log" 2>&1
-   set -a; . "$KAFKA_DIR/$1.env"; . "$PG_DIR/$db.env"; set +a
+   set -a; . "$KAFKA_DIR/$1.env"; . "$PG_DIR/$db.env"; . "$logs/operator.env"; set +a
    exec java -Xmx384m -Dquarkus.http.port="$2" -Dquarkus.management.port="$(($2 + 1000))" -DPG_PORT="$pg_port" ${tracing[@]+"${tracing[@]}"} \
     -jar "$1/target/quarkus-app/quarkus-run.jar") &
   services+=($!)
 }
+operator_token "$logs"
 on_exit stop_services
 say "Starting order-service (:${order_ports[*]}) and payment-service (:${payment_ports[*]})..."
 service_logs=()
@@ -141,6 +142,7 @@ say "The live page: http://localhost:$order_port/$([[ $instances -gt 1 ]] && ech
 if [[ "$traces" == 1 ]]; then
   say "Each order's trace: http://127.0.0.1:$zipkin_port/zipkin/  (the page links each chain to its trace)"
 fi
+say "Dead letters, for the operator: the page's panel with the token in $logs/operator.env, or GET /dead-letters on :$((order_port + 1000)) and :$((payment_port + 1000))"
 if [[ "${DEMO_ONCE:-0}" == 1 ]]; then
   exit 0
 fi
