@@ -61,9 +61,13 @@ class BridgeReceiverTest {
     }
 
     private BridgeReceiver receiver(Duration stalledAfter) {
+        return receiver(stalledAfter, DeadLetterStore.NONE);
+    }
+
+    private BridgeReceiver receiver(Duration stalledAfter, DeadLetterStore store) {
         bus.on(EventBus.ALL, seen::add);
         return new BridgeReceiver(bus, new Settings(stalledAfter), new BridgeMetrics(registry), new EventTraces(OpenTelemetry.noop()),
-                new Failures(List.of()), () -> false);
+                new Failures(List.of()), () -> false, store);
     }
 
     @Test
@@ -177,6 +181,96 @@ class BridgeReceiverTest {
         } finally {
             logger.removeHandler(capture);
         }
+    }
+
+    @Test
+    void aDeadLetterIsKeptInTheStoreWithItsWholeRecord_beforeItGoesToTheDeadLetterTopic() {
+        List<DeadLetter> kept = new CopyOnWriteArrayList<>();
+        BridgeReceiver receiver = receiver(Duration.ofMinutes(2), letter -> {
+            kept.add(letter);
+            return CompletableFuture.completedFuture(null);
+        });
+        bus.on("order:confirmed", e -> {
+            throw new IllegalStateException("a bug");
+        });
+        String value = envelope("bug-1", "order:confirmed", "payment-service");
+        Record poison = new Record(PAYMENTS, 2, 11, "payment-service", value);
+
+        receiver.receive(poison.message()).await().atMost(WAIT);
+
+        assertThat(kept).singleElement().satisfies(letter -> {
+            assertThat(letter.reason()).isEqualTo("failed");
+            assertThat(letter.failure()).isInstanceOf(IllegalStateException.class).hasMessage("a bug");
+            assertThat(List.of(letter.topic(), letter.partition(), letter.offset())).containsExactly(PAYMENTS, 2, 11L);
+            assertThat(letter.envelope()).isEqualTo(value);
+            assertThat(letter.event().id()).isEqualTo("bug-1");
+        });
+        assertThat(poison.nacks).hasValue(1);
+    }
+
+    @Test
+    void aStoreThatCannotKeepALetterHoldsItsRecordBack_untilItCan() {
+        AtomicBoolean databaseBack = new AtomicBoolean();
+        BridgeReceiver receiver = receiver(Duration.ofHours(1), letter -> databaseBack.get()
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.failedFuture(new IllegalStateException("the database is away")));
+        Record poison = new Record(PAYMENTS, 0, 5, "payment-service", "not an envelope");
+
+        CompletableFuture<Void> settled = receiver.receive(poison.message()).subscribeAsCompletionStage();
+
+        await().atMost(WAIT).until(() -> receiver.stalled() != null);
+        assertThat(receiver.stalled()).contains("record agent-dojo.payments-0@5", "the database is away");
+        assertThat(poison.nacks).as("not on the dead-letter topic before it is kept").hasValue(0);
+        databaseBack.set(true);
+        await().atMost(WAIT).until(settled::isDone);
+        assertThat(poison.nacks).hasValue(1);
+    }
+
+    @Test
+    void aDeadLetterHandedAgainGoesThroughTheSameHandling_refusedAgainWhileTheCauseLasts_handledOnceItIsFixed() {
+        List<DeadLetter> kept = new CopyOnWriteArrayList<>();
+        BridgeReceiver receiver = receiver(Duration.ofMinutes(2), letter -> {
+            kept.add(letter);
+            return CompletableFuture.completedFuture(null);
+        });
+        AtomicBoolean fixed = new AtomicBoolean();
+        AtomicInteger handled = new AtomicInteger();
+        bus.on("order:confirmed", e -> {
+            if (!fixed.get()) {
+                throw new IllegalStateException("still the bug");
+            }
+            handled.incrementAndGet();
+        });
+        String value = envelope("again-1", "order:confirmed", "payment-service");
+
+        HandledAgain refused = receiver.handleAgain(PAYMENTS, value, "letter-1").await().atMost(WAIT);
+        assertThat(refused.outcome()).isEqualTo(HandledAgain.Outcome.DEAD_LETTERED);
+        assertThat(refused.reason()).isEqualTo("failed");
+        assertThat(refused.failure()).hasMessage("still the bug");
+        assertThat(kept).as("a letter refused again is not kept (or written to the topic) a second time").isEmpty();
+
+        fixed.set(true);
+        HandledAgain done = receiver.handleAgain(PAYMENTS, value, "letter-1").await().atMost(WAIT);
+        assertThat(done.outcome()).isEqualTo(HandledAgain.Outcome.HANDLED);
+        assertThat(handled).hasValue(1);
+
+        HandledAgain again = receiver.handleAgain(PAYMENTS, value, "letter-1").await().atMost(WAIT);
+        assertThat(again.outcome()).as("handled here already").isEqualTo(HandledAgain.Outcome.SKIPPED);
+        assertThat(again.reason()).isEqualTo("duplicate");
+        assertThat(handled).hasValue(1);
+        assertThat(receiver.unsettled().size()).isZero();
+    }
+
+    @Test
+    void aDeadLetterHandedAgainIsCheckedAgainstItsTopicsOwner() {
+        BridgeReceiver receiver = receiver(Duration.ofMinutes(2));
+
+        HandledAgain forged = receiver.handleAgain(PAYMENTS, envelope("forged-2", "order:created", "payment-service"), "letter-2")
+                .await().atMost(WAIT);
+
+        assertThat(forged.outcome()).isEqualTo(HandledAgain.Outcome.DEAD_LETTERED);
+        assertThat(forged.reason()).isEqualTo("not-owners");
+        assertThat(seen).isEmpty();
     }
 
     private double oldestUnacknowledgedSeconds() {
