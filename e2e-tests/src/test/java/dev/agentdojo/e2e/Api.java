@@ -108,10 +108,54 @@ final class Api {
         return get(orders + "/events?limit=" + limit);
     }
 
-    private Reply get(String url) {
+    /** {@code GET /dead-letters?limit=} on a service's management port, with {@code token} (null: none). */
+    Reply deadLetters(ServiceProcess service, String token, String limit) {
+        return send(operator(service.managementUrl() + "/dead-letters?limit=" + limit, token).GET());
+    }
+
+    /** {@code POST /dead-letters/{id}/retry} as operator "e2e", with {@code token} (null: none). */
+    Reply retry(ServiceProcess service, String id, String token) {
+        return send(operator(service.managementUrl() + "/dead-letters/" + id + "/retry", token)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"operator\":\"e2e\"}")));
+    }
+
+    /** {@code POST /dead-letters/{id}/discard} as operator "e2e", for {@code reason}. */
+    Reply discard(ServiceProcess service, String id, String token, String reason) {
+        return send(operator(service.managementUrl() + "/dead-letters/" + id + "/discard", token)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"operator\":\"e2e\",\"reason\":\"" + reason + "\"}")));
+    }
+
+    /** {@code GET /dead-letters/{id}}: one letter, with who retried or discarded it. */
+    Reply deadLetter(ServiceProcess service, String id, String token) {
+        return send(operator(service.managementUrl() + "/dead-letters/" + id, token).GET());
+    }
+
+    /** The status of a GET on any URL, as anyone. */
+    int status(String url) {
         try {
-            return Reply.of(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString()));
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpRequest.Builder operator(String url, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json");
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
+    }
+
+    private Reply get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)));
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            return Reply.of(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

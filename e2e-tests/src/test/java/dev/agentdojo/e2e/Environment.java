@@ -1,9 +1,11 @@
 package dev.agentdojo.e2e;
 
 import dev.agentdojo.kafka.LocalKafka;
+import dev.agentdojo.local.Credentials;
 import dev.agentdojo.postgres.LocalPostgres;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -22,14 +24,18 @@ final class Environment {
     final Map<String, String> common;
     final ServiceProcess orders;
     final ServiceProcess payments;
+    /** The operator's token for the services' dead letters ({@code DEAD_LETTERS_TOKEN}), kept as the servers keep their passwords. */
+    final String operatorToken;
 
     private Environment() {
         work = Path.of(System.getProperty("e2e.work", "target/e2e")).resolve("run-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis());
         kafka = LocalKafka.start(work.resolve("kafka"), LocalKafka.freePort());
         postgres = LocalPostgres.start(work.resolve("postgres"), LocalPostgres.freePort(), "orders", "payments");
         common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(), "PG_PORT", String.valueOf(postgres.port()));
-        orders = new ServiceProcess("order-service", jar("order-service.jar"), LocalKafka.freePort(), common, login(kafka, postgres, "order-service"), work);
-        payments = new ServiceProcess("payment-service", jar("payment-service.jar"), LocalKafka.freePort(), common, login(kafka, postgres, "payment-service"), work);
+        operatorToken = new Credentials(work.resolve("operator"), "the operator's token for the services' dead letters; keep private")
+                .password("dead-letters");
+        orders = new ServiceProcess("order-service", jar("order-service.jar"), LocalKafka.freePort(), common, operated(login(kafka, postgres, "order-service")), work);
+        payments = new ServiceProcess("payment-service", jar("payment-service.jar"), LocalKafka.freePort(), common, operated(login(kafka, postgres, "payment-service")), work);
         // before the services start: a service that fails to start must not leave the broker and the server running
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             orders.stop();
@@ -43,7 +49,14 @@ final class Environment {
 
     /** One more instance of a service, on a port of its own, with nothing else set: not started. */
     ServiceProcess another(String service, String name) {
-        return new ServiceProcess(name, jar(service + ".jar"), LocalKafka.freePort(), common, login(kafka, postgres, service), work);
+        return new ServiceProcess(name, jar(service + ".jar"), LocalKafka.freePort(), common, operated(login(kafka, postgres, service)), work);
+    }
+
+    /** {@code environment} with the operator's token, so that the service's dead letters may be handled. */
+    private Map<String, String> operated(Map<String, String> environment) {
+        Map<String, String> all = new HashMap<>(environment);
+        all.put("DEAD_LETTERS_TOKEN", operatorToken);
+        return Map.copyOf(all);
     }
 
     /**

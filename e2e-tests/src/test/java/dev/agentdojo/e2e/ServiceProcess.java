@@ -35,16 +35,31 @@ final class ServiceProcess {
      * @param environment its environment on top of this JVM's: its Kafka login, as a user passes it
      */
     ServiceProcess(String name, Path jar, int port, Map<String, String> properties, Map<String, String> environment, Path workDir) {
+        this(name, jar, port, dev.agentdojo.kafka.LocalKafka.freePort(), properties, environment, workDir);
+    }
+
+    private ServiceProcess(String name, Path jar, int port, int managementPort, Map<String, String> properties,
+                           Map<String, String> environment, Path workDir) {
         this.name = name;
         this.jar = jar;
         this.port = port;
-        this.managementPort = dev.agentdojo.kafka.LocalKafka.freePort();
+        this.managementPort = managementPort;
         this.properties = properties;
         this.environment = environment;
         this.log = workDir.resolve(name + ".log");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(name + " is not built: " + jar + " is missing (run ./mvnw verify from the root)");
         }
+    }
+
+    /**
+     * This service started with {@code more} system properties (a setting changed), on the same
+     * ports, so with the same Kafka member id, and logging to the same file: not started.
+     */
+    ServiceProcess with(Map<String, String> more) {
+        Map<String, String> all = new java.util.HashMap<>(properties);
+        all.putAll(more);
+        return new ServiceProcess(name, jar, port, managementPort, Map.copyOf(all), environment, log.getParent());
     }
 
     /** Starts the process and waits until {@code /q/health/ready} answers 200. */
