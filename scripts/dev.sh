@@ -63,6 +63,9 @@ dev() { # module port debug-port prefix: its own process group, so that Ctrl-C e
     -Dagentdojo.dev-stack.kafka-port=$KAFKA_PORT -Dagentdojo.dev-stack.postgres-port=$PG_PORT $tracing 2>&1 | sed -u 's/^/$4 /'" &
   services+=("-$!") # the group: Maven, the application, sed
 }
+# the operator's token for the dead letters (/dead-letters on the management ports), kept private
+operator_token "$dir"
+set -a; . "$dir/operator.env"; set +a
 on_exit stop_services
 say "Starting order-service and payment-service in dev mode..."
 dev order-service "$order_port" 5005 '[orders]  '
