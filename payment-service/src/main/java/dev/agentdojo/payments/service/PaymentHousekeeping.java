@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  * only once it has come to the newest — so every payment left {@code CHARGING} is tried within
  * (their number / 100) turns, however many before it keep failing. A turn stops starting new
  * resumptions after a minute (each may take a minute): the next one goes on from there. A turn
- * cut short by the application stopping says nothing.
+ * cut short by the application stopping says nothing. No turn runs before the bridge has started
+ * ({@link BridgeNotStarted}): an outcome announced before would reach no one.
  */
 @ApplicationScoped
 class PaymentHousekeeping {
@@ -62,7 +63,7 @@ class PaymentHousekeeping {
     }
 
     @Scheduled(every = "${payment.resume-charging-every}", delayed = "${payment.resume-charging-every}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = BridgeNotStarted.class)
     void resumeStalledPayments() {
         List<StalledPayment> stalled;
         try {

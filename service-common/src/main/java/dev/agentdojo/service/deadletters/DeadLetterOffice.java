@@ -74,6 +74,9 @@ public class DeadLetterOffice {
     public Uni<StoredDeadLetter> retry(String id, String operator) {
         return blocking(() -> {
             StoredDeadLetter letter = letters.find(id).orElseThrow(() -> new NotFound(id));
+            if (!bridge.isReady()) { // what its listeners emit would not be collected into the outbox yet
+                throw new IllegalStateException("the bridge has not started yet");
+            }
             if (!letters.claim(id, operator, takenOverAfter)) {
                 throw new Conflict(letters.find(id).orElse(letter));
             }
