@@ -22,13 +22,16 @@ import java.util.concurrent.CompletionStage;
  * rebalance, say) is kept once. The reason kept is the chain's own when the chain refused the event
  * ({@code mismatch}, {@code invalid}, …: {@link InvalidEventException#reason}), else the bridge's.
  * A letter kept for the first time whose event belongs to an order is announced as
- * {@link EventDeadLettered}, caused by it, so that the order's chain shows where it stopped; an
- * announcement that fails is logged, never retried (the letter itself is kept).
+ * {@link EventDeadLettered}, caused by it, so that the order's chain shows where it stopped — unless
+ * its topic's owner never sends such an event ({@code not-owners}: forged, it belongs to no chain);
+ * an announcement that fails is logged, never retried (the letter itself is kept).
  */
 @ApplicationScoped
 public class DeadLetterRecorder implements DeadLetterStore {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterRecorder.class);
+    /** The bridge's reason for a record with a name its topic's owner does not send. */
+    private static final String NOT_OWNERS = "not-owners";
 
     private final DeadLetterRepository letters;
     private final DeadLetterGauge gauge;
@@ -54,7 +57,9 @@ public class DeadLetterRecorder implements DeadLetterStore {
 
     /** Tells the order's chain that one of its events was set aside here; blocks until committed. */
     private void announce(Event event, DeadLetterRepository.NewLetter row) {
-        if (event == null || row.orderId() == null || event.name().equals(EventDeadLettered.NAME)) {
+        // a record its topic's owner never sends is no one's chain: told to no one, so that whoever wrote
+        // it cannot put anything on the live log through its dead letter
+        if (event == null || row.orderId() == null || event.name().equals(EventDeadLettered.NAME) || NOT_OWNERS.equals(row.reason())) {
             return;
         }
         try {
