@@ -1,5 +1,6 @@
 package dev.agentdojo.service.deadletters;
 
+import dev.agentdojo.outbox.ListedMigrations;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -7,20 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.ResourceProvider;
 import org.flywaydb.core.api.output.MigrateResult;
-import org.flywaydb.core.api.resource.LoadableResource;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
-import java.io.FileNotFoundException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -62,66 +53,11 @@ public class DeadLetterSchema {
         return Flyway.configure(DeadLetterSchema.class.getClassLoader())
                 .dataSource(database)
                 .table(HISTORY)
-                .resourceProvider(new Migrations())
+                .resourceProvider(new ListedMigrations(DeadLetterSchema.class.getClassLoader(), LOCATION, MIGRATIONS))
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .baselineDescription("the service tables before the dead-letter migrations") // no quote: Flyway writes it into its SQL as it is
                 .load()
                 .migrate();
-    }
-
-    /** This jar's migrations, read from the class path by name. */
-    private static final class Migrations implements ResourceProvider {
-
-        @Override
-        public LoadableResource getResource(String name) {
-            return MIGRATIONS.contains(name) ? new Migration(name) : null;
-        }
-
-        @Override
-        public Collection<LoadableResource> getResources(String prefix, String... suffixes) {
-            return MIGRATIONS.stream()
-                    .filter(name -> name.startsWith(prefix) && Arrays.stream(suffixes).anyMatch(name::endsWith))
-                    .<LoadableResource>map(Migration::new)
-                    .toList();
-        }
-    }
-
-    private static final class Migration extends LoadableResource {
-
-        private final String name;
-
-        Migration(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public Reader read() {
-            InputStream in = DeadLetterSchema.class.getClassLoader().getResourceAsStream(LOCATION + name);
-            if (in == null) {
-                throw new UncheckedIOException(new FileNotFoundException("no " + LOCATION + name + " on the class path"));
-            }
-            return new InputStreamReader(in, StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String getAbsolutePath() {
-            return LOCATION + name;
-        }
-
-        @Override
-        public String getAbsolutePathOnDisk() {
-            return LOCATION + name;
-        }
-
-        @Override
-        public String getFilename() {
-            return name;
-        }
-
-        @Override
-        public String getRelativePath() {
-            return name;
-        }
     }
 }
