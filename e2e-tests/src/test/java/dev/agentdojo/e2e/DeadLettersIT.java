@@ -107,9 +107,10 @@ class DeadLettersIT extends EndToEndTest {
             await().atMost(WAIT).until(() -> api.getOrder(settled).text("status").equals("CONFIRMED")
                     && api.getOrder(discarded).text("status").equals("CONFIRMED"));
             double calls = metric(finishing, "agentdojo_gateway_calls_total", null);
-            Api.Reply late = api.retry(finishing, letters.get(settled).path("id").asText(), token);
-            assertThat(late.status()).isEqualTo(200);
-            assertThat(late.text("state")).isEqualTo("RETRIED");
+            String lateId = letters.get(settled).path("id").asText();
+            Api.Reply late = api.retry(finishing, lateId, token);
+            assertThat(late.status()).as("done, or accepted on a busy machine").isIn(200, 202);
+            await().atMost(WAIT).until(() -> find(finishing, token, lateId).path("state").asText().equals("RETRIED"));
             assertThat(api.getOrder(settled).text("status")).isEqualTo("CONFIRMED");
             assertThat(paymentsMatchingTheirOneCharge(List.of(settled))).as("still charged once").isEqualTo(1);
             assertThat(metric(finishing, "agentdojo_gateway_calls_total", null)).as("the gateway not called again").isEqualTo(calls);

@@ -2,6 +2,7 @@ package dev.agentdojo.service.deadletters;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,7 @@ public class DeadLetterGauge {
     private final DeadLetterRepository letters;
     private final AtomicLong unresolved = new AtomicLong();
     private final Vertx vertx;
+    private volatile long timer = -1;
 
     DeadLetterGauge(DeadLetterRepository letters, MeterRegistry registry, Vertx vertx) {
         this.letters = letters;
@@ -35,10 +37,15 @@ public class DeadLetterGauge {
     }
 
     void start(@Observes StartupEvent started) {
-        vertx.setPeriodic(1, EVERY_MS, tick -> vertx.executeBlocking(() -> {
+        timer = vertx.setPeriodic(1, EVERY_MS, tick -> vertx.executeBlocking(() -> {
             refresh();
             return null;
         }, false));
+    }
+
+    /** Dev mode keeps Vert.x across a reload: the timer must not keep polling the former application. */
+    void stop(@Observes ShutdownEvent stopping) {
+        vertx.cancelTimer(timer);
     }
 
     /** Reads the count again (blocking); a database that does not answer leaves the last one. */

@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +49,13 @@ public class DeadLetterOffice {
         }
     }
 
+    /** A retry asked for before the bridge has started: its listeners' events would not reach the outbox yet. */
+    public static final class NotStarted extends RuntimeException {
+        NotStarted() {
+            super("the service is starting: its bridge has not started yet, so a retry would not be relayed; try again in a few seconds");
+        }
+    }
+
     /** A letter that is resolved, or being handled by someone else. */
     public static final class Conflict extends RuntimeException {
         Conflict(StoredDeadLetter letter) {
@@ -72,12 +80,13 @@ public class DeadLetterOffice {
      * (its outcome is recorded when known). Fails with {@link NotFound} or {@link Conflict}.
      */
     public Uni<StoredDeadLetter> retry(String id, String operator) {
+        String claim = operator + "#" + UUID.randomUUID(); // a retry taken over after takenOverAfter cannot settle the new one's
         return blocking(() -> {
             StoredDeadLetter letter = letters.find(id).orElseThrow(() -> new NotFound(id));
             if (!bridge.isReady()) { // what its listeners emit would not be collected into the outbox yet
-                throw new IllegalStateException("the bridge has not started yet");
+                throw new NotStarted();
             }
-            if (!letters.claim(id, operator, takenOverAfter)) {
+            if (!letters.claim(id, claim, takenOverAfter)) {
                 throw new Conflict(letters.find(id).orElse(letter));
             }
             gauge.refresh();
@@ -87,7 +96,7 @@ public class DeadLetterOffice {
                     letter.eventName(), letter.orderId(), operator);
             Uni<StoredDeadLetter> outcome = bridge.handleAgain(letter.topic(), letter.envelope(), id)
                     .emitOn(Infrastructure.getDefaultWorkerPool())
-                    .map(handled -> settle(letter, operator, handled))
+                    .map(handled -> settle(letter, operator, claim, handled))
                     .memoize().indefinitely();
             outcome.subscribe().with(done -> { }, failure -> LOG.errorf(failure, "Dead letter %s: its retry's outcome could not be kept", id));
             return outcome.ifNoItem().after(answerWithin).recoverWithUni(() -> find(id));
@@ -110,21 +119,25 @@ public class DeadLetterOffice {
     }
 
     /** Records what came of a retry (blocking), and answers the letter as it is now. */
-    private StoredDeadLetter settle(StoredDeadLetter letter, String operator, HandledAgain handled) {
+    private StoredDeadLetter settle(StoredDeadLetter letter, String operator, String claim, HandledAgain handled) {
         String id = letter.id();
         String outcome;
+        boolean held;
         if (handled == null) {
-            letters.reopen(id, operator, letter.reason(), letter.failureClass(), letter.failure());
+            held = letters.reopen(id, claim, letter.reason(), letter.failureClass(), letter.failure());
             outcome = "not settled: the service stopped while it was handled; open again";
         } else if (handled.outcome() == HandledAgain.Outcome.DEAD_LETTERED) {
             Throwable failure = handled.failure();
             String reason = DeadLetterRecorder.reasonOf(handled.reason(), failure);
-            letters.reopen(id, operator, reason, failure.getClass().getName(), DeadLetterRecorder.storable(String.valueOf(failure.getMessage())));
+            held = letters.reopen(id, claim, reason, failure.getClass().getName(), String.valueOf(failure.getMessage()));
             outcome = "refused again (" + reason + "): " + failure;
         } else {
             outcome = handled.outcome() == HandledAgain.Outcome.HANDLED ? "handled: its listeners completed"
                     : "skipped (" + handled.reason() + "): handled here before, nothing done again";
-            letters.resolve(id, "RETRYING", "RETRIED", operator, outcome);
+            held = letters.retried(id, claim, operator, outcome);
+        }
+        if (!held) {
+            outcome += " (another retry had taken the letter over meanwhile: the letter's state is that one's)";
         }
         letters.act(id, "retry", operator, outcome);
         gauge.refresh();

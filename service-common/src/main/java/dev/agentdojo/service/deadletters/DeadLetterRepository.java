@@ -24,6 +24,10 @@ import java.util.Optional;
 @ApplicationScoped
 public class DeadLetterRepository {
 
+    /** The most of an envelope a list shows. */
+    static final int LISTED_ENVELOPE = 16_384;
+    private static final String LISTED_ENVELOPE_COLUMN = "case when length(envelope) <= " + LISTED_ENVELOPE
+            + " then envelope else left(envelope, " + LISTED_ENVELOPE + ") || '…' end as envelope";
     private static final String COLUMNS = """
             id, event_id, event_name, order_id, correlation_id, source_topic, source_partition, source_offset, dead_lettered_at,
             reason, failure_class, failure, envelope, state, retries, resolved_by, resolved_at, resolution""";
@@ -38,6 +42,9 @@ public class DeadLetterRepository {
     private static final String RESOLVE = """
             update dead_letters set state = ?, resolved_by = ?, resolved_at = now(), resolution = ?, claimed_by = null, claimed_at = null
             where id = ? and state = ?""";
+    private static final String RESOLVE_CLAIMED = """
+            update dead_letters set state = 'RETRIED', resolved_by = ?, resolved_at = now(), resolution = ?, claimed_by = null, claimed_at = null
+            where id = ? and state = 'RETRYING' and claimed_by = ?""";
     private static final String REOPEN = """
             update dead_letters set state = 'OPEN', reason = ?, failure_class = ?, failure = ?, claimed_by = null, claimed_at = null
             where id = ? and state = 'RETRYING' and claimed_by = ?""";
@@ -63,9 +70,13 @@ public class DeadLetterRepository {
                 letter.failure(), letter.envelope()) == 1;
     }
 
-    /** The newest letters first, at most {@code max}, without their actions. */
+    /**
+     * The newest letters first, at most {@code max}, without their actions, each envelope cut at
+     * {@value #LISTED_ENVELOPE} characters (a record may be a megabyte): {@link #find} has it whole.
+     */
     public List<StoredDeadLetter> newest(int max) {
-        return query("select " + COLUMNS + " from dead_letters order by dead_lettered_at desc, id limit ?", max);
+        return query("select " + COLUMNS.replace("envelope,", LISTED_ENVELOPE_COLUMN + ",")
+                + " from dead_letters order by dead_lettered_at desc, id limit ?", max);
     }
 
     /** The letters of the events of one order, oldest first. */
@@ -95,12 +106,12 @@ public class DeadLetterRepository {
     }
 
     /**
-     * Takes letter {@code id} to hand it to the listeners again: only if it is {@code OPEN}, or
-     * {@code RETRYING} for longer than {@code takenOverAfter} (its instance died meanwhile). Answers
-     * whether this caller has it now; of two at once, one has.
+     * Takes letter {@code id} to hand it to the listeners again, under {@code claim} (unique to this
+     * retry): only if it is {@code OPEN}, or {@code RETRYING} for longer than {@code takenOverAfter}.
+     * Answers whether this caller has it now; of two at once, one has.
      */
-    public boolean claim(String id, String by, Duration takenOverAfter) {
-        return update(CLAIM, by, id, takenOverAfter.toMillis() + " milliseconds") == 1;
+    public boolean claim(String id, String claim, Duration takenOverAfter) {
+        return update(CLAIM, claim, id, takenOverAfter.toMillis() + " milliseconds") == 1;
     }
 
     /** Resolves letter {@code id} as {@code state} if it is in state {@code from}; answers whether it was. */
@@ -108,9 +119,14 @@ public class DeadLetterRepository {
         return update(RESOLVE, state, by, bounded(resolution), id, from) == 1;
     }
 
-    /** A letter {@code by} retried was refused again: open again, with the new reason. */
-    public boolean reopen(String id, String by, String reason, String failureClass, String failure) {
-        return update(REOPEN, reason, bounded(failureClass), bounded(failure), id, by) == 1;
+    /** The retry that holds {@code claim} succeeded: letter {@code id} is RETRIED by {@code by}, unless taken over meanwhile. */
+    public boolean retried(String id, String claim, String by, String resolution) {
+        return update(RESOLVE_CLAIMED, by, bounded(resolution), id, claim) == 1;
+    }
+
+    /** The retry that holds {@code claim} was refused again: open again, with the new reason, unless taken over meanwhile. */
+    public boolean reopen(String id, String claim, String reason, String failureClass, String failure) {
+        return update(REOPEN, reason, bounded(failureClass), bounded(failure), id, claim) == 1;
     }
 
     /** Keeps what {@code operator} did with letter {@code id}, and what came of it. */
@@ -130,8 +146,12 @@ public class DeadLetterRepository {
         }
     }
 
+    /** {@code text} cut to 2,000 characters, with no NUL (PostgreSQL's text holds none: U+FFFD instead). */
     static String bounded(String text) {
-        return text == null || text.length() <= 2000 ? text : text.substring(0, 1999) + "…";
+        if (text == null) {
+            return null;
+        }
+        return DeadLetterRecorder.storable(text.length() <= 2000 ? text : text.substring(0, 1999) + "…");
     }
 
     private int update(String sql, Object... values) {

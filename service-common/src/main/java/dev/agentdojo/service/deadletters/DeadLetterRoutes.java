@@ -57,12 +57,12 @@ public class DeadLetterRoutes {
         router.route("/dead-letters*").order(-9).handler(BodyHandler.create(false).setBodyLimit(4_096));
         router.route("/dead-letters*").order(-8).handler(this::authorized);
         router.get("/dead-letters").handler(ctx -> answer(ctx, Uni.createFrom().item(() -> QueryLimit.parse(
-                Optional.ofNullable(ctx.request().getParam("limit")).orElse("100"))).chain(office::newest), 200));
-        router.get("/dead-letters/:id").handler(ctx -> answer(ctx, office.find(ctx.pathParam("id")), 200));
+                Optional.ofNullable(ctx.request().getParam("limit")).orElse("100"))).chain(office::newest), false));
+        router.get("/dead-letters/:id").handler(ctx -> answer(ctx, office.find(ctx.pathParam("id")), false));
         router.post("/dead-letters/:id/retry").handler(ctx -> answer(ctx, Uni.createFrom().item(() -> operator(ctx))
-                .chain(by -> office.retry(ctx.pathParam("id"), by)), 200));
+                .chain(by -> office.retry(ctx.pathParam("id"), by)), true));
         router.post("/dead-letters/:id/discard").handler(ctx -> answer(ctx, Uni.createFrom().item(() -> operator(ctx))
-                .chain(by -> office.discard(ctx.pathParam("id"), by, text(body(ctx), "reason"))), 200));
+                .chain(by -> office.discard(ctx.pathParam("id"), by, text(body(ctx), "reason"))), false));
     }
 
     private void crossOrigin(RoutingContext ctx) {
@@ -88,9 +88,10 @@ public class DeadLetterRoutes {
         problem(ctx, verdict == OperatorToken.Verdict.MISSING ? 401 : 403, verdict.detail());
     }
 
-    private void answer(RoutingContext ctx, Uni<?> work, int status) {
+    /** Answers {@code work}'s result, 200; a retry whose outcome is not known yet 202 (accepted, not done). */
+    private void answer(RoutingContext ctx, Uni<?> work, boolean retry) {
         work.subscribe().with(result -> {
-            int code = result instanceof StoredDeadLetter letter && "RETRYING".equals(letter.state()) ? 202 : status;
+            int code = retry && result instanceof StoredDeadLetter letter && "RETRYING".equals(letter.state()) ? 202 : 200;
             send(ctx, code, "application/json", result);
         }, failure -> {
             if (failure instanceof DeadLetterOffice.NotFound) {
@@ -99,6 +100,9 @@ public class DeadLetterRoutes {
                 problem(ctx, 409, failure.getMessage());
             } else if (failure instanceof BadRequestException) {
                 problem(ctx, 400, failure.getMessage());
+            } else if (failure instanceof DeadLetterOffice.NotStarted) {
+                ctx.response().putHeader("Retry-After", "5");
+                problem(ctx, 503, failure.getMessage());
             } else {
                 LOG.errorf(failure, "%s %s failed", ctx.request().method(), ctx.request().path());
                 problem(ctx, 503, "the dead letters cannot be read or changed now: " + failure.getClass().getSimpleName());

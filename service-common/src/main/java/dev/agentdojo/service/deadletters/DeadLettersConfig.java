@@ -28,8 +28,10 @@ public interface DeadLettersConfig {
     Duration answerWithin();
 
     /**
-     * How long a letter may stay {@code RETRYING} before another retry may take it over: its
-     * instance died while handling it. A retry that is merely slow is not taken over before.
+     * How long a letter may stay {@code RETRYING} before another retry may take it over (its
+     * instance died while handling it, or its retry still waits on a passing failure). A retry
+     * taken over records its outcome among the letter's actions but no longer changes the letter;
+     * the listeners' idempotence keeps an order from being handled twice.
      */
     @WithDefault("5m")
     Duration retryTakenOverAfter();
