@@ -61,7 +61,6 @@ running_pid() {
   pid="$(head -1 "$1")"
   [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | grep -qF -- "$2" && echo "$pid"
 }
-# write_pid PIDFILE PID: whole or not at all (through a file beside it, then moved in place)
 # operator_token DIR: DIR/operator.env holds DEAD_LETTERS_TOKEN, the operator's token for the services'
 # dead letters (/dead-letters on their management ports), made at random the first time and readable
 # by its owner alone, as the local servers keep their passwords
@@ -69,6 +68,7 @@ operator_token() {
   [[ -f "$1/operator.env" ]] && return
   (umask 077; printf 'DEAD_LETTERS_TOKEN=%s\n' "$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')" > "$1/operator.env")
 }
+# write_pid PIDFILE PID: whole or not at all (through a file beside it, then moved in place)
 write_pid() { printf '%s\n' "$2" > "$1.tmp" && mv -f "$1.tmp" "$1"; }
 # remove_pid PIDFILE
 remove_pid() { rm -f "$1" "$1.tmp"; }

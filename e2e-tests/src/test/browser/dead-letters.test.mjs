@@ -54,7 +54,8 @@ try {
   page.once('dialog', (dialog) => dialog.accept('refunded by hand'));
   await page.click(`${letterRow(discardId)} button[data-action="discard"]`);
   await page.waitForSelector(`${letterRow(discardId)}[data-state="DISCARDED"]`);
-  if (await page.$(`${letterRow(discardId)} button`)) throw new Error('a discarded letter still offers buttons');
+  await page.waitForFunction((row) => !document.querySelector(`${row} button`), letterRow(discardId))
+    .catch(() => { throw new Error('a discarded letter still offers buttons'); });
   ok('discard asks why, and the letter is DISCARDED, with no more buttons');
 } catch (e) {
   console.error(`not ok - ${e.stack || e}`);

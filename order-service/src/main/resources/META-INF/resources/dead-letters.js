@@ -80,14 +80,18 @@
     return body.map((letter) => Object.assign(letter, { service, desk }));
   }
 
+  let asked = 0; // refreshes overlap (the poll, an action's own): only the newest one draws
   async function refresh() {
+    const mine = ++asked;
     try {
       const all = (await Promise.all(operator.desks.map(list))).flat()
         .sort((a, b) => String(b.deadLetteredAt).localeCompare(String(a.deadLetteredAt)));
+      if (mine !== asked) return;
       $('#dead-letters tbody').replaceChildren(...all.map(row));
       $('#dl-count').textContent = `${all.filter((l) => l.state === 'OPEN' || l.state === 'RETRYING').length} unresolved`;
       mode('operator', "Operating: every service's dead letters, refreshed every few seconds.");
     } catch (refused) {
+      if (mine !== asked) return;
       mode('refused', `Not listed: ${refused.message}`);
     }
   }
